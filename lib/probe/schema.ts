@@ -1,0 +1,423 @@
+/**
+ * The one definition of what a check produces: DNS facts, per-port probe results, certificates,
+ * findings, the summary, and the progress events streamed while it runs. Types are inferred from
+ * these schemas; the JSON Schema in public/schema/ is generated from them (scripts/gen-schema.mjs).
+ */
+import { z } from 'zod';
+
+export const PORTS = [25, 465, 587, 2525] as const;
+export const PortSchema = z.union([z.literal(25), z.literal(465), z.literal(587), z.literal(2525)]);
+export type Port = z.infer<typeof PortSchema>;
+
+export const SeveritySchema = z.enum(['ok', 'info', 'warning', 'critical']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const CheckModeSchema = z.enum(['domain', 'host']);
+export type CheckMode = z.infer<typeof CheckModeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// DNS
+
+/** Outcome of one DNS question, kept apart so "no such domain" never reads as "server down". */
+export const DnsStatusSchema = z.enum([
+  'ok',
+  'nxdomain', // the name does not exist
+  'nodata', // the name exists, but has no record of this type
+  'servfail', // the resolver could not get an answer (DNSSEC failure, broken delegation, …)
+  'refused',
+  'timeout',
+  'error', // anything else (malformed answer, resolver misconfiguration)
+]);
+export type DnsStatus = z.infer<typeof DnsStatusSchema>;
+
+export const DnsLookupSchema = z.object({
+  status: DnsStatusSchema,
+  /** resolver error code as reported (ENOTFOUND, ESERVFAIL, …) when status is not ok */
+  errorCode: z.string().optional(),
+  ms: z.number().nonnegative(),
+});
+
+export const MxRecordSchema = z.object({
+  exchange: z.string(), // ASCII (punycode), no trailing dot; '' for a null MX
+  preference: z.number().int().min(0).max(65535),
+});
+export type MxRecord = z.infer<typeof MxRecordSchema>;
+
+/** Whether an address may be probed, and if not, which special-purpose range it falls in. */
+export const AddressPolicySchema = z.object({
+  allowed: z.boolean(),
+  /** e.g. 'loopback', 'private', 'linkLocal', 'carrierGradeNat', 'uniqueLocal', 'ipv4Mapped:private' */
+  range: z.string().optional(),
+  /** true when the range was opened by PROBE_ALLOW_CIDRS */
+  allowedByConfig: z.boolean().optional(),
+});
+
+export const PtrSchema = z.object({
+  lookup: DnsLookupSchema,
+  names: z.array(z.string()),
+  /** one of the PTR names resolves back to this address (FCrDNS); null when not determinable */
+  forwardConfirmed: z.boolean().nullable(),
+});
+
+export const AddressInfoSchema = z.object({
+  address: z.string(),
+  family: z.union([z.literal(4), z.literal(6)]),
+  policy: AddressPolicySchema,
+  ptr: PtrSchema.optional(),
+});
+export type AddressInfo = z.infer<typeof AddressInfoSchema>;
+
+export const HostDnsSchema = z.object({
+  /** ASCII host name as it will be probed and matched against certificates */
+  name: z.string(),
+  /** Unicode form for display, when it differs */
+  displayName: z.string().optional(),
+  /** MX preference; absent for implicit MX and host mode */
+  preference: z.number().int().optional(),
+  a: DnsLookupSchema,
+  aaaa: DnsLookupSchema,
+  addresses: z.array(AddressInfoSchema),
+});
+export type HostDns = z.infer<typeof HostDnsSchema>;
+
+export const MxKindSchema = z.enum([
+  'explicit', // MX records published
+  'implicit', // no MX: the domain's own A/AAAA act as MX (RFC 5321 §5.1)
+  'null', // MX 0 "." (RFC 7505): the domain accepts no mail
+  'host', // host mode: one server named by the user, MX not consulted
+  'none', // nothing usable (NXDOMAIN, SERVFAIL, timeout, no MX and no address)
+]);
+export type MxKind = z.infer<typeof MxKindSchema>;
+
+export const DnsResultSchema = z.object({
+  mx: DnsLookupSchema.extend({ records: z.array(MxRecordSchema) }),
+  mxKind: MxKindSchema,
+  hosts: z.array(HostDnsSchema),
+  /** resolvers used (from DNS_SERVERS, or the system's) */
+  servers: z.array(z.string()),
+});
+export type DnsResult = z.infer<typeof DnsResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// SMTP
+
+/** One reply from the server: code and every line's text (without the code and separator). */
+export const SmtpReplySchema = z.object({
+  code: z.number().int(),
+  /** enhanced status code (RFC 3463) of the first line, when present */
+  enhanced: z.string().optional(),
+  lines: z.array(z.string()),
+});
+export type SmtpReply = z.infer<typeof SmtpReplySchema>;
+
+export const CapabilitySchema = z.object({
+  /** upper-cased EHLO keyword (SIZE, PIPELINING, AUTH, STARTTLS, X-FOO, …) */
+  keyword: z.string(),
+  /** parameters as sent, split on spaces */
+  params: z.array(z.string()),
+});
+export type Capability = z.infer<typeof CapabilitySchema>;
+
+export const EhloSchema = z.object({
+  reply: SmtpReplySchema,
+  /** the server's self-announced name (first word of the first line) */
+  serverName: z.string().optional(),
+  /** every capability line after the first, in order, verbatim keyword + params */
+  capabilities: z.array(CapabilitySchema),
+  starttls: z.boolean(),
+  pipelining: z.boolean(),
+  eightBitMime: z.boolean(),
+  smtpUtf8: z.boolean(),
+  chunking: z.boolean(),
+  enhancedStatusCodes: z.boolean(),
+  dsn: z.boolean(),
+  requireTls: z.boolean(),
+  /** SIZE limit in bytes; 0 means "no fixed limit" (RFC 1870); absent when not announced */
+  size: z.number().int().nonnegative().optional(),
+  /** AUTH mechanisms, upper-cased, from "AUTH" and the legacy "AUTH=" form */
+  auth: z.array(z.string()),
+  /** EHLO was refused and HELO was used instead (no ESMTP extensions known) */
+  heloFallback: z.boolean(),
+});
+export type Ehlo = z.infer<typeof EhloSchema>;
+
+export const TranscriptEntrySchema = z.object({
+  /** milliseconds since the connection attempt began */
+  t: z.number().nonnegative(),
+  /** c = client sent, s = server sent, i = mxray's note (TLS started, timeout, …) */
+  dir: z.enum(['c', 's', 'i']),
+  text: z.string(),
+});
+export type TranscriptEntry = z.infer<typeof TranscriptEntrySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// TLS and certificates
+
+export const CertificateSchema = z.object({
+  subject: z.string(),
+  commonName: z.string().optional(),
+  /** DNS names and IP addresses from subjectAltName, e.g. "DNS:mx.example.com" */
+  subjectAltNames: z.array(z.string()),
+  issuer: z.string(),
+  serialNumber: z.string(),
+  notBefore: z.string(), // ISO 8601
+  notAfter: z.string(), // ISO 8601
+  /** whole days from the check's time to notAfter; negative once expired */
+  daysLeft: z.number().int(),
+  keyType: z.string(), // rsa, ec, ed25519, ed448, dsa, …
+  keyBits: z.number().int().optional(),
+  curve: z.string().optional(),
+  signatureAlgorithm: z.string(),
+  sha256: z.string(), // colon-separated upper-case hex
+  selfIssued: z.boolean(),
+  isCA: z.boolean(),
+  /** this certificate is one of the trust anchors (Node's roots or NODE_EXTRA_CA_CERTS) */
+  inTrustStore: z.boolean(),
+  pem: z.string(),
+});
+export type Certificate = z.infer<typeof CertificateSchema>;
+
+export const TrustReasonSchema = z.enum([
+  'expired',
+  'not-yet-valid',
+  'self-signed',
+  'unknown-issuer',
+  'incomplete-chain',
+  'bad-signature',
+  'other',
+]);
+export type TrustReason = z.infer<typeof TrustReasonSchema>;
+
+export const TlsInfoSchema = z.object({
+  mode: z.enum(['starttls', 'implicit']),
+  version: z.string().optional(), // TLSv1.3, TLSv1.2, …
+  cipher: z.string().optional(), // OpenSSL name
+  cipherStandardName: z.string().optional(), // IANA name
+  /** key-exchange group as Node reports it (X25519, P-256, …) */
+  group: z.string().optional(),
+  groupBits: z.number().int().optional(),
+  handshakeMs: z.number().nonnegative().optional(),
+  /** presented chain, leaf first (as Node reports it, completed with a trust anchor if found) */
+  chain: z.array(CertificateSchema),
+  trusted: z.boolean(),
+  trustReason: TrustReasonSchema.optional(),
+  /** OpenSSL's verification error code (CERT_HAS_EXPIRED, …) */
+  verifyError: z.string().optional(),
+  /** the leaf certificate is valid for the host name probed (RFC 6125, wildcards) */
+  hostnameMatch: z.boolean().nullable(),
+  /** the name that was matched and sent as SNI */
+  servername: z.string(),
+});
+export type TlsInfo = z.infer<typeof TlsInfoSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// One port probe
+
+/** Where a probe stopped (or was when it succeeded: 'done'). */
+export const ProbePhaseSchema = z.enum([
+  'policy',
+  'connect',
+  'greeting',
+  'ehlo',
+  'starttls',
+  'tls',
+  'ehlo-tls',
+  'quit',
+  'done',
+]);
+export type ProbePhase = z.infer<typeof ProbePhaseSchema>;
+
+/**
+ * How a probe ended. Closed vocabulary, modelled on zgrab2's statuses. 'success' means the whole
+ * planned exchange took place; what it revealed (no STARTTLS, AUTH in clear, …) is in findings.
+ */
+export const ProbeOutcomeSchema = z.enum([
+  'success',
+  'blocked-target', // the address policy refused the address; nothing was sent
+  'connection-refused',
+  'connection-timeout',
+  'unreachable', // EHOSTUNREACH / ENETUNREACH / EADDRNOTAVAIL
+  'connection-reset', // the peer reset or closed the connection mid-conversation
+  'io-timeout', // connected, but a reply did not come in time (phase says which)
+  'server-busy', // 421 or other 4xx greeting: could not test, try later
+  'greeting-rejected', // 5xx greeting (554 "no SMTP service here")
+  'command-rejected', // EHLO and HELO both refused
+  'not-smtp', // the peer speaks another protocol (HTTP, SSH, …) or garbage
+  'tls-on-plain-port', // the peer expects TLS from the first byte on 25/587/2525
+  'plaintext-on-implicit-port', // port 465 answers with a plaintext SMTP greeting
+  'starttls-rejected', // STARTTLS offered but answered with 4xx/5xx (454, …)
+  'tls-handshake-failed',
+  'reply-too-large', // a line or reply exceeded our caps (flooding)
+  'protocol-error', // malformed replies
+  'aborted', // the check was cancelled or ran out of its total budget
+]);
+export type ProbeOutcome = z.infer<typeof ProbeOutcomeSchema>;
+
+export const EncryptionSchema = z.enum(['starttls', 'implicit-tls', 'none', 'unknown']);
+export type Encryption = z.infer<typeof EncryptionSchema>;
+
+export const PortProbeSchema = z.object({
+  host: z.string(),
+  address: z.string(),
+  family: z.union([z.literal(4), z.literal(6)]),
+  port: PortSchema,
+  outcome: ProbeOutcomeSchema,
+  phase: ProbePhaseSchema,
+  /** system error code or short reason for a non-success outcome (ECONNREFUSED, …) */
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  timings: z.object({
+    connectMs: z.number().nonnegative().optional(),
+    greetingMs: z.number().nonnegative().optional(),
+    ehloMs: z.number().nonnegative().optional(),
+    tlsMs: z.number().nonnegative().optional(),
+    ehloTlsMs: z.number().nonnegative().optional(),
+    totalMs: z.number().nonnegative(),
+  }),
+  greeting: SmtpReplySchema.optional(),
+  ehlo: EhloSchema.optional(),
+  /** STARTTLS command's reply (for 25/587/2525) */
+  starttlsReply: SmtpReplySchema.optional(),
+  tls: TlsInfoSchema.optional(),
+  ehloTls: EhloSchema.optional(),
+  /** what protection this port actually gave us */
+  encryption: EncryptionSchema,
+  transcript: z.array(TranscriptEntrySchema),
+  transcriptTruncated: z.boolean(),
+});
+export type PortProbe = z.infer<typeof PortProbeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Findings and summary
+
+export const FindingScopeSchema = z.enum(['domain', 'host', 'address', 'port']);
+
+export const FindingSchema = z.object({
+  /** stable id from the catalogue (lib/probe/findings/catalogue.ts); text lives there */
+  code: z.string(),
+  severity: SeveritySchema,
+  /** true when this finding means "we could not test", not "the server fails" */
+  untested: z.boolean(),
+  scope: FindingScopeSchema,
+  host: z.string().optional(),
+  address: z.string().optional(),
+  port: PortSchema.optional(),
+  /** values for the catalogue's message template (days left, key bits, …) */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+/** The table status of one port on one address. */
+export const PortStatusSchema = z.enum(['ok', 'info', 'warning', 'critical', 'untested', 'closed', 'blocked']);
+export type PortStatus = z.infer<typeof PortStatusSchema>;
+
+export const DowngradeRiskSchema = z.enum(['none', 'possible', 'plaintext', 'unknown']);
+
+/** The seed article's table, measured: what each port really did across every MX address. */
+export const PortSummarySchema = z.object({
+  port: PortSchema,
+  /** the role the port is meant for */
+  role: z.enum(['relay', 'submission', 'submission-alt']),
+  /** how many addresses answered SMTP on this port / were probed */
+  answered: z.number().int(),
+  probed: z.number().int(),
+  /** the encryption measured (worst seen where addresses disagree) */
+  encryption: EncryptionSchema,
+  /** AUTH offered at all / offered before TLS on some address */
+  auth: z.enum(['offered', 'not-offered', 'unknown']),
+  authBeforeTls: z.boolean(),
+  downgradeRisk: DowngradeRiskSchema,
+  status: PortStatusSchema,
+});
+export type PortSummary = z.infer<typeof PortSummarySchema>;
+
+export const RecommendationSchema = z.object({
+  /** the port to configure, or null when none of the submission ports works */
+  port: PortSchema.nullable(),
+  encryption: EncryptionSchema.optional(),
+  /** finding-like code explaining the choice (text in the catalogue) */
+  reason: z.string(),
+});
+
+export const SummarySchema = z.object({
+  /** worst severity over all findings */
+  severity: SeveritySchema,
+  /** overall verdict: 'untested' when nothing decisive could be measured */
+  verdict: z.enum(['ok', 'info', 'warning', 'critical', 'untested']),
+  ports: z.array(PortSummarySchema),
+  recommendation: z.object({
+    mailClient: RecommendationSchema,
+    application: RecommendationSchema,
+  }),
+  counts: z.object({
+    hosts: z.number().int(),
+    addresses: z.number().int(),
+    probes: z.number().int(),
+    answered: z.number().int(),
+  }),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The check result
+
+export const CheckInputSchema = z.object({
+  /** what the user typed */
+  input: z.string(),
+  mode: CheckModeSchema,
+  /** ASCII (punycode) form, lower-case, no trailing dot */
+  domain: z.string(),
+  /** Unicode form for display */
+  displayDomain: z.string(),
+});
+export type CheckInput = z.infer<typeof CheckInputSchema>;
+
+export const CheckResultSchema = z.object({
+  schemaVersion: z.literal(1),
+  target: CheckInputSchema,
+  startedAt: z.string(), // ISO 8601
+  finishedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  /** the EHLO name we announced */
+  ehloName: z.string(),
+  dns: DnsResultSchema,
+  probes: z.array(PortProbeSchema),
+  findings: z.array(FindingSchema),
+  summary: SummarySchema,
+  /** true when the check's total budget ran out or it was cancelled before every probe ended */
+  incomplete: z.boolean(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Progress events, in the order a check emits them
+
+const ProbeKey = {
+  host: z.string(),
+  address: z.string(),
+  port: PortSchema,
+};
+
+export const CheckEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('check-started'), target: CheckInputSchema, startedAt: z.string() }),
+  z.object({ type: z.literal('dns-done'), dns: DnsResultSchema }),
+  /** every (host, address, port) the check will probe, so a viewer can lay out the table */
+  z.object({
+    type: z.literal('probes-planned'),
+    probes: z.array(z.object({ ...ProbeKey, family: z.union([z.literal(4), z.literal(6)]) })),
+  }),
+  z.object({ type: z.literal('probe-connected'), ...ProbeKey, ms: z.number() }),
+  z.object({ type: z.literal('probe-greeting'), ...ProbeKey, ms: z.number(), greeting: SmtpReplySchema }),
+  z.object({ type: z.literal('probe-ehlo'), ...ProbeKey, ms: z.number(), tls: z.boolean(), ehlo: EhloSchema }),
+  z.object({
+    type: z.literal('probe-tls'),
+    ...ProbeKey,
+    ms: z.number(),
+    version: z.string().optional(),
+    trusted: z.boolean(),
+  }),
+  z.object({ type: z.literal('probe-done'), probe: PortProbeSchema }),
+  z.object({ type: z.literal('check-done'), result: CheckResultSchema }),
+]);
+export type CheckEvent = z.infer<typeof CheckEventSchema>;
+export type CheckEventType = CheckEvent['type'];

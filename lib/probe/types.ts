@@ -1,0 +1,102 @@
+/**
+ * What the engine needs from its host, passed in rather than imported, so the CLI, the web app
+ * and the tests drive the very same code (no env parsing, no logger singleton in lib/probe).
+ */
+import type { SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { AddressPolicySchema } from './schema';
+import type { z } from 'zod';
+
+export type AddressPolicyResult = z.infer<typeof AddressPolicySchema>;
+
+/** Decides whether an IP address may be connected to. Pure; never resolves or connects. */
+export type AddressPolicy = (address: string) => AddressPolicyResult;
+
+/** Timeouts and caps. Every stage has a deadline; every reply a byte and line cap. */
+export interface ProbeLimits {
+  /** TCP connect */
+  connectTimeoutMs: number;
+  /** from connect to the last line of the greeting; must exceed postscreen's 6 s pause */
+  greetingTimeoutMs: number;
+  /** from sending a command to the last line of its reply */
+  commandTimeoutMs: number;
+  /** TLS handshake */
+  tlsTimeoutMs: number;
+  /** one port probe, all stages together */
+  probeBudgetMs: number;
+  /** the whole check, DNS included */
+  checkBudgetMs: number;
+  /** per DNS question */
+  dnsTimeoutMs: number;
+  /** bytes in one reply line (RFC 5321 §4.5.3.1.5 allows 512 with CRLF; we are lenient) */
+  maxLineBytes: number;
+  /** bytes in one whole (multi-line) reply */
+  maxReplyBytes: number;
+  /** lines in one multi-line reply */
+  maxReplyLines: number;
+  /** transcript entries kept per probe; further ones are counted as truncated */
+  maxTranscriptEntries: number;
+  /** port probes running at once within one check */
+  concurrency: number;
+}
+
+export const DEFAULT_LIMITS: ProbeLimits = {
+  connectTimeoutMs: 5_000,
+  greetingTimeoutMs: 10_000,
+  commandTimeoutMs: 8_000,
+  tlsTimeoutMs: 8_000,
+  probeBudgetMs: 25_000,
+  checkBudgetMs: 30_000,
+  dnsTimeoutMs: 4_000,
+  maxLineBytes: 2_048,
+  maxReplyBytes: 64 * 1024,
+  maxReplyLines: 200,
+  maxTranscriptEntries: 200,
+  concurrency: 32,
+};
+
+/** A TLS client context built once and reused (creating one per connection costs tens of ms). */
+export interface TlsContext {
+  secureContext: SecureContext;
+  /** SHA-256 fingerprints (colon hex, upper-case) of every trust anchor, to mark them in chains */
+  anchorFingerprints: ReadonlySet<string>;
+}
+
+/** The subset of node:dns/promises Resolver the engine uses. */
+export interface DnsResolver {
+  resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
+  resolve4(name: string): Promise<string[]>;
+  resolve6(name: string): Promise<string[]>;
+  reverse(ip: string): Promise<string[]>;
+  getServers(): string[];
+}
+
+export interface Clock {
+  /** wall clock, ms since epoch (for timestamps and certificate days left) */
+  now(): number;
+  /** monotonic ms (for durations) */
+  monotonic(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+};
+
+/** pino-compatible subset. */
+export interface ProbeLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: ProbeLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/** Opens a TCP connection to an IP literal. The default is the guarded node:net connect. */
+export type ConnectFn = (opts: { address: string; port: number; family: 4 | 6 }) => Socket;
