@@ -1,0 +1,60 @@
+/**
+ * Wires the engine's dependencies once per process from validated configuration: the resolver
+ * (DNS_SERVERS), the address policy (PROBE_ALLOW_CIDRS), the TLS context (root store +
+ * NODE_EXTRA_CA_CERTS), limits and the EHLO name.
+ */
+import { createAddressPolicy } from './address-policy';
+import { createResolver } from './dns/resolver';
+import { normalizeDomain } from './domain-name';
+import type { CheckEngine } from './engine';
+import { runCheck } from './run-check';
+import { createTlsContext } from './tls/tls-context';
+import type { CheckMode } from './schema';
+import type { ProbeLimits, ProbeLogger } from './types';
+
+export interface EngineConfig {
+  dnsServers: string[];
+  allowCidrs: string[];
+  allowSpecialUse: boolean;
+  ehloName: string;
+  limits: ProbeLimits;
+  logger?: ProbeLogger;
+}
+
+export function createEngine(config: EngineConfig): CheckEngine {
+  const deps = {
+    resolver: createResolver({ servers: config.dnsServers, timeoutMs: config.limits.dnsTimeoutMs, tries: 2 }),
+    policy: createAddressPolicy({ allowCidrs: config.allowCidrs }),
+    tls: createTlsContext(),
+    limits: config.limits,
+    ehloName: config.ehloName,
+    ...(config.logger ? { logger: config.logger } : {}),
+  };
+  return {
+    prepare(input: string, mode: CheckMode) {
+      const n = normalizeDomain(input, { allowSpecialUse: config.allowSpecialUse });
+      if (!n.ok) return { ok: false, code: n.code, message: n.message };
+      return { ok: true, target: { input, mode, domain: n.ascii, displayDomain: n.unicode } };
+    },
+    run(target, signal) {
+      return runCheck(target, deps, signal);
+    },
+  };
+}
+
+/** Engine configuration from the validated environment (lib/env.ts shape). */
+export function engineConfigFromEnv(env: {
+  DNS_SERVERS: string[];
+  PROBE_ALLOW_CIDRS: string[];
+  ALLOW_TEST_DOMAINS: boolean;
+  ehloName: string;
+  limits: ProbeLimits;
+}): EngineConfig {
+  return {
+    dnsServers: env.DNS_SERVERS,
+    allowCidrs: env.PROBE_ALLOW_CIDRS,
+    allowSpecialUse: env.ALLOW_TEST_DOMAINS,
+    ehloName: env.ehloName,
+    limits: env.limits,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * One check, end to end: DNS, then every host × address × port probed in parallel with a bound,
+ * then findings and the summary. Progress is an async stream of events; the result is final.
+ */
+import { resolveTarget } from './dns/resolve-target';
+import { evaluateFindings } from './findings/evaluate';
+import { summarize } from './findings/summarize';
+import { probePort } from './probe-port';
+import {
+  PORTS,
+  type CheckEvent,
+  type CheckInput,
+  type CheckResult,
+  type PortProbe,
+} from './schema';
+import {
+  systemClock,
+  silentLogger,
+  type AddressPolicy,
+  type Clock,
+  type ConnectFn,
+  type DnsResolver,
+  type ProbeLimits,
+  type ProbeLogger,
+  type TlsContext,
+} from './types';
+
+export interface CheckDeps {
+  resolver: DnsResolver;
+  policy: AddressPolicy;
+  tls: TlsContext;
+  limits: ProbeLimits;
+  ehloName: string;
+  clock?: Clock;
+  logger?: ProbeLogger;
+  connect?: ConnectFn;
+}
+
+/** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
+function channel<T>() {
+  const items: T[] = [];
+  let wake: (() => void) | undefined;
+  return {
+    push(item: T) {
+      items.push(item);
+      wake?.();
+    },
+    drain(): T[] {
+      return items.splice(0, items.length);
+    },
+    wait(): Promise<void> {
+      return items.length > 0 ? Promise.resolve() : new Promise<void>((r) => (wake = r)).finally(() => (wake = undefined));
+    },
+    notify() {
+      wake?.();
+    },
+  };
+}
+
+/** Run tasks with at most `limit` in flight. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export async function* runCheck(
+  target: CheckInput,
+  deps: CheckDeps,
+  signal?: AbortSignal,
+): AsyncGenerator<CheckEvent, CheckResult, void> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const t0 = clock.monotonic();
+  const startedAt = new Date(clock.now()).toISOString();
+  // The whole check has a budget; the caller's signal (cancel, shutdown) ends it sooner.
+  const budget = AbortSignal.timeout(deps.limits.checkBudgetMs);
+  const checkSignal = signal ? AbortSignal.any([signal, budget]) : budget;
+
+  yield { type: 'check-started', target, startedAt };
+
+  const dns = await resolveTarget({
+    domain: target.domain,
+    mode: target.mode,
+    resolver: deps.resolver,
+    policy: deps.policy,
+    clock,
+    signal: checkSignal,
+  });
+  yield { type: 'dns-done', dns };
+
+  const plan = dns.hosts.flatMap((h) =>
+    h.addresses.flatMap((a) => PORTS.map((port) => ({ host: h.name, address: a.address, family: a.family, port }))),
+  );
+  yield { type: 'probes-planned', probes: plan };
+
+  const events = channel<CheckEvent>();
+  let settled = false;
+  const all = pool(
+    plan.map((item) => async (): Promise<PortProbe> => {
+      const probe = await probePort({
+        ...item,
+        ehloName: deps.ehloName,
+        limits: deps.limits,
+        policy: deps.policy,
+        tls: deps.tls,
+        clock,
+        signal: checkSignal,
+        logger,
+        onEvent: (e) => events.push(e),
+        ...(deps.connect ? { connect: deps.connect } : {}),
+      });
+      events.push({ type: 'probe-done', probe });
+      return probe;
+    }),
+    deps.limits.concurrency,
+  ).finally(() => {
+    settled = true;
+    events.notify();
+  });
+
+  while (!settled) {
+    await events.wait();
+    for (const e of events.drain()) yield e;
+  }
+  const probes = await all;
+  for (const e of events.drain()) yield e;
+
+  const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
+  const summary = summarize({
+    mode: target.mode,
+    probes,
+    findings,
+    hosts: dns.hosts.length,
+    addresses: dns.hosts.reduce((n, h) => n + h.addresses.length, 0),
+  });
+  const durationMs = Math.round(clock.monotonic() - t0);
+  const result: CheckResult = {
+    schemaVersion: 1,
+    target,
+    startedAt,
+    finishedAt: new Date(clock.now()).toISOString(),
+    durationMs,
+    ehloName: deps.ehloName,
+    dns,
+    probes,
+    findings,
+    summary,
+    incomplete: checkSignal.aborted,
+  };
+  logger.debug({ domain: target.domain, durationMs, verdict: summary.verdict }, 'check finished');
+  yield { type: 'check-done', result };
+  return result;
+}
