@@ -1,0 +1,228 @@
+/**
+ * Turns a socket's byte stream into SMTP replies. Pure: feed chunks with push(), take replies with
+ * next(). Never assumes one read is one reply (sslyze's single recv is the bug to avoid): lines are
+ * reassembled across chunks, multi-line replies (250-… 250 …) are joined, and several replies in one
+ * chunk are queued. A hostile peer is bounded by byte and line caps; once the stream is judged
+ * broken (too large, malformed, not SMTP) the reader stops parsing and reports that error for good.
+ */
+import type { SmtpReply } from '@/lib/probe/schema';
+import type { ProbeLimits } from '@/lib/probe/types';
+
+export type ReplyReaderLimits = Pick<ProbeLimits, 'maxLineBytes' | 'maxReplyBytes' | 'maxReplyLines'>;
+
+export type ReplyReaderErrorKind = 'reply-too-large' | 'protocol-error' | 'not-smtp';
+
+export interface ReplyReaderError {
+  kind: ReplyReaderErrorKind;
+  message: string;
+  /** the offending line or bytes, decoded visibly and shortened */
+  excerpt?: string;
+}
+
+export type ReaderItem =
+  | { kind: 'reply'; reply: SmtpReply; /** each line as received, code included, for the transcript */ raw: string[] }
+  | { kind: 'error'; error: ReplyReaderError };
+
+const LF = 0x0a;
+const CR = 0x0d;
+const EXCERPT_CHARS = 120;
+/** Enough bytes to recognise the usual non-SMTP first words (HTTP/, SSH-, * OK, TLS records). */
+const SNIFF_BYTES = 8;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes to text that is safe to show and store: UTF-8 when valid, otherwise latin1 (every byte maps
+ * to one character, so nothing is lost); control characters become \xNN so NULs and stray CRs stay
+ * visible instead of vanishing or corrupting a terminal.
+ */
+export function decodeVisible(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function excerpt(bytes: Uint8Array): string {
+  const text = decodeVisible(bytes.subarray(0, EXCERPT_CHARS * 4));
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
+function startsWith(bytes: Uint8Array, prefix: string): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Names the protocol a non-SMTP peer most likely speaks, for the error message. */
+export function sniffProtocol(bytes: Uint8Array): string {
+  if (startsWith(bytes, 'HTTP/')) return 'an HTTP response';
+  if (startsWith(bytes, 'SSH-')) return 'an SSH banner';
+  if (bytes[0] === 0x16 && bytes[1] === 0x03) return 'a TLS handshake record';
+  if (bytes[0] === 0x15 && bytes[1] === 0x03) return 'a TLS alert record';
+  if (startsWith(bytes, '+OK') || startsWith(bytes, '-ERR')) return 'a POP3 greeting';
+  if (startsWith(bytes, '* OK') || startsWith(bytes, '* PREAUTH') || startsWith(bytes, '* BYE')) return 'an IMAP greeting';
+  return 'bytes that are not an SMTP reply';
+}
+
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/** Whether the start of a line can still become a valid reply line ("250", "250 …", "250-…"). */
+function plausibleLineStart(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 3);
+  for (let i = 0; i < n; i++) if (!isDigit(bytes[i])) return false;
+  if (bytes.length > 3) {
+    const sep = bytes[3];
+    return sep === 0x20 || sep === 0x2d || sep === CR || sep === LF;
+  }
+  return true;
+}
+
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
+
+export class ReplyReader {
+  private remainder: Buffer = Buffer.alloc(0);
+  private current: { code: number; lines: string[]; raw: string[]; bytes: number } | undefined;
+  private queue: { item: ReaderItem; bytes: number }[] = [];
+  private queuedBytes = 0;
+  private failed: ReplyReaderError | undefined;
+  /** once any valid reply line arrived, garbage is a protocol error rather than "not SMTP" */
+  private sawSmtp = false;
+  private bytesIn = 0;
+
+  constructor(private readonly limits: ReplyReaderLimits) {}
+
+  /** Total bytes ever pushed (a silent peer and a slow one are different findings). */
+  get bytesReceived(): number {
+    return this.bytesIn;
+  }
+
+  push(chunk: Uint8Array): void {
+    this.bytesIn += chunk.length;
+    if (this.failed) return;
+    this.remainder = this.remainder.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.remainder, chunk]);
+    let start = 0;
+    for (;;) {
+      const lf = this.remainder.indexOf(LF, start);
+      if (lf < 0) break;
+      const end = lf > start && this.remainder[lf - 1] === CR ? lf - 1 : lf;
+      this.acceptLine(this.remainder.subarray(start, end));
+      start = lf + 1;
+      if (this.failed) break;
+    }
+    this.remainder = this.failed ? Buffer.alloc(0) : Buffer.from(this.remainder.subarray(start));
+    if (!this.failed) this.checkPartialLine();
+  }
+
+  /** The next complete reply, or the error that ended the stream; undefined while incomplete. */
+  next(): ReaderItem | undefined {
+    const queued = this.queue.shift();
+    if (queued) {
+      this.queuedBytes -= queued.bytes;
+      return queued.item;
+    }
+    return this.failed ? { kind: 'error', error: this.failed } : undefined;
+  }
+
+  /**
+   * Discards everything buffered: queued replies, a partial reply, a partial line and any error they
+   * caused. Used right after STARTTLS's 220 (RFC 3207 §6): bytes the server sent before the TLS
+   * handshake must not be read as if they came through TLS. Returns what was dropped, visibly.
+   */
+  reset(): string {
+    const dropped: string[] = [];
+    for (const { item } of this.queue) if (item.kind === 'reply') dropped.push(...item.raw);
+    if (this.current) dropped.push(...this.current.raw);
+    if (this.failed?.excerpt) dropped.push(this.failed.excerpt);
+    if (this.remainder.length > 0) dropped.push(decodeVisible(this.remainder));
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.current = undefined;
+    this.failed = undefined;
+    this.remainder = Buffer.alloc(0);
+    return dropped.join('\\r\\n');
+  }
+
+  /** Bytes of a reply still being received, shown in a timeout note. */
+  pendingText(): string {
+    const parts = [...(this.current?.raw ?? [])];
+    if (this.remainder.length > 0) parts.push(decodeVisible(this.remainder));
+    return parts.join('\\r\\n');
+  }
+
+  private fail(kind: ReplyReaderErrorKind, message: string, bytes?: Uint8Array): void {
+    this.failed = { kind, message, ...(bytes ? { excerpt: excerpt(bytes) } : {}) };
+    this.current = undefined;
+  }
+
+  private garbage(bytes: Uint8Array): void {
+    if (this.sawSmtp) this.fail('protocol-error', 'malformed reply line (no 3-digit code)', bytes);
+    else this.fail('not-smtp', `the server sent ${sniffProtocol(bytes)}, not an SMTP greeting`, bytes);
+  }
+
+  /** Judges a line before its end arrives, so a flood without newlines is named for what it is. */
+  private checkPartialLine(): void {
+    const rem = this.remainder;
+    if (rem.length >= SNIFF_BYTES && !plausibleLineStart(rem)) return this.garbage(rem);
+    if (rem.length > this.limits.maxLineBytes) {
+      this.fail('reply-too-large', `a reply line exceeded ${this.limits.maxLineBytes} bytes`, rem);
+      return;
+    }
+    const pending = (this.current?.bytes ?? 0) + rem.length;
+    // Replies nobody has read yet count too: a peer must not fill memory with unsolicited ones.
+    if (this.queuedBytes + pending > this.limits.maxReplyBytes) {
+      this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyBytes} bytes`, rem);
+    }
+  }
+
+  private acceptLine(bytes: Uint8Array): void {
+    if (bytes.length > this.limits.maxLineBytes) {
+      return this.fail('reply-too-large', `a reply line exceeded ${this.limits.maxLineBytes} bytes`, bytes);
+    }
+    const sep = bytes[3];
+    const wellFormed =
+      bytes.length >= 3 &&
+      isDigit(bytes[0]) &&
+      isDigit(bytes[1]) &&
+      isDigit(bytes[2]) &&
+      (sep === undefined || sep === 0x20 || sep === 0x2d);
+    if (!wellFormed) return this.garbage(bytes);
+
+    const code = Number(String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!));
+    const last = sep !== 0x2d;
+    const text = decodeVisible(bytes.subarray(4));
+    const raw = decodeVisible(bytes);
+    this.sawSmtp = true;
+
+    const reply = this.current ?? { code, lines: [], raw: [], bytes: 0 };
+    if (reply.code !== code) {
+      return this.fail('protocol-error', `reply code changed from ${reply.code} to ${code} inside a multi-line reply`, bytes);
+    }
+    reply.lines.push(text);
+    reply.raw.push(raw);
+    reply.bytes += bytes.length + 2;
+    if (reply.lines.length > this.limits.maxReplyLines) {
+      return this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyLines} lines`, bytes);
+    }
+    if (this.queuedBytes + reply.bytes > this.limits.maxReplyBytes) {
+      return this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyBytes} bytes`, bytes);
+    }
+    if (!last) {
+      this.current = reply;
+      return;
+    }
+    this.current = undefined;
+    const enhanced = ENHANCED.exec(reply.lines[0] ?? '');
+    const done: SmtpReply = {
+      code,
+      ...(enhanced && enhanced[1] === String(code)[0] ? { enhanced: enhanced[0] } : {}),
+      lines: reply.lines,
+    };
+    this.queue.push({ item: { kind: 'reply', reply: done, raw: reply.raw }, bytes: reply.bytes });
+    this.queuedBytes += reply.bytes;
+  }
+}
