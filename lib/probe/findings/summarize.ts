@@ -104,10 +104,11 @@ function recommend(order: readonly Port[], kind: 'client' | 'app', probes: reado
 export function summarize(input: { mode: CheckMode; probes: readonly PortProbe[]; findings: readonly Finding[]; hosts: number; addresses: number }): Summary {
   const { probes, findings, mode } = input;
   const severity = worstSeverity(findings.filter((f) => !f.untested).map((f) => f.severity));
-  const anyAnswered = probes.some(answered);
+  // A 421 greeting "answers" but tells nothing: only decisive probes count as tested.
+  const anyTested = probes.some((p) => answered(p) && !isUntestedOutcome(p));
   const anyUntested = findings.some((f) => f.untested);
   const verdict: Summary['verdict'] =
-    severity === 'warning' || severity === 'critical' ? severity : !anyAnswered && anyUntested ? 'untested' : severity;
+    severity === 'warning' || severity === 'critical' ? severity : !anyTested && anyUntested ? 'untested' : severity;
   return {
     severity: worstSeverity(findings.map((f) => f.severity)),
     verdict,
