@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# mxray: multi-stage build of the Next.js standalone server.
+#   docker build -t mxray .
+#   docker run -p 3000:3000 -v mxray-data:/data mxray
+# No Docker engine runs in this project's CI: tests/e2e/standalone.test.ts starts the same
+# standalone server (node .next/standalone/server.js) with the same environment to keep this honest.
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# better-sqlite3 builds from source when no prebuilt binary matches.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# prepare (the CLI build) needs the sources, which come in the next stage: install without
+# lifecycle scripts, then run the two native packages' own install steps.
+RUN npm ci --ignore-scripts && npm rebuild better-sqlite3 esbuild
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+ENV NEXT_TELEMETRY_DISABLED=1
+RUN npm run build && npm run build:cli
+
+FROM node:20-bookworm-slim AS run
+WORKDIR /app
+ENV NODE_ENV=production \
+    NEXT_TELEMETRY_DISABLED=1 \
+    HOSTNAME=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+RUN groupadd --system --gid 1001 mxray && useradd --system --uid 1001 --gid mxray mxray \
+  && mkdir -p /data && chown mxray:mxray /data
+COPY --from=build --chown=mxray:mxray /app/.next/standalone ./
+COPY --from=build --chown=mxray:mxray /app/.next/static ./.next/static
+COPY --from=build --chown=mxray:mxray /app/public ./public
+USER mxray
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "server.js"]
