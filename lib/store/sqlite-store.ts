@@ -1,0 +1,189 @@
+/**
+ * CheckStore on SQLite (better-sqlite3): one file under DATA_DIR, WAL so SSE readers never block
+ * the runner's writes. Every JSON column is validated with the shared zod schemas on read, so a
+ * damaged row is a clear error instead of a malformed report.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { z } from 'zod';
+import {
+  CheckEventSchema,
+  CheckInputSchema,
+  CheckModeSchema,
+  CheckResultSchema,
+  type CheckEvent,
+  type CheckInput,
+  type CheckMode,
+  type CheckResult,
+} from '@/lib/probe/schema';
+import {
+  CheckStoreError,
+  StoreCorruptionError,
+  type CheckRecord,
+  type CheckStore,
+  type StoredCheckStatus,
+  type StoredEvent,
+} from './check-store';
+import { migrate } from './migrations';
+
+export interface SqliteStoreOptions {
+  /** database file, or ':memory:' (tests) */
+  file: string;
+  /** ms to wait on a lock held by another connection before failing */
+  busyTimeoutMs?: number;
+  now?: () => number;
+}
+
+interface CheckRow {
+  id: string;
+  domain: string;
+  mode: string;
+  input: string;
+  status: string;
+  created_at: number;
+  finished_at: number | null;
+  result: string | null;
+  error: string | null;
+}
+
+const STATUSES: readonly string[] = ['running', 'done', 'interrupted'] satisfies StoredCheckStatus[];
+
+function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch';
+    throw new StoreCorruptionError(`${what} does not match its schema (${where})`);
+  }
+  return parsed.data;
+}
+
+function toRecord(row: CheckRow): CheckRecord {
+  const what = `check ${row.id}`;
+  const mode = CheckModeSchema.safeParse(row.mode);
+  if (!mode.success || !STATUSES.includes(row.status)) {
+    throw new StoreCorruptionError(`${what} has an unknown mode or status (${row.mode}, ${row.status})`);
+  }
+  const status = row.status as StoredCheckStatus;
+  if (status === 'done' && row.result === null) {
+    throw new StoreCorruptionError(`${what} is done but has no result`);
+  }
+  return {
+    id: row.id,
+    domain: row.domain,
+    mode: mode.data,
+    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`),
+    status,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`),
+    error: row.error,
+  };
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
+  const now = options.now ?? Date.now;
+  if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+  const db = new Database(options.file);
+  // WAL lets readers (SSE replays, GETs) proceed while the runner writes; NORMAL is durable
+  // against a process crash in WAL mode, which is the failure we care about for a check log.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const q = {
+    insertCheck: db.prepare(
+      `INSERT INTO checks (id, domain, mode, input, status, created_at) VALUES (?, ?, ?, ?, 'running', ?)`,
+    ),
+    getCheck: db.prepare('SELECT * FROM checks WHERE id = ?'),
+    status: db.prepare('SELECT status FROM checks WHERE id = ?'),
+    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM check_events WHERE check_id = ?'),
+    insertEvent: db.prepare('INSERT INTO check_events (check_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)'),
+    listEvents: db.prepare('SELECT seq, data FROM check_events WHERE check_id = ? AND seq > ? ORDER BY seq'),
+    finish: db.prepare(
+      `UPDATE checks SET status = 'done', result = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
+    ),
+    interrupt: db.prepare(
+      `UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
+    ),
+    interruptAll: db.prepare(`UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running'`),
+    findRecent: db.prepare(
+      `SELECT * FROM checks WHERE domain = ? AND mode = ?
+         AND (status = 'running' OR (status = 'done' AND finished_at >= ?))
+       ORDER BY created_at DESC LIMIT 1`,
+    ),
+    ping: db.prepare('SELECT 1 AS ok'),
+  };
+
+  /** Explains why a write to a check was refused. */
+  function refuse(id: string): never {
+    const row = q.status.get(id) as { status: string } | undefined;
+    if (!row) throw new CheckStoreError('not-found', `check ${id} does not exist`);
+    throw new CheckStoreError('finished', `check ${id} is ${row.status}; a finished check is immutable`);
+  }
+
+  const append = db.transaction((id: string, event: CheckEvent): number => {
+    const row = q.status.get(id) as { status: string } | undefined;
+    if (row?.status !== 'running') refuse(id);
+    const { seq } = q.nextSeq.get(id) as { seq: number };
+    q.insertEvent.run(id, seq, event.type, JSON.stringify(event), now());
+    return seq;
+  });
+
+  return {
+    async createCheck({ id, target, createdAt }: { id: string; target: CheckInput; createdAt: number }) {
+      const t = CheckInputSchema.parse(target);
+      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt);
+    },
+
+    async getCheck(id: string) {
+      const row = q.getCheck.get(id) as CheckRow | undefined;
+      return row ? toRecord(row) : null;
+    },
+
+    async appendEvent(id: string, event: CheckEvent) {
+      // Validated on the way in as well, so an engine bug surfaces where it happens.
+      return append(id, CheckEventSchema.parse(event));
+    },
+
+    async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
+      const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`) }));
+    },
+
+    async finishCheck(id: string, result: CheckResult, finishedAt = now()) {
+      const json = JSON.stringify(CheckResultSchema.parse(result));
+      if (q.finish.run(json, finishedAt, id).changes === 0) refuse(id);
+    },
+
+    async markInterrupted(id: string, reason: string, finishedAt = now()) {
+      return q.interrupt.run(reason, finishedAt, id).changes > 0;
+    },
+
+    async markRunningInterrupted(reason = 'restart') {
+      return q.interruptAll.run(reason, now()).changes;
+    },
+
+    async findRecent(domain: string, mode: CheckMode, sinceMs: number) {
+      const row = q.findRecent.get(domain, mode, sinceMs) as CheckRow | undefined;
+      return row ? toRecord(row) : null;
+    },
+
+    async ping() {
+      q.ping.get();
+    },
+
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
