@@ -1,0 +1,74 @@
+/**
+ * Attaching a viewer to a check: its stored events after a given seq, then its live ones, each
+ * exactly once and in order, then the end. The race to avoid is an event persisted between reading
+ * the store and starting to listen; listening first and de-duplicating by seq closes it.
+ */
+import type { CheckEvent } from '@/lib/probe/schema';
+import type { ProbeLogger } from '@/lib/probe/types';
+import type { CheckStore } from '@/lib/store/check-store';
+import type { CheckEnd, EventHub, HubListener } from './event-hub';
+
+export interface Subscriber extends HubListener {
+  /** replay failed (store error); the subscription is over, the check itself is unaffected */
+  error?(err: unknown): void;
+}
+
+export function replayThenTail(
+  deps: { hub: EventHub; store: CheckStore; logger: ProbeLogger },
+  id: string,
+  afterSeq: number,
+  subscriber: Subscriber,
+): () => void {
+  const { hub, store, logger } = deps;
+  let closed = false;
+  let replaying = true;
+  let last = afterSeq;
+  let endedLive: CheckEnd | undefined;
+  const buffered: { seq: number; event: CheckEvent }[] = [];
+
+  const deliver = (seq: number, event: CheckEvent) => {
+    if (closed || seq <= last) return;
+    last = seq;
+    subscriber.event(seq, event);
+  };
+  const finish = (end: CheckEnd) => {
+    if (closed) return;
+    closed = true;
+    unlisten();
+    subscriber.end(end);
+  };
+
+  // Listen first, read the store second: an event persisted meanwhile is in the replay, in the
+  // buffer, or both (seq drops the duplicate), never in neither. The runner persists before it
+  // publishes, so anything published before we listened is already in the store.
+  const unlisten = hub.listen(id, {
+    event: (seq, event) => (replaying ? buffered.push({ seq, event }) : deliver(seq, event)),
+    end: (end) => (replaying ? (endedLive = end) : finish(end)),
+  });
+
+  void (async () => {
+    const stored = await store.listEvents(id, afterSeq);
+    const record = await store.getCheck(id);
+    for (const s of stored) deliver(s.seq, s.event);
+    for (const b of buffered) deliver(b.seq, b.event);
+    buffered.length = 0;
+    replaying = false;
+    // A check that ended before we listened has its whole log in `stored`; one that ended while
+    // we read announced it on the hub.
+    if (endedLive) finish(endedLive);
+    else if (!record) finish({ status: 'interrupted', reason: 'not-found' });
+    else if (record.status === 'done') finish({ status: 'done' });
+    else if (record.status === 'interrupted') finish({ status: 'interrupted', reason: record.error ?? 'unknown' });
+  })().catch((err: unknown) => {
+    if (closed) return;
+    closed = true;
+    unlisten();
+    logger.error({ checkId: id, err }, 'replaying check events failed');
+    subscriber.error?.(err);
+  });
+
+  return () => {
+    closed = true;
+    unlisten();
+  };
+}

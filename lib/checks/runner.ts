@@ -1,0 +1,298 @@
+/**
+ * The check runner: starts checks on behalf of the API and runs them independently of any HTTP
+ * request. It bounds how many run at once (plus a short queue), answers a repeated request with
+ * the check already running or just finished, persists every event before anyone sees it, and fans
+ * live events out to viewers, who attach with replay-then-tail (subscribe).
+ */
+import type { CheckEngine } from '@/lib/probe/engine';
+import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
+import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
+import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
+import { newCheckId } from '@/lib/store/check-id';
+import { createEventHub } from './event-hub';
+import { replayThenTail, type Subscriber } from './replay-then-tail';
+
+export type { CheckEnd } from './event-hub';
+export type { Subscriber } from './replay-then-tail';
+
+export type CheckStatus = 'queued' | 'running' | 'done' | 'interrupted';
+
+export interface RunnerOptions {
+  engine: CheckEngine;
+  store: CheckStore;
+  logger: ProbeLogger;
+  /** checks running at once, across all clients */
+  maxConcurrent: number;
+  /** checks waiting for a slot; beyond that, start() answers 'saturated' */
+  queueSize: number;
+  /** a check of the same domain and mode finished this recently is returned instead of a new one */
+  dedupeWindowMs: number;
+  clock?: Clock;
+  /** how long shutdown() lets running checks finish before interrupting them */
+  shutdownGraceMs?: number;
+  /** what a saturated answer suggests as Retry-After */
+  saturatedRetryAfterSec?: number;
+}
+
+export type StartOutcome =
+  | { ok: true; id: string; status: CheckStatus; deduped: boolean }
+  /** the engine refused the input; reason is its code (invalid-domain, ip-literal, …) */
+  | { ok: false; code: 'invalid_input'; reason: string; message: string }
+  | { ok: false; code: 'saturated'; message: string; retryAfterSec: number };
+
+export interface CheckView {
+  id: string;
+  status: CheckStatus;
+  target: CheckInput;
+  createdAt: number;
+  finishedAt: number | null;
+  result: CheckResult | null;
+  /** why an interrupted check stopped */
+  reason: string | null;
+}
+
+export interface Runner {
+  /** settles once checks left 'running' by a previous process are marked interrupted */
+  readonly ready: Promise<void>;
+  start(input: string, mode: CheckMode, clientKey: string): Promise<StartOutcome>;
+  getCheck(id: string): Promise<CheckView | null>;
+  /**
+   * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
+   * and in order, then end() when it finishes (at once if it already has). Returns unsubscribe.
+   */
+  subscribe(id: string, afterSeq: number, subscriber: Subscriber): () => void;
+  stats(): { running: number; queued: number; viewers: number };
+  /** Stop accepting, let running checks finish within the grace period, interrupt the rest. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+interface Entry {
+  id: string;
+  key: string;
+  target: CheckInput;
+  clientKey: string;
+  controller: AbortController;
+  startedAt?: number;
+  interruptedBy?: string;
+  done?: Promise<void>;
+}
+
+function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  const timer = sleep(ms);
+  await Promise.race([work, timer.promise]);
+  timer.cancel();
+}
+
+export function createRunner(options: RunnerOptions): Runner {
+  const { engine, store, logger, maxConcurrent, queueSize, dedupeWindowMs } = options;
+  const clock = options.clock ?? systemClock;
+  const hub = createEventHub((err) => logger.warn({ err }, 'check viewer failed'));
+  const active = new Map<string, Entry>();
+  const queue: Entry[] = [];
+  /** queued or running, by domain+mode: the dedupe that must not wait on the store */
+  const live = new Map<string, Entry>();
+  /** starts in flight, so two simultaneous requests for one domain make one check */
+  const pending = new Map<string, Promise<StartOutcome>>();
+  let reserved = 0;
+  let closing = false;
+  let shuttingDown: Promise<void> | undefined;
+
+  const ready = store.markRunningInterrupted('restart').then((n) => {
+    if (n > 0) logger.warn({ count: n }, 'checks left running by a previous process marked interrupted');
+  });
+  ready.catch((err: unknown) => logger.error({ err }, 'could not mark stale checks interrupted'));
+
+  const saturated = (message: string): StartOutcome => ({
+    ok: false,
+    code: 'saturated',
+    message,
+    retryAfterSec: options.saturatedRetryAfterSec ?? 10,
+  });
+  const statusOf = (id: string): CheckStatus => (active.has(id) ? 'running' : 'queued');
+  const viewStatus = (r: CheckRecord): CheckStatus => (r.status === 'running' ? statusOf(r.id) : r.status);
+
+  function logEnd(e: Entry, fields: Record<string, unknown>): void {
+    const durationMs = e.startedAt === undefined ? 0 : Math.round(clock.monotonic() - e.startedAt);
+    logger.info(
+      { checkId: e.id, domain: e.target.domain, mode: e.target.mode, client: e.clientKey, durationMs, ...fields },
+      'check finished',
+    );
+  }
+
+  /** Frees the check's slot and its dedupe entry as soon as its final state is stored. */
+  function release(e: Entry): void {
+    active.delete(e.id);
+    if (live.get(e.key) === e) live.delete(e.key);
+    pump();
+  }
+
+  async function interrupt(e: Entry, reason: string): Promise<void> {
+    e.interruptedBy = reason;
+    try {
+      await store.markInterrupted(e.id, reason, clock.now());
+    } finally {
+      release(e);
+      hub.end(e.id, { status: 'interrupted', reason });
+    }
+  }
+
+  async function execute(e: Entry): Promise<void> {
+    const gen = engine.run(e.target, e.controller.signal);
+    let fields: Record<string, unknown> = {};
+    try {
+      for (;;) {
+        const step = await gen.next();
+        // Once shutdown has marked the check interrupted, its log is closed: drop what follows.
+        if (e.interruptedBy) {
+          fields = { outcome: 'interrupted', reason: e.interruptedBy };
+          break;
+        }
+        // An engine that returns its result without yielding 'check-done' still gets one logged.
+        const event: CheckEvent = step.done ? { type: 'check-done', result: step.value } : step.value;
+        const seq = await store.appendEvent(e.id, event);
+        if (event.type === 'check-done') {
+          await store.finishCheck(e.id, event.result, clock.now());
+          release(e);
+          hub.publish(e.id, seq, event);
+          hub.end(e.id, { status: 'done' });
+          const { summary, incomplete } = event.result;
+          fields = { outcome: 'done', verdict: summary.verdict, incomplete };
+          break;
+        }
+        hub.publish(e.id, seq, event);
+      }
+    } catch (err) {
+      if (e.interruptedBy) {
+        fields = { outcome: 'interrupted', reason: e.interruptedBy };
+      } else {
+        // Our bug or the store's, never the probed server's: the engine reports those as results.
+        fields = { outcome: 'interrupted', reason: 'engine-error', err };
+        await interrupt(e, 'engine-error').catch((err2: unknown) =>
+          logger.error({ checkId: e.id, err: err2 }, 'could not mark check interrupted'),
+        );
+      }
+    } finally {
+      await gen.return(undefined as never).catch(() => {});
+      logEnd(e, fields);
+    }
+  }
+
+  function launch(e: Entry): void {
+    active.set(e.id, e);
+    e.startedAt = clock.monotonic();
+    e.done = execute(e)
+      .catch((err: unknown) => logger.error({ checkId: e.id, err }, 'check runner failed'))
+      .finally(() => release(e));
+  }
+
+  function pump(): void {
+    while (!closing && active.size < maxConcurrent) {
+      const next = queue.shift();
+      if (!next) return;
+      launch(next);
+    }
+  }
+
+  async function startNew(target: CheckInput, key: string, clientKey: string): Promise<StartOutcome> {
+    const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+    if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
+    if (closing) return saturated('the server is shutting down');
+    if (active.size + queue.length + reserved >= maxConcurrent + queueSize) {
+      return saturated('too many checks are running; try again shortly');
+    }
+    reserved++;
+    const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController() };
+    try {
+      await store.createCheck({ id: e.id, target, createdAt: clock.now() });
+    } finally {
+      reserved--;
+    }
+    if (closing) {
+      await interrupt(e, 'shutdown');
+      return saturated('the server is shutting down');
+    }
+    live.set(key, e);
+    if (active.size < maxConcurrent) launch(e);
+    else queue.push(e);
+    return { ok: true, id: e.id, status: statusOf(e.id), deduped: false };
+  }
+
+  return {
+    ready,
+
+    async start(input, mode, clientKey) {
+      if (closing) return saturated('the server is shutting down');
+      await ready;
+      const prepared = engine.prepare(input, mode);
+      if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
+      const { target } = prepared;
+      const key = `${target.mode}\u0000${target.domain}`;
+      // From here to pending.set nothing awaits, so concurrent starts see each other.
+      const running = live.get(key);
+      if (running) return { ok: true, id: running.id, status: statusOf(running.id), deduped: true };
+      const inFlight = pending.get(key);
+      if (inFlight) {
+        const first = await inFlight;
+        return first.ok ? { ...first, status: statusOf(first.id), deduped: true } : first;
+      }
+      const started = startNew(target, key, clientKey);
+      pending.set(key, started);
+      try {
+        return await started;
+      } finally {
+        pending.delete(key);
+      }
+    },
+
+    async getCheck(id) {
+      const r = await store.getCheck(id);
+      if (!r) return null;
+      return {
+        id: r.id,
+        status: viewStatus(r),
+        target: r.target,
+        createdAt: r.createdAt,
+        finishedAt: r.finishedAt,
+        result: r.result,
+        reason: r.status === 'interrupted' ? (r.error ?? 'unknown') : null,
+      };
+    },
+
+    subscribe(id, afterSeq, subscriber) {
+      return replayThenTail({ hub, store, logger }, id, afterSeq, subscriber);
+    },
+
+    stats() {
+      return { running: active.size, queued: queue.length, viewers: hub.listenerCount() };
+    },
+
+    shutdown(graceMs = options.shutdownGraceMs ?? 5_000) {
+      shuttingDown ??= (async () => {
+        closing = true;
+        for (const e of queue.splice(0)) {
+          live.delete(e.key);
+          await interrupt(e, 'shutdown').catch((err: unknown) => logger.error({ checkId: e.id, err }, 'interrupt failed'));
+          logEnd(e, { outcome: 'interrupted', reason: 'shutdown' });
+        }
+        await within(graceMs, Promise.allSettled([...active.values()].map((e) => e.done)));
+        const left = [...active.values()];
+        for (const e of left) {
+          await interrupt(e, 'shutdown').catch((err: unknown) => logger.error({ checkId: e.id, err }, 'interrupt failed'));
+          e.controller.abort();
+        }
+        // Let the aborted engines unwind so nothing writes to a store that is about to close.
+        await within(2_000, Promise.allSettled(left.map((e) => e.done)));
+      })();
+      return shuttingDown;
+    },
+  };
+}
