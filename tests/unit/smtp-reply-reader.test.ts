@@ -106,13 +106,15 @@ describe('ReplyReader: caps', () => {
     reader.push(b(`220 ${'A'.repeat(60)}`));
     expect(reader.next()).toBeUndefined();
     reader.push(b('A'.repeat(60)));
-    expect(errorOf(reader.next()).kind).toBe('reply-too-large');
+    const err = errorOf(reader.next());
+    expect(err.kind).toBe('reply-too-large');
+    expect(err.limit).toBe('100 bytes per line');
   });
 
   it('ends with reply-too-large when a reply has more than maxReplyLines lines', () => {
     const items = feed([Array.from({ length: 11 }, () => '250-x\r\n').join('')]);
     expect(errorOf(items[0]).kind).toBe('reply-too-large');
-    expect(errorOf(items[0]).message).toMatch(/10 lines/);
+    expect(errorOf(items[0]).limit).toBe('10 lines per reply');
   });
 
   it('accepts exactly maxReplyLines lines', () => {
@@ -124,7 +126,7 @@ describe('ReplyReader: caps', () => {
     const line = `250-${'x'.repeat(90)}\r\n`;
     const items = feed([line.repeat(11)], { ...limits, maxReplyLines: 100 });
     expect(errorOf(items[0]).kind).toBe('reply-too-large');
-    expect(errorOf(items[0]).message).toMatch(/1000 bytes/);
+    expect(errorOf(items[0]).limit).toBe('1000 bytes per reply');
   });
 
   it('bounds replies nobody has read yet', () => {
@@ -146,13 +148,14 @@ describe('ReplyReader: caps', () => {
 
 describe('ReplyReader: malformed and foreign peers', () => {
   it.each([
-    ['HTTP/1.1 400 Bad Request\r\n', /HTTP/],
-    ['SSH-2.0-OpenSSH_9.6\r\n', /SSH/],
-    ['+OK POP3 ready\r\n', /POP3/],
-    ['* OK IMAP4rev1 ready\r\n', /IMAP/],
+    ['HTTP/1.1 400 Bad Request\r\n', 'HTTP'],
+    ['SSH-2.0-OpenSSH_9.6\r\n', 'SSH'],
+    ['+OK POP3 ready\r\n', 'POP3'],
+    ['* OK IMAP4rev1 ready\r\n', 'IMAP'],
   ])('recognises a non-SMTP first line %j', (line, name) => {
     const err = errorOf(feed([line])[0]);
     expect(err.kind).toBe('not-smtp');
+    expect(err.protocol).toBe(name);
     expect(err.message).toMatch(name);
   });
 
@@ -161,7 +164,7 @@ describe('ReplyReader: malformed and foreign peers', () => {
     reader.push(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x7a, 0x02, 0x00, 0x00, 0x76, 0x03]));
     const err = errorOf(reader.next());
     expect(err.kind).toBe('not-smtp');
-    expect(err.message).toMatch(/TLS/);
+    expect(err.protocol).toBe('TLS');
   });
 
   it('calls binary garbage not-smtp instead of waiting for the line cap', () => {
@@ -169,6 +172,7 @@ describe('ReplyReader: malformed and foreign peers', () => {
     reader.push(Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06]));
     const err = errorOf(reader.next());
     expect(err.kind).toBe('not-smtp');
+    expect(err.protocol).toBeUndefined();
     expect(err.excerpt).toContain('\\x00');
   });
 

@@ -17,6 +17,10 @@ export interface ReplyReaderError {
   message: string;
   /** the offending line or bytes, decoded visibly and shortened */
   excerpt?: string;
+  /** not-smtp: the protocol recognised (HTTP, SSH, TLS, POP3, IMAP), when one was */
+  protocol?: string;
+  /** reply-too-large: the cap that was exceeded, e.g. "2048 bytes per line" */
+  limit?: string;
 }
 
 export type ReaderItem =
@@ -58,15 +62,19 @@ function startsWith(bytes: Uint8Array, prefix: string): boolean {
   return true;
 }
 
-/** Names the protocol a non-SMTP peer most likely speaks, for the error message. */
-export function sniffProtocol(bytes: Uint8Array): string {
-  if (startsWith(bytes, 'HTTP/')) return 'an HTTP response';
-  if (startsWith(bytes, 'SSH-')) return 'an SSH banner';
-  if (bytes[0] === 0x16 && bytes[1] === 0x03) return 'a TLS handshake record';
-  if (bytes[0] === 0x15 && bytes[1] === 0x03) return 'a TLS alert record';
-  if (startsWith(bytes, '+OK') || startsWith(bytes, '-ERR')) return 'a POP3 greeting';
-  if (startsWith(bytes, '* OK') || startsWith(bytes, '* PREAUTH') || startsWith(bytes, '* BYE')) return 'an IMAP greeting';
-  return 'bytes that are not an SMTP reply';
+const SIGNATURES: { test: (b: Uint8Array) => boolean; protocol: string; what: string }[] = [
+  { test: (b) => startsWith(b, 'HTTP/'), protocol: 'HTTP', what: 'an HTTP response' },
+  { test: (b) => startsWith(b, 'SSH-'), protocol: 'SSH', what: 'an SSH banner' },
+  { test: (b) => b[0] === 0x16 && b[1] === 0x03, protocol: 'TLS', what: 'a TLS handshake record' },
+  { test: (b) => b[0] === 0x15 && b[1] === 0x03, protocol: 'TLS', what: 'a TLS alert record' },
+  { test: (b) => startsWith(b, '+OK') || startsWith(b, '-ERR'), protocol: 'POP3', what: 'a POP3 greeting' },
+  { test: (b) => startsWith(b, '* OK') || startsWith(b, '* PREAUTH') || startsWith(b, '* BYE'), protocol: 'IMAP', what: 'an IMAP greeting' },
+];
+
+/** Names the protocol a non-SMTP peer most likely speaks; undefined for unrecognised bytes. */
+export function sniffProtocol(bytes: Uint8Array): { protocol: string; what: string } | undefined {
+  const hit = SIGNATURES.find((s) => s.test(bytes));
+  return hit ? { protocol: hit.protocol, what: hit.what } : undefined;
 }
 
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
@@ -154,35 +162,34 @@ export class ReplyReader {
     return parts.join('\\r\\n');
   }
 
-  private fail(kind: ReplyReaderErrorKind, message: string, bytes?: Uint8Array): void {
-    this.failed = { kind, message, ...(bytes ? { excerpt: excerpt(bytes) } : {}) };
+  private fail(kind: ReplyReaderErrorKind, message: string, bytes?: Uint8Array, extra: Partial<ReplyReaderError> = {}): void {
+    this.failed = { kind, message, ...(bytes ? { excerpt: excerpt(bytes) } : {}), ...extra };
     this.current = undefined;
   }
 
+  private tooLarge(limit: string, bytes: Uint8Array): void {
+    this.fail('reply-too-large', `the server exceeded ${limit}`, bytes, { limit });
+  }
+
   private garbage(bytes: Uint8Array): void {
-    if (this.sawSmtp) this.fail('protocol-error', 'malformed reply line (no 3-digit code)', bytes);
-    else this.fail('not-smtp', `the server sent ${sniffProtocol(bytes)}, not an SMTP greeting`, bytes);
+    if (this.sawSmtp) return this.fail('protocol-error', 'a reply line without a 3-digit code', bytes);
+    const sniffed = sniffProtocol(bytes);
+    const what = sniffed?.what ?? 'bytes that are not an SMTP reply';
+    this.fail('not-smtp', `the server sent ${what}, not an SMTP greeting`, bytes, sniffed ? { protocol: sniffed.protocol } : {});
   }
 
   /** Judges a line before its end arrives, so a flood without newlines is named for what it is. */
   private checkPartialLine(): void {
     const rem = this.remainder;
     if (rem.length >= SNIFF_BYTES && !plausibleLineStart(rem)) return this.garbage(rem);
-    if (rem.length > this.limits.maxLineBytes) {
-      this.fail('reply-too-large', `a reply line exceeded ${this.limits.maxLineBytes} bytes`, rem);
-      return;
-    }
+    if (rem.length > this.limits.maxLineBytes) return this.tooLarge(`${this.limits.maxLineBytes} bytes per line`, rem);
     const pending = (this.current?.bytes ?? 0) + rem.length;
     // Replies nobody has read yet count too: a peer must not fill memory with unsolicited ones.
-    if (this.queuedBytes + pending > this.limits.maxReplyBytes) {
-      this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyBytes} bytes`, rem);
-    }
+    if (this.queuedBytes + pending > this.limits.maxReplyBytes) this.tooLarge(`${this.limits.maxReplyBytes} bytes per reply`, rem);
   }
 
   private acceptLine(bytes: Uint8Array): void {
-    if (bytes.length > this.limits.maxLineBytes) {
-      return this.fail('reply-too-large', `a reply line exceeded ${this.limits.maxLineBytes} bytes`, bytes);
-    }
+    if (bytes.length > this.limits.maxLineBytes) return this.tooLarge(`${this.limits.maxLineBytes} bytes per line`, bytes);
     const sep = bytes[3];
     const wellFormed =
       bytes.length >= 3 &&
@@ -200,17 +207,13 @@ export class ReplyReader {
 
     const reply = this.current ?? { code, lines: [], raw: [], bytes: 0 };
     if (reply.code !== code) {
-      return this.fail('protocol-error', `reply code changed from ${reply.code} to ${code} inside a multi-line reply`, bytes);
+      return this.fail('protocol-error', `the reply code changed from ${reply.code} to ${code} inside a multi-line reply`, bytes);
     }
     reply.lines.push(text);
     reply.raw.push(raw);
     reply.bytes += bytes.length + 2;
-    if (reply.lines.length > this.limits.maxReplyLines) {
-      return this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyLines} lines`, bytes);
-    }
-    if (this.queuedBytes + reply.bytes > this.limits.maxReplyBytes) {
-      return this.fail('reply-too-large', `a reply exceeded ${this.limits.maxReplyBytes} bytes`, bytes);
-    }
+    if (reply.lines.length > this.limits.maxReplyLines) return this.tooLarge(`${this.limits.maxReplyLines} lines per reply`, bytes);
+    if (this.queuedBytes + reply.bytes > this.limits.maxReplyBytes) return this.tooLarge(`${this.limits.maxReplyBytes} bytes per reply`, bytes);
     if (!last) {
       this.current = reply;
       return;

@@ -1,0 +1,54 @@
+/**
+ * Every wait in a probe ends: at its own stage deadline, at the probe's whole budget, or when the
+ * check is cancelled. Which of the three ended it matters for the outcome, so it is reported.
+ */
+
+/** When a wait must end, on the injected monotonic clock, and whether that is the probe budget. */
+export interface Deadline {
+  at: number;
+  byBudget: boolean;
+  /** the clock the deadline is on */
+  now: () => number;
+}
+
+export type WaitInterrupt = 'timeout' | 'budget' | 'aborted';
+
+/** The earlier of a stage deadline (ms from now) and the probe's budget end. */
+export function deadlineFor(stageMs: number, budgetAt: number, now: () => number): Deadline {
+  const stageAt = now() + stageMs;
+  return stageAt < budgetAt ? { at: stageAt, byBudget: false, now } : { at: budgetAt, byBudget: true, now };
+}
+
+/**
+ * Runs `start`, which calls `done` once with its result and returns a cleanup function, and races it
+ * against the deadline and the abort signal. Cleanup always runs, exactly once.
+ */
+export function waitWithDeadline<T>(
+  opts: { deadline: Deadline; signal?: AbortSignal },
+  start: (done: (value: T) => void) => () => void,
+): Promise<T | { interrupted: WaitInterrupt }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let cleanup: (() => void) | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const { signal, deadline } = opts;
+    const finish = (value: T | { interrupted: WaitInterrupt }) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup?.();
+      resolve(value);
+    };
+    const onAbort = () => finish({ interrupted: 'aborted' });
+    if (signal?.aborted) return finish({ interrupted: 'aborted' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(
+      () => finish({ interrupted: deadline.byBudget ? 'budget' : 'timeout' }),
+      Math.max(0, deadline.at - deadline.now()),
+    );
+    const stop = start((value) => finish(value));
+    if (settled) stop();
+    else cleanup = stop;
+  });
+}
