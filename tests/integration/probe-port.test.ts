@@ -8,7 +8,7 @@ import { probePort, type ProbePortOptions } from '@/lib/probe/probe-port';
 import { CheckEventSchema, PortProbeSchema, type CheckEvent, type Port, type PortProbe } from '@/lib/probe/schema';
 import { createTlsContext } from '@/lib/probe/tls/tls-context';
 import { DEFAULT_LIMITS, systemClock, type AddressPolicy, type TlsContext } from '@/lib/probe/types';
-import { createTestPki, type TestPki } from '@/tests/fixtures/pki';
+import { createTestPki, type PkiLeaf, type TestPki } from '@/tests/fixtures/pki';
 import { startFakeSmtp, type FakeSmtpHandle, type FakeSmtpOptions } from '@/tests/fixtures/smtp-server';
 
 const BLOCK = ipaddr.parseCIDR('127.10.0.0/16');
@@ -42,9 +42,9 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function serve(opts: Omit<FakeSmtpOptions, 'tls'> & { tls?: boolean }): Promise<FakeSmtpHandle> {
-  const { tls: withTls = true, ...rest } = opts;
-  const server = await startFakeSmtp({ ...rest, ...(withTls ? { tls: { key: pki.valid.keyPem, cert: pki.valid.chainPem } } : {}) });
+async function serve(opts: Omit<FakeSmtpOptions, 'tls'> & { leaf?: PkiLeaf }): Promise<FakeSmtpHandle> {
+  const { leaf = pki.valid, ...rest } = opts;
+  const server = await startFakeSmtp({ ...rest, tls: { key: leaf.keyPem, cert: leaf.chainPem } });
   servers.push(server);
   return server;
 }
@@ -181,6 +181,24 @@ describe('probePort: working servers', () => {
     expectPolite(server);
   });
 
+  it('measures an untrusted certificate instead of refusing it', async () => {
+    const address = '127.10.0.9';
+    await serve({ address, port: 587, leaf: pki.expired });
+    const { result } = await probe(address, 587);
+    expect(result).toMatchObject({ outcome: 'success', encryption: 'starttls' });
+    expect(result.tls).toMatchObject({ trusted: false, trustReason: 'expired', verifyError: 'CERT_HAS_EXPIRED' });
+    expect(result.ehloTls).toBeDefined();
+  });
+
+  it('caps the transcript and says so', async () => {
+    const address = '127.10.0.10';
+    await serve({ address, port: 25 });
+    const { result } = await probe(address, 25, { limits: { ...limits, maxTranscriptEntries: 5 } });
+    expect(result.outcome).toBe('success');
+    expect(result.transcript).toHaveLength(5);
+    expect(result.transcriptTruncated).toBe(true);
+  });
+
   it('falls back to HELO when EHLO is refused', async () => {
     const address = '127.10.0.8';
     const server = await serve({ address, port: 25, ehlo: 'reject' });
@@ -203,6 +221,16 @@ describe('probePort: misconfigurations', () => {
     expect(server.connections).toBe(2);
     expect(server.received.filter((r) => r.connection === 2).map((r) => r.line.split(' ')[0])).toEqual(['EHLO', 'QUIT']);
     expect(transcriptText(result)).toMatch(/TLS handshake failed/);
+  });
+
+  it('reports a failed handshake on 465 when plain text is not SMTP either', async () => {
+    const address = '127.10.0.32';
+    const server = await serve({ address, port: 465, behaviour: 'http' });
+    const { result } = await probe(address, 465);
+    expect(result).toMatchObject({ outcome: 'tls-handshake-failed', phase: 'tls', encryption: 'unknown' });
+    expect(result.errorCode).toMatch(/^ERR_SSL_/);
+    expect(result.greeting).toBeUndefined();
+    expect(server.connections).toBe(2);
   });
 
   it('recognises a port expecting TLS from the first byte on 587', async () => {
