@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-const CHECK_ID_RE = /^[A-Za-z0-9_-]{22}$/;
+/** Shared with the API schemas (lib/http/api-schemas.ts). */
+export const CHECK_ID_RE = /^[A-Za-z0-9_-]{22}$/;
 
 /** 16 random bytes as base64url: 22 characters. */
 export function newCheckId(): string {

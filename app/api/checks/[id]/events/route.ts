@@ -1,0 +1,65 @@
+// GET /api/checks/:id/events – the check's events as Server-Sent Events: stored ones after
+// Last-Event-ID, then live ones, closing after 'check-done' (or an 'interrupted' event); see
+// lib/http/api-schemas.ts for the framing.
+import { getServices, type AppServices } from '@/lib/checks/get-runner';
+import { isCheckId } from '@/lib/store/check-id';
+import { SSE_INTERRUPTED_EVENT, type SseInterrupted } from '@/lib/http/api-schemas';
+import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { sseResponse } from '@/lib/http/sse';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** The seq to resume after: EventSource sends the header; ?lastEventId= serves clients that cannot set it. */
+function resumeAfter(request: Request): number | null | 'invalid' {
+  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('lastEventId');
+  if (raw === null || raw.trim() === '') return null;
+  return /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : 'invalid';
+}
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
+  const after = resumeAfter(request);
+  if (after === 'invalid') return problem('invalid_input', 'Last-Event-ID must be an event seq (a whole number)');
+  let services: AppServices;
+  try {
+    services = await getServices();
+  } catch {
+    return problem('internal', 'the check service is unavailable'); // logged by getServices
+  }
+  const { runner, store, logger } = services;
+  try {
+    const check = await runner.getCheck(id);
+    if (!check) return problem('not_found', 'no check with this id');
+    // A client resuming a finished check it has fully seen: 204 tells EventSource to stop
+    // reconnecting (it would otherwise reconnect forever to a stream that ends at once).
+    if (after !== null && (check.status === 'done' || check.status === 'interrupted')) {
+      if ((await store.listEvents(id, after)).length === 0) return new Response(null, { status: 204 });
+    }
+    return sseResponse(
+      request,
+      (sink) =>
+        runner.subscribe(id, after ?? 0, {
+          event: (seq, event) => sink.event(event.type, event, seq),
+          end: (end) => {
+            if (end.status === 'interrupted') {
+              const data: SseInterrupted = { status: 'interrupted', reason: end.reason };
+              sink.event(SSE_INTERRUPTED_EVENT, data);
+            }
+            sink.close();
+          },
+          // the replay failed (logged by the runner); closing lets the client resume later
+          error: () => sink.close(),
+        }),
+      { retryMs: 3_000 },
+    );
+  } catch (err) {
+    return internalError(logger, err, { route: 'GET /api/checks/:id/events', checkId: id });
+  }
+}
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

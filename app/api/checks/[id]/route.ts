@@ -1,0 +1,41 @@
+// GET /api/checks/:id – a check's state, and its result once done
+import { NextResponse } from 'next/server';
+import { getServices, type AppServices } from '@/lib/checks/get-runner';
+import { isCheckId } from '@/lib/store/check-id';
+import type { CheckResponse } from '@/lib/http/api-schemas';
+import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
+  let services: AppServices;
+  try {
+    services = await getServices();
+  } catch {
+    return problem('internal', 'the check service is unavailable'); // logged by getServices
+  }
+  try {
+    const check = await services.runner.getCheck(id);
+    if (!check) return problem('not_found', 'no check with this id');
+    const body: CheckResponse = {
+      id: check.id,
+      status: check.status,
+      target: check.target,
+      createdAt: new Date(check.createdAt).toISOString(),
+      ...(check.finishedAt === null ? {} : { finishedAt: new Date(check.finishedAt).toISOString() }),
+      ...(check.result === null ? {} : { result: check.result }),
+      ...(check.reason === null ? {} : { reason: check.reason }),
+    };
+    return NextResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
+  } catch (err) {
+    return internalError(services.logger, err, { route: 'GET /api/checks/:id', checkId: id });
+  }
+}
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,0 +1,60 @@
+// POST /api/checks – start a check (or get the one already running or just finished for that domain)
+import { NextResponse } from 'next/server';
+import { clientKey } from '@/lib/checks/client-key';
+import { getServices, type AppServices } from '@/lib/checks/get-runner';
+import {
+  CreateCheckRequestSchema,
+  MAX_BODY_BYTES,
+  checkLinks,
+  type CreateCheckResponse,
+} from '@/lib/http/api-schemas';
+import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { readJsonBody } from '@/lib/http/read-json-body';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: Request) {
+  let services: AppServices;
+  try {
+    services = await getServices();
+  } catch {
+    return problem('internal', 'the check service is unavailable'); // logged by getServices
+  }
+  const { runner, rateLimiter, trustProxy, logger } = services;
+  try {
+    // Rate limit first: refusing is cheaper than reading and validating a body.
+    const client = clientKey(request.headers, { trustProxy });
+    const decision = await rateLimiter.take(client);
+    if (!decision.allowed) {
+      return problem('rate_limited', 'too many checks from your address; try again shortly', {
+        retryAfterSec: decision.retryAfterSec,
+      });
+    }
+
+    const body = await readJsonBody(request, CreateCheckRequestSchema, MAX_BODY_BYTES);
+    if (!body.ok) return body.response;
+
+    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client);
+    if (!started.ok) {
+      if (started.code === 'saturated') {
+        return problem('saturated', started.message, { retryAfterSec: started.retryAfterSec });
+      }
+      return problem('invalid_input', started.message, { details: { reason: started.reason } });
+    }
+
+    const urls = checkLinks(started.id);
+    const payload: CreateCheckResponse = { id: started.id, status: started.status, deduped: started.deduped, urls };
+    return NextResponse.json(payload, {
+      status: started.deduped ? 200 : 201,
+      headers: { 'Cache-Control': 'no-store', ...(started.deduped ? {} : { Location: urls.self }) },
+    });
+  } catch (err) {
+    return internalError(logger, err, { route: 'POST /api/checks' });
+  }
+}
+
+export const GET = methodNotAllowed(['POST']);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,100 @@
+/**
+ * The process-wide services the route handlers use: the runner (with its store and engine), the
+ * rate limiter and the trust-proxy setting. Created lazily from the validated environment on first
+ * use and cached on globalThis, so Next's dev reloads do not open a second database or run a second
+ * runner. The engine and the env are imported dynamically: tests set their own services with
+ * setServicesForTests and never load the real engine.
+ */
+import path from 'node:path';
+import type { ProbeLogger } from '@/lib/probe/types';
+import type { CheckStore } from '@/lib/store/check-store';
+import { createSqliteStore } from '@/lib/store/sqlite-store';
+import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
+import { createRunner, type Runner } from './runner';
+
+export interface AppServices {
+  runner: Runner;
+  store: CheckStore;
+  rateLimiter: RateLimiter;
+  /** TRUST_PROXY: X-Forwarded-For comes from our own reverse proxy */
+  trustProxy: boolean;
+  logger: ProbeLogger;
+}
+
+const g = globalThis as unknown as {
+  __mxrayServices?: Promise<AppServices>;
+  __mxrayServicesForTests?: AppServices;
+  __mxraySignalsHandled?: boolean;
+};
+
+/** Tests (and only tests) put their own runner, store and limiter behind the routes. */
+export function setServicesForTests(services: AppServices | undefined): void {
+  g.__mxrayServicesForTests = services;
+}
+
+export function getServices(): Promise<AppServices> {
+  if (g.__mxrayServicesForTests) return Promise.resolve(g.__mxrayServicesForTests);
+  if (!g.__mxrayServices) {
+    const created = createServices();
+    g.__mxrayServices = created;
+    // A failed start (bad env, unreadable database) is retried on the next request, not cached.
+    created.catch(async (err: unknown) => {
+      if (g.__mxrayServices === created) g.__mxrayServices = undefined;
+      const { logger } = await import('@/lib/log');
+      logger.error({ err }, 'could not start the check service');
+    });
+  }
+  return g.__mxrayServices;
+}
+
+export async function getRunner(): Promise<Runner> {
+  return (await getServices()).runner;
+}
+
+async function createServices(): Promise<AppServices> {
+  const [{ getEnv }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
+    import('@/lib/env'),
+    import('@/lib/probe/create-engine'),
+    import('@/lib/log'),
+  ]);
+  const env = getEnv();
+  const logger = rootLogger.child({ component: 'checks' });
+  const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
+  const store = createSqliteStore({ file });
+  const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
+  const runner = createRunner({
+    engine,
+    store,
+    logger,
+    maxConcurrent: env.MAX_CONCURRENT_CHECKS,
+    queueSize: env.CHECK_QUEUE_SIZE,
+    dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+  });
+  const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
+  handleSignals(runner, store, logger);
+  logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
+  return { runner, store, rateLimiter, trustProxy: env.TRUST_PROXY, logger };
+}
+
+/**
+ * On SIGTERM/SIGINT: stop taking checks, give running ones a grace period, interrupt the rest,
+ * close the database. Next's own server also handles these signals: it stops accepting
+ * connections and waits for open responses, which include our SSE streams; they end as the
+ * checks end, then Next exits. When nothing else handles the signal, we exit ourselves.
+ */
+function handleSignals(runner: Runner, store: CheckStore, logger: ProbeLogger): void {
+  if (g.__mxraySignalsHandled) return;
+  g.__mxraySignalsHandled = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal, ...runner.stats() }, 'shutting down the check runner');
+    void runner
+      .shutdown()
+      .then(() => store.close())
+      .catch((err: unknown) => logger.error({ err }, 'check runner shutdown failed'))
+      .finally(() => {
+        if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
+      });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,118 @@
+/**
+ * Request and response bodies of the JSON API and the SSE stream, defined once in zod: the route
+ * handlers validate with them, the client and tests parse with them, and the OpenAPI document is
+ * generated from them.
+ */
+import { z } from 'zod';
+import { CheckInputSchema, CheckModeSchema, CheckResultSchema } from '@/lib/probe/schema';
+import { CHECK_ID_RE } from '@/lib/store/check-id';
+
+/** Request bodies larger than this are refused (413) before parsing. */
+export const MAX_BODY_BYTES = 4 * 1024;
+
+export const CheckIdSchema = z.string().regex(CHECK_ID_RE, 'not a check id');
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** The closed set of error codes; their HTTP statuses live in lib/http/problem.ts. */
+export const ApiErrorCodeSchema = z.enum([
+  'invalid_input',
+  'invalid_json',
+  'unsupported_media_type',
+  'not_found',
+  'payload_too_large',
+  'rate_limited',
+  'saturated',
+  'method_not_allowed',
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: ApiErrorCodeSchema,
+    /** English text for people; clients branch on code */
+    message: z.string(),
+    /** e.g. validation issues, or the engine's reason for refusing a domain */
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** details of an invalid_input answer */
+export const ValidationIssueSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+export const CreateCheckRequestSchema = z.strictObject({
+  /** domain (or host name in host mode) as typed; Unicode allowed, the engine normalises it */
+  domain: z.string().min(1).max(1024),
+  mode: CheckModeSchema.optional(),
+});
+export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
+
+/** 'queued' is waiting for a slot; 'done' has a result; 'interrupted' never will. */
+export const ApiCheckStatusSchema = z.enum(['queued', 'running', 'done', 'interrupted']);
+export type ApiCheckStatus = z.infer<typeof ApiCheckStatusSchema>;
+
+export const CheckLinksSchema = z.object({
+  self: z.string(),
+  events: z.string(),
+  permalink: z.string(),
+});
+
+export function checkLinks(id: string): z.infer<typeof CheckLinksSchema> {
+  return { self: `/api/checks/${id}`, events: `/api/checks/${id}/events`, permalink: `/check/${id}` };
+}
+
+export const CreateCheckResponseSchema = z.object({
+  id: CheckIdSchema,
+  status: ApiCheckStatusSchema,
+  /** true when an existing check (running, or finished within DEDUPE_WINDOW_SECONDS) was returned */
+  deduped: z.boolean(),
+  urls: CheckLinksSchema,
+});
+export type CreateCheckResponse = z.infer<typeof CreateCheckResponseSchema>;
+
+export const CheckResponseSchema = z.object({
+  id: CheckIdSchema,
+  status: ApiCheckStatusSchema,
+  target: CheckInputSchema,
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().optional(),
+  result: CheckResultSchema.optional(),
+  /** why an interrupted check stopped: 'shutdown', 'restart' or 'engine-error' */
+  reason: z.string().optional(),
+});
+export type CheckResponse = z.infer<typeof CheckResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// SSE: GET /api/checks/:id/events
+//
+// Each stored event is sent as `id: <seq>`, `event: <CheckEvent.type>`, `data: <CheckEvent JSON>`
+// (CheckEventSchema in lib/probe/schema.ts). The stream closes after 'check-done'. A check that
+// was cut short instead ends with one `event: interrupted` (no id) whose data is below. Reconnect
+// with Last-Event-ID (or ?lastEventId=) to resume; reconnecting to a finished check with nothing
+// left to send is answered 204, which tells EventSource to stop reconnecting.
+
+export const SSE_INTERRUPTED_EVENT = 'interrupted';
+
+export const SseInterruptedSchema = z.object({
+  status: z.literal('interrupted'),
+  reason: z.string(),
+});
+export type SseInterrupted = z.infer<typeof SseInterruptedSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Health
+
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'error']),
+  checksRunning: z.number().int().nonnegative(),
+  /** checks waiting for a slot */
+  queue: z.number().int().nonnegative(),
+  db: z.enum(['ok', 'error']),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
