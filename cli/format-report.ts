@@ -85,7 +85,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
   const out: string[] = [];
   const t = result.target;
   const name = t.displayDomain !== t.domain ? `${t.displayDomain} (${t.domain})` : t.domain;
-  out.push(c.bold(`mxray · ${name}`) + c.dim(`  ${t.mode === 'host' ? 'one server' : 'domain MX'} · ${result.startedAt} · ${(result.durationMs / 1000).toFixed(1)} s`));
+  out.push(c.bold(`mxray · ${name}`) + c.dim(`  ${t.mode === 'host' ? 'one server' : 'domain MX'} · ${result.startedAt} · ${result.durationMs < 1000 ? `${result.durationMs} ms` : `${(result.durationMs / 1000).toFixed(1)} s`}`));
 
   // DNS
   const dns = result.dns;

@@ -240,3 +240,13 @@ describe('summary', () => {
     expect(s.recommendation.mailClient).toMatchObject({ port: null, reason: 'rec.none-mx' });
   });
 });
+
+describe('recommendation', () => {
+  it('does not recommend a submission port whose certificate fails verification', () => {
+    const p587 = probe({ port: 587, tls: tls({ hostnameMatch: false }) });
+    const probes = [probe(), p587];
+    const findings = evaluateFindings({ mode: 'domain', domain: 'example.test', dns: dns(), probes });
+    const s = summarize({ mode: 'domain', probes, findings, hosts: 1, addresses: 1 });
+    expect(s.recommendation.application).toEqual({ port: null, reason: 'rec.none-trusted' });
+  });
+});

@@ -293,6 +293,8 @@ export const RECOMMENDATIONS = {
   'rec.none': 'None of the submission ports (465, 587, 2525) offered encrypted SMTP here.',
   'rec.none-mx':
     'These MX hosts do not offer encrypted submission. Your provider’s submission server is often another host: test it with “one server” mode.',
+  'rec.none-trusted':
+    'A submission port answers, but its certificate fails verification, so mail clients will refuse it: fix the certificate first.',
   'rec.none-untested': 'The submission ports could not be tested, so there is no recommendation.',
 } as const;
 

@@ -88,7 +88,9 @@ function usable(port: Port, probes: readonly PortProbe[]): { ok: boolean; truste
 
 function recommend(order: readonly Port[], kind: 'client' | 'app', probes: readonly PortProbe[], mode: CheckMode) {
   const candidates = order.map((port) => ({ port, ...usable(port, probes) })).filter((c) => c.ok);
-  const pick = candidates.find((c) => c.trusted) ?? candidates[0];
+  // Clients verify certificates: a port whose certificate fails is not a recommendation.
+  const pick = candidates.find((c) => c.trusted);
+  if (!pick && candidates.length > 0) return { port: null, reason: 'rec.none-trusted' };
   if (pick) {
     return {
       port: pick.port,

@@ -1,0 +1,131 @@
+/**
+ * The CLI as people run it: the compiled bin against a loopback lab (127.40.0.0/16 and ::1),
+ * names resolved only through the lab's DNS server.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckResultSchema, type CheckResult } from '@/lib/probe/schema';
+import { startMailLab, type MailLab } from '@/tests/fixtures/mail-lab';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let lab: MailLab;
+
+function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/mxray.mjs', ...args],
+      {
+        cwd: root,
+        env: {
+          NODE_ENV: 'test',
+          PATH: process.env.PATH ?? '',
+          ...lab.env,
+          PROBE_GREETING_TIMEOUT_MS: '4000',
+          PROBE_COMMAND_TIMEOUT_MS: '3000',
+          PROBE_TLS_TIMEOUT_MS: '3000',
+          DNS_TIMEOUT_MS: '1500',
+          ...extraEnv,
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  // Test the current sources: build the CLI the way `npm install` does.
+  execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root });
+  lab = await startMailLab({ block: 40, suffix: 'lab.test', ipv6: true });
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe('mxray check (CLI)', () => {
+  it('prints the full report for a domain with two MX hosts and exits 0', async () => {
+    const { code, stdout } = await run(['check', lab.domains.good]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`mxray · ${lab.domains.good}`);
+    expect(stdout).toMatch(/MX\s+10 mx1\.good\.lab\.test, 20 mx2\.good\.lab\.test/);
+    // One row per address, IPv4 and IPv6, with the four ports measured.
+    expect(stdout).toMatch(/127\.40\.1\.1\s+✔ STARTTLS 1\.3\s+✔ TLS 1\.3 AUTH\s+✔ STARTTLS 1\.3 AUTH\s+– refused/);
+    expect(stdout).toMatch(/::1\s+✔ STARTTLS 1\.3/);
+    expect(stdout).toMatch(/127\.40\.1\.2\s+✔ STARTTLS 1\.3/);
+    expect(stdout).toContain('forward-confirmed');
+    expect(stdout).toContain('Certificates');
+    expect(stdout).toMatch(/✔ trusted ✔ name matches/);
+    expect(stdout).toContain('No problems found.');
+    expect(stdout).toMatch(/Mail client:\s+465/);
+    expect(stdout).toMatch(/Application:\s+587/);
+    expect(stdout).toMatch(/Verdict\s+OK/);
+    // No colour codes when stdout is not a terminal.
+    expect(stdout).not.toContain('\x1b[');
+  });
+
+  it('--json prints only the schema-valid result', async () => {
+    const { code, stdout } = await run(['check', lab.domains.good, '--json']);
+    expect(code).toBe(0);
+    const result: CheckResult = CheckResultSchema.parse(JSON.parse(stdout));
+    expect(result.dns.mx.records.map((r) => [r.preference, r.exchange])).toEqual([
+      [10, 'mx1.good.lab.test'],
+      [20, 'mx2.good.lab.test'],
+    ]);
+    expect(result.probes).toHaveLength(3 * 4); // mx1 (v4 + v6) and mx2 (v4), four ports each
+    const v6 = result.probes.find((p) => p.address === '::1' && p.port === 25);
+    expect(v6).toMatchObject({ family: 6, outcome: 'success', encryption: 'starttls' });
+    expect(result.summary.verdict).toBe('ok');
+  });
+
+  it('exits 1 with the critical findings and their fixes for a plaintext domain', async () => {
+    const { code, stdout } = await run(['check', lab.domains.plain]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('No STARTTLS on port 25');
+    expect(stdout).toContain('Credentials could travel in clear');
+    expect(stdout).toContain('Port 465 does not speak implicit TLS');
+    expect(stdout).toContain('Fix: ');
+    expect(stdout).toMatch(/Verdict\s+CRITICAL/);
+  });
+
+  it('--host tests one server instead of MX records', async () => {
+    const { code, stdout } = await run(['check', '--host', `mx2.${lab.domains.good}`, '--json']);
+    expect(code).toBe(0);
+    const result = CheckResultSchema.parse(JSON.parse(stdout));
+    expect(result.target.mode).toBe('host');
+    expect(result.dns.mxKind).toBe('host');
+    expect(result.dns.hosts.map((h) => h.name)).toEqual(['mx2.good.lab.test']);
+    expect(result.summary.recommendation.mailClient.port).toBe(465);
+  });
+
+  it('exits 2 for bad input, naming the problem', async () => {
+    const ip = await run(['check', '127.0.0.1']);
+    expect(ip.code).toBe(2);
+    expect(ip.stderr).toMatch(/domain/i);
+    const usage = await run(['check']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Usage');
+  });
+
+  it('exits 2 when DNS says the domain does not exist', async () => {
+    const { code, stdout } = await run(['check', lab.domains.missing]);
+    expect(code).toBe(2);
+    expect(stdout).toContain('The domain does not exist');
+  });
+
+  it('reports a null MX as "accepts no mail" without probing, exit 0', async () => {
+    const { code, stdout } = await run(['check', lab.domains.nullMx, '--json']);
+    expect(code).toBe(0);
+    const result = CheckResultSchema.parse(JSON.parse(stdout));
+    expect(result.dns.mxKind).toBe('null');
+    expect(result.probes).toHaveLength(0);
+    expect(result.findings.map((f) => f.code)).toEqual(['mx.null']);
+  });
+
+  it('stops with a clear message on a bad configuration value', async () => {
+    const { code, stderr } = await run(['check', lab.domains.good], { PROBE_ALLOW_CIDRS: 'not-a-cidr' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PROBE_ALLOW_CIDRS');
+  });
+});
