@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   CHECK_BUDGET_MS: ms(DEFAULT_LIMITS.checkBudgetMs),
   DNS_TIMEOUT_MS: ms(DEFAULT_LIMITS.dnsTimeoutMs),
   PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(DEFAULT_LIMITS.concurrency),
+  PROBE_MAX_HOSTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_LIMITS.maxHosts),
+  PROBE_MAX_ADDRESSES_PER_HOST: z.coerce.number().int().min(1).max(16).default(DEFAULT_LIMITS.maxAddressesPerHost),
   // --- web app
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(10_000).default(50),
@@ -97,6 +99,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       checkBudgetMs: e.CHECK_BUDGET_MS,
       dnsTimeoutMs: e.DNS_TIMEOUT_MS,
       concurrency: e.PROBE_CONCURRENCY,
+      maxHosts: e.PROBE_MAX_HOSTS,
+      maxAddressesPerHost: e.PROBE_MAX_ADDRESSES_PER_HOST,
     },
   };
 }

@@ -3,7 +3,7 @@
  * then findings and the summary. Progress is an async stream of events; the result is final.
  */
 import { resolveTarget } from './dns/resolve-target';
-import { evaluateFindings } from './findings/evaluate';
+import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
 import {
@@ -96,9 +96,15 @@ export async function* runCheck(
   });
   yield { type: 'dns-done', dns };
 
-  const plan = dns.hosts.flatMap((h) =>
-    h.addresses.flatMap((a) => PORTS.map((port) => ({ host: h.name, address: a.address, family: a.family, port }))),
-  );
+  // Bound the fan-out: a zone with 50 MX hosts must not turn one request into hundreds of
+  // connections. Hosts beyond the cap are reported (finding check.truncated), not probed.
+  const hostsToProbe = dns.hosts.slice(0, deps.limits.maxHosts);
+  let skipped = dns.hosts.length - hostsToProbe.length;
+  const plan = hostsToProbe.flatMap((h) => {
+    const addrs = h.addresses.slice(0, deps.limits.maxAddressesPerHost);
+    skipped += h.addresses.length - addrs.length;
+    return addrs.flatMap((a) => PORTS.map((port) => ({ host: h.name, address: a.address, family: a.family, port })));
+  });
   yield { type: 'probes-planned', probes: plan };
 
   const events = channel<CheckEvent>();
@@ -134,6 +140,7 @@ export async function* runCheck(
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
+  if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
   const summary = summarize({
     mode: target.mode,
     probes,

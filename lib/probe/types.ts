@@ -38,6 +38,10 @@ export interface ProbeLimits {
   maxTranscriptEntries: number;
   /** port probes running at once within one check */
   concurrency: number;
+  /** MX hosts probed per check (the rest are reported, not probed: bounds amplification) */
+  maxHosts: number;
+  /** addresses probed per host */
+  maxAddressesPerHost: number;
 }
 
 export const DEFAULT_LIMITS: ProbeLimits = {
@@ -53,6 +57,8 @@ export const DEFAULT_LIMITS: ProbeLimits = {
   maxReplyLines: 200,
   maxTranscriptEntries: 200,
   concurrency: 32,
+  maxHosts: 10,
+  maxAddressesPerHost: 4,
 };
 
 /** A TLS client context built once and reused (creating one per connection costs tens of ms). */

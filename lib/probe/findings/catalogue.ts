@@ -105,6 +105,15 @@ export const FINDINGS = {
     fix: 'Make the PTR name’s A/AAAA record point back to this address, or change the PTR to a name that does.',
   },
 
+  'check.truncated': {
+    severity: 'info',
+    untested: true,
+    title: 'Not every address was probed',
+    explanation:
+      '{skipped} host(s) or address(es) were not probed: mxray tests at most {maxHosts} MX hosts and {maxAddresses} addresses per host in one check.',
+    fix: 'Nothing to fix; run mxray yourself with higher limits to test every address.',
+  },
+
   // --- Connecting and talking SMTP ------------------------------------------------------------
   'port25.unreachable': {
     severity: 'critical',

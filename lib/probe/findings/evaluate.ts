@@ -250,3 +250,8 @@ export function evaluateFindings(input: {
     ...input.probes.flatMap((p) => evaluateProbe(p, input.mode)),
   ];
 }
+
+/** Some hosts or addresses were over the per-check caps and were not probed. */
+export function truncatedFinding(skipped: number, limits: { maxHosts: number; maxAddressesPerHost: number }): Finding {
+  return finding('check.truncated', { scope: 'domain' }, { skipped, maxHosts: limits.maxHosts, maxAddresses: limits.maxAddressesPerHost });
+}
