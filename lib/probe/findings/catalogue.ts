@@ -166,6 +166,13 @@ export const FINDINGS = {
     explanation: 'The server sent replies that do not follow RFC 5321 ({detail}).',
     fix: 'Check the server software or any proxy in front of it.',
   },
+  'port.stalled': {
+    severity: 'warning',
+    title: 'The server stopped answering mid-session',
+    explanation:
+      'Port {port} answered, then sent nothing more during {phase} until the time limit: senders and mail clients hang there and give up.',
+    fix: 'Check the server (and any firewall or proxy in front of it) for what blocks this stage; a stalled TLS handshake often means a middlebox interfering with STARTTLS.',
+  },
   'port.connection-reset': {
     severity: 'warning',
     title: 'Connection dropped mid-session',

@@ -111,6 +111,8 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
         out.push(finding('port.timeout', where(p), { port: p.port }));
         return out;
       }
+      // It answered, then went silent (a stalled STARTTLS handshake, an EHLO never answered).
+      out.push(finding('port.stalled', where(p), { port: p.port, phase: p.phase }));
       break;
     case 'server-busy':
       out.push(finding('port.busy', where(p), { code: p.greeting?.code ?? 421, text: replyText(p.greeting?.lines) }));
