@@ -1,0 +1,201 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { CheckEventSchema, type CheckEvent, type CheckInput } from '@/lib/probe/schema';
+import { Section } from '@/components/ui/card';
+import { buttonSecondary } from '@/components/ui/button-styles';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Icon } from '@/components/ui/icon';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { CHECK_EVENT_TYPES, initialLiveState, liveProgress, liveReducer, type LiveState } from '@/lib/report/live-state';
+import { VERDICT_META } from '@/lib/report/status';
+import { DnsSummary } from './dns-summary';
+import { LiveTable } from './live-table';
+import { Report } from './report';
+import { RunAgainButton } from './run-again-button';
+
+type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export interface LiveCheckProps {
+  checkId: string;
+  target: CheckInput;
+  status: 'running' | 'interrupted';
+  /** waiting for a free slot on the server */
+  queued?: boolean;
+  /** events stored when the page was rendered, as { seq, event } */
+  initialEvents: { seq: number; event: CheckEvent }[];
+  /** server clock: when the check was created and when the page was rendered (ms since epoch) */
+  createdAt: number;
+  serverNow: number;
+  permalink: string;
+  interruptedReason?: string | null;
+}
+
+function initState({ initialEvents, createdAt, status }: LiveCheckProps): LiveState {
+  // Times are kept on the server's clock; stored events are dated at the check's creation, the
+  // best we know (probes start right after DNS).
+  const s = initialEvents.reduce(
+    (acc, e) => liveReducer(acc, { type: 'event', seq: e.seq, event: e.event, at: createdAt }),
+    initialLiveState,
+  );
+  return status === 'interrupted' ? liveReducer(s, { type: 'interrupted', at: createdAt }) : s;
+}
+
+/**
+ * A running check, live: replays what the server rendered, then follows the SSE stream (named
+ * events, each parsed with the server's own schema) until 'check-done', and then shows the report.
+ */
+export function LiveCheck(props: LiveCheckProps) {
+  const { checkId, target, permalink } = props;
+  const router = useRouter();
+  const [state, dispatch] = useReducer(liveReducer, props, initState);
+  const [conn, setConn] = useState<Connection>('connecting');
+  const [now, setNow] = useState<number | null>(null);
+  /** client clock minus server clock, so timers tick on the server's time base */
+  const offset = useRef(0);
+  const lastSeq = useRef(state.lastSeq);
+
+  const finished = Boolean(state.result) || state.interrupted;
+
+  useEffect(() => {
+    offset.current = Date.now() - props.serverNow;
+  }, [props.serverNow]);
+
+  useEffect(() => {
+    lastSeq.current = state.lastSeq;
+  }, [state.lastSeq]);
+
+  useEffect(() => {
+    if (finished) return;
+    const tick = () => setNow(Date.now() - offset.current);
+    tick();
+    const t = setInterval(tick, 250);
+    return () => clearInterval(t);
+  }, [finished]);
+
+  useEffect(() => {
+    if (props.status !== 'running') return;
+    // The stream replays everything after lastEventId; the reducer drops anything seen already.
+    const es = new EventSource(`/api/checks/${encodeURIComponent(checkId)}/events?lastEventId=${lastSeq.current}`);
+    const onEvent = (msg: MessageEvent<string>) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(msg.data);
+      } catch {
+        console.warn('mxray: unreadable event', msg.type);
+        return;
+      }
+      const parsed = CheckEventSchema.safeParse(json);
+      const seq = Number(msg.lastEventId);
+      if (!parsed.success || !Number.isInteger(seq)) {
+        console.warn('mxray: event does not match the schema', msg.type, parsed.error?.issues);
+        return;
+      }
+      dispatch({ type: 'event', seq, event: parsed.data, at: Date.now() - offset.current });
+      if (parsed.data.type === 'check-done') {
+        es.close();
+        setConn('closed');
+      }
+    };
+    // Not a CheckEvent: the server's own end-of-stream marker for a check cut short (its data,
+    // { status, reason }, is not needed: the refreshed page reads the reason from the store).
+    const onInterrupted = () => {
+      es.close();
+      setConn('closed');
+      dispatch({ type: 'interrupted', at: Date.now() - offset.current });
+      router.refresh();
+    };
+    for (const type of CHECK_EVENT_TYPES) es.addEventListener(type, onEvent);
+    es.addEventListener('interrupted', onInterrupted);
+    es.onopen = () => setConn('live');
+    // EventSource retries on its own (sending Last-Event-ID); CLOSED means it gave up.
+    es.onerror = () => setConn(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+    return () => es.close();
+  }, [checkId, props.status, router]);
+
+  const progress = liveProgress(state);
+
+  if (state.result) {
+    return (
+      <>
+        <p role="status" className="sr-only">
+          Check finished. {VERDICT_META[state.result.summary.verdict].label}.
+        </p>
+        <Report result={state.result} permalink={permalink} checkId={checkId} />
+      </>
+    );
+  }
+
+  return (
+    <div className="space-y-8">
+      <header className="flex flex-col gap-4 md:flex-row md:items-start md:justify-between">
+        <div className="min-w-0">
+          <p className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
+            {state.interrupted ? 'Check interrupted' : target.mode === 'host' ? 'Checking one server' : 'Checking the mail servers of'}
+          </p>
+          <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{target.displayDomain}</h1>
+          <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+            <p role="status" aria-live="polite" className="font-medium">
+              {state.lastSeq === 0 && !state.interrupted && props.queued ? 'Queued: waiting for a free slot…' : progress.text}
+            </p>
+            {!state.interrupted ? <ConnectionState conn={conn} /> : null}
+          </div>
+          <ProgressBar value={progress.done} max={Math.max(1, progress.total)} className="mt-3 h-1.5 max-w-md" />
+        </div>
+        <div className="flex flex-wrap items-start gap-2">
+          <CopyButton value={permalink} absolute label="Copy link" className={buttonSecondary} />
+          {state.interrupted ? <RunAgainButton domain={target.domain} mode={target.mode} currentId={checkId} /> : null}
+        </div>
+      </header>
+
+      {state.interrupted ? (
+        <p className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200">
+          <Icon name="warning" className="mr-1 inline size-4 align-[-3px]" />
+          This check stopped before it finished{reasonText(props.interruptedReason)}. What was measured is shown below;
+          run it again for a full report.
+        </p>
+      ) : null}
+
+      {state.rows.length ? (
+        <Section id="live-ports" title="Probes" description="Each cell follows one connection: connect, greeting, EHLO, TLS, done.">
+          <LiveTable rows={state.rows} now={finished ? null : now} />
+        </Section>
+      ) : null}
+
+      {state.dns && state.target ? (
+        <Section id="live-dns" title="MX records and addresses">
+          <DnsSummary dns={state.dns} domain={state.target.displayDomain} />
+        </Section>
+      ) : null}
+    </div>
+  );
+}
+
+function reasonText(reason: string | null | undefined): string {
+  if (!reason) return '';
+  if (reason === 'shutdown') return ': mxray was shutting down';
+  if (reason === 'restart') return ': mxray restarted';
+  if (reason.startsWith('engine-error')) return ': an internal error stopped it';
+  return ` (${reason})`;
+}
+
+function ConnectionState({ conn }: { conn: Connection }) {
+  const text = {
+    connecting: 'Connecting to live updates…',
+    live: 'Live',
+    reconnecting: 'Reconnecting…',
+    closed: 'Live updates stopped.',
+  }[conn];
+  return (
+    <span className="inline-flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+      <span aria-hidden="true" className={`size-2 rounded-full ${conn === 'live' ? 'bg-emerald-500' : conn === 'closed' ? 'bg-zinc-400' : 'bg-amber-500'}`} />
+      {text}
+      {conn === 'closed' ? (
+        <a href="" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+          Reload
+        </a>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,113 @@
+import { PORTS, type Port } from '@/lib/probe/schema';
+import { StatusBadge } from '@/components/ui/badge';
+import { Icon } from '@/components/ui/icon';
+import { describeProbe } from '@/lib/report/describe-probe';
+import { formatMs } from '@/lib/report/format';
+import { STAGE_LABEL, liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
+import { portLegend } from '@/lib/report/port-legend';
+import { PORT_STATUS_META, type StatusMeta } from '@/lib/report/status';
+
+/** Neutral on purpose: whether a finished session was good is only known once findings arrive. */
+const DONE_META: StatusMeta = { label: 'Done', icon: 'check', tone: 'muted' };
+
+/** After this long in one stage a row says so: a tarpitting server should look stuck, not broken. */
+const SLOW_STAGE_MS = 3_000;
+
+function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
+  if (row.probe) {
+    // Findings arrive with the final result; until then the outcome alone decides the badge.
+    const v = describeProbe(row.probe, []);
+    return (
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        <StatusBadge meta={row.probe.outcome === 'success' ? DONE_META : PORT_STATUS_META[v.status]} />
+        <span className="text-sm font-medium">
+          {v.headline}
+          {v.tlsVersion ? <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {v.tlsVersion}</span> : null}
+        </span>
+        <span className="w-full text-xs text-zinc-500 tabular-nums dark:text-zinc-400">{formatMs(row.probe.timings.totalMs)}</span>
+      </div>
+    );
+  }
+  const inStage = now === null ? 0 : now - row.stageSince;
+  const slow = inStage >= SLOW_STAGE_MS;
+  return (
+    <div>
+      <p className="flex items-center gap-1.5 text-sm font-medium">
+        <span aria-hidden="true" className="relative flex size-2.5">
+          <span className="absolute inline-flex size-full animate-ping rounded-full bg-indigo-400 opacity-60" />
+          <span className="relative inline-flex size-2.5 rounded-full bg-indigo-500" />
+        </span>
+        {STAGE_LABEL[row.stage]}…
+      </p>
+      <p className={`mt-0.5 flex items-center gap-1 text-xs tabular-nums ${slow ? 'font-medium text-amber-800 dark:text-amber-300' : 'text-zinc-500 dark:text-zinc-400'}`}>
+        {now === null ? null : (
+          <>
+            {slow ? <Icon name="clock" className="size-3.5" /> : null}
+            {formatMs(rowElapsed(row, now))}
+            {slow ? ' · still waiting' : ''}
+          </>
+        )}
+      </p>
+      {row.steps.length ? (
+        <p className="mt-1 text-[11px] text-zinc-500 dark:text-zinc-400">
+          {row.steps.map((s) => `${s.label}${s.ok === false ? ' (untrusted)' : ''} ${formatMs(s.ms)}`).join(' → ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The table while probes run: same grid as the final one, each cell showing its stage. */
+export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }) {
+  const lines = liveRowsByAddress(rows);
+  return (
+    <div className="md:overflow-x-auto md:rounded-xl md:border md:border-zinc-200 md:bg-white md:dark:border-zinc-800 md:dark:bg-zinc-900">
+      <table role="table" className="w-full border-collapse text-sm max-md:block md:min-w-[48rem] md:table-fixed">
+        <caption className="sr-only">Progress of every probe, by mail server address and port</caption>
+        <thead role="rowgroup" className="max-md:hidden">
+          <tr role="row" className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950/40">
+            <th scope="col" role="columnheader" className="w-48 px-3 py-2.5 text-left font-semibold lg:w-56">
+              Server
+            </th>
+            {PORTS.map((port) => (
+              <th key={port} scope="col" role="columnheader" className="px-3 py-2.5 text-left">
+                <span className="font-mono text-base font-semibold">{port}</span>{' '}
+                <span className="font-medium text-zinc-700 dark:text-zinc-300">{portLegend(port).name}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody role="rowgroup" className="max-md:block max-md:space-y-4">
+          {lines.map((line) => (
+            <tr
+              key={`${line.host}|${line.address}`}
+              role="row"
+              className="border-b border-zinc-200 last:border-b-0 max-md:block max-md:overflow-hidden max-md:rounded-xl max-md:border max-md:bg-white dark:border-zinc-800 max-md:dark:bg-zinc-900"
+            >
+              <th scope="row" role="rowheader" className="px-3 py-3 text-left align-top font-normal max-md:block">
+                <span className="block font-semibold break-words">{line.host}</span>
+                <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{line.address}</span>
+                <span className="mt-1 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
+                  IPv{line.family}
+                </span>
+              </th>
+              {PORTS.map((port: Port) => {
+                const row = line.cells.get(port);
+                return (
+                  <td
+                    key={port}
+                    role="cell"
+                    className="px-3 py-3 align-top max-md:block max-md:border-t max-md:border-zinc-100 md:border-l md:border-zinc-100 max-md:dark:border-zinc-800 md:dark:border-zinc-800"
+                  >
+                    <p className="mb-1 text-xs font-semibold text-zinc-500 md:hidden dark:text-zinc-400">Port {port}</p>
+                    {row ? <LiveCell row={row} now={now} /> : <span className="text-xs text-zinc-500">Not planned</span>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Summary } from '@/lib/probe/schema';
+import { recommendationText } from '@/lib/probe/findings/catalogue';
+import { Icon, type IconName } from '@/components/ui/icon';
+import { ENCRYPTION_LABEL } from '@/lib/report/format';
+
+type Rec = Summary['recommendation']['mailClient'];
+
+function RecCard({ who, example, icon, rec }: { who: string; example: string; icon: IconName; rec: Rec }) {
+  return (
+    <div className="flex gap-4 rounded-xl border border-zinc-200 bg-white p-4 sm:p-5 dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">
+        <Icon name={icon} className="size-5" />
+      </div>
+      <div className="min-w-0">
+        <h3 className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
+          {who} <span className="font-normal">({example})</span>
+        </h3>
+        <p className="mt-0.5 text-lg font-semibold">
+          {rec.port !== null ? (
+            <>
+              Port <span className="font-mono">{rec.port}</span>
+              {rec.encryption ? <span className="font-normal text-zinc-700 dark:text-zinc-300"> · {ENCRYPTION_LABEL[rec.encryption]}</span> : null}
+            </>
+          ) : (
+            'No port to recommend'
+          )}
+        </p>
+        <p className="mt-1 text-sm text-zinc-700 dark:text-zinc-300">{recommendationText(rec.reason)}</p>
+      </div>
+    </div>
+  );
+}
+
+export function Recommendation({ recommendation }: { recommendation: Summary['recommendation'] }) {
+  const { mailClient: c, application: a } = recommendation;
+  // Nothing to recommend for either: one card, not the same sentence twice.
+  if (c.port === null && a.port === null && c.reason === a.reason) {
+    return <RecCard who="Mail clients and applications" example="any sender" icon="mail" rec={c} />;
+  }
+  return (
+    <div className="grid gap-3 md:grid-cols-2">
+      <RecCard who="Mail client" example="Thunderbird, Outlook, Apple Mail" icon="mail" rec={recommendation.mailClient} />
+      <RecCard who="Application" example="scripts, web apps, APIs" icon="server" rec={recommendation.application} />
+    </div>
+  );
+}

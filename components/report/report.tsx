@@ -1,0 +1,55 @@
+import type { CheckResult } from '@/lib/probe/schema';
+import { Section } from '@/components/ui/card';
+import { Certificates } from './certificates';
+import { DnsSummary } from './dns-summary';
+import { FindingsList } from './findings-list';
+import { PortOverview } from './port-overview';
+import { PortTable } from './port-table';
+import { Recommendation } from './recommendation';
+import { ReportHeader } from './report-header';
+
+/**
+ * The full report of a finished check. No hooks and no browser APIs outside its small client
+ * leaves, so it renders on the server (readable without JavaScript) and inside the live view.
+ */
+export function Report({ result, permalink, checkId }: { result: CheckResult; permalink?: string; checkId?: string }) {
+  const probed = result.probes.length > 0;
+  const dns = (
+    <Section id="dns" title={result.target.mode === 'host' ? 'DNS' : 'MX records and addresses'}>
+      <DnsSummary dns={result.dns} domain={result.target.displayDomain} />
+    </Section>
+  );
+  return (
+    <div className="space-y-10">
+      <ReportHeader result={result} permalink={permalink} checkId={checkId} />
+      {/* With nothing probed (NXDOMAIN, null MX…) the DNS reading is the whole story: lead with it. */}
+      {probed ? null : dns}
+      {probed ? (
+        <>
+          <Section id="recommendation" title="Which port should I use?" description="For sending through these servers, based on what they actually answered.">
+            <Recommendation recommendation={result.summary.recommendation} />
+          </Section>
+          <Section
+            id="ports"
+            title="Ports"
+            description="What every address answered on each port. Open a cell for the EHLO capabilities and the full transcript."
+          >
+            <div className="space-y-4">
+              <PortOverview ports={result.summary.ports} />
+              <PortTable result={result} />
+            </div>
+          </Section>
+        </>
+      ) : null}
+      <Section id="findings" title="Findings" description="What to fix, worst first. Identical findings on several addresses are listed once.">
+        <FindingsList findings={result.findings} />
+      </Section>
+      {probed ? (
+        <Section id="certificates" title="Certificates" description="Grouped by certificate: servers that present the same one are shown together.">
+          <Certificates probes={result.probes} at={result.startedAt} />
+        </Section>
+      ) : null}
+      {probed ? dns : null}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * What the check page needs, in one place: the check and, while it runs (or after it was
+ * interrupted), the events stored so far. The page never starts a probe; reloading a permalink
+ * only reads.
+ */
+import type { CheckInput, CheckResult } from '@/lib/probe/schema';
+import type { StoredEvent } from '@/lib/store/check-store';
+import { isCheckId } from '@/lib/store/check-id';
+import { getServices } from './get-runner';
+
+/** The two reads the page makes: the runner's view of a check, and the store's event log. */
+export interface CheckViewSource {
+  getCheck(id: string): Promise<{
+    id: string;
+    status: 'queued' | 'running' | 'done' | 'interrupted';
+    target: CheckInput;
+    /** ms since epoch, server clock */
+    createdAt: number;
+    result: CheckResult | null;
+    reason: string | null;
+  } | null>;
+  listEvents(id: string, afterSeq?: number): Promise<StoredEvent[]>;
+}
+
+interface Base {
+  id: string;
+  target: CheckInput;
+  /** ms since epoch, server clock */
+  createdAt: number;
+}
+
+export type CheckPageView =
+  | (Base & { status: 'done'; result: CheckResult })
+  | (Base & { status: 'running'; queued: boolean; events: StoredEvent[] })
+  | (Base & { status: 'interrupted'; reason: string | null; events: StoredEvent[] });
+
+/** null for a malformed or unknown id (the page answers 404). */
+export async function loadCheckView(id: string, source: CheckViewSource): Promise<CheckPageView | null> {
+  if (!isCheckId(id)) return null;
+  const check = await source.getCheck(id);
+  if (!check) return null;
+  const base: Base = { id: check.id, target: check.target, createdAt: check.createdAt };
+  if (check.status === 'done' && check.result) return { ...base, status: 'done', result: check.result };
+  const events = await source.listEvents(id, 0);
+  // The final event may be stored a moment before the status flips: it already holds the result.
+  const final = events.findLast((e) => e.event.type === 'check-done')?.event;
+  if (final?.type === 'check-done') return { ...base, status: 'done', result: final.result };
+  if (check.status === 'done') throw new Error(`check ${id} is done but has no result`);
+  if (check.status === 'interrupted') return { ...base, status: 'interrupted', reason: check.reason, events };
+  return { ...base, status: 'running', queued: check.status === 'queued', events };
+}
+
+/** The page's entry point: the process-wide runner and store. */
+export async function loadCheckViewFromServices(id: string): Promise<CheckPageView | null> {
+  if (!isCheckId(id)) return null;
+  const { runner, store } = await getServices();
+  return loadCheckView(id, {
+    getCheck: (checkId) => runner.getCheck(checkId),
+    listEvents: (checkId, after) => store.listEvents(checkId, after),
+  });
+}

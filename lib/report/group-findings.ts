@@ -1,0 +1,62 @@
+/**
+ * Findings merged for reading: the same code with the same wording on eight addresses is one
+ * item with eight locations, not eight paragraphs. Grouped by severity, worst first.
+ */
+import type { Finding, Port, Severity } from '@/lib/probe/schema';
+import { findingText } from '@/lib/probe/findings/catalogue';
+import { SEVERITY_ORDER } from './status';
+
+export interface FindingLocation {
+  host?: string;
+  address?: string;
+  port?: Port;
+}
+
+export interface FindingItem {
+  code: string;
+  severity: Severity;
+  untested: boolean;
+  title: string;
+  explanation: string;
+  fix: string;
+  /** the catalogue knows this code (otherwise title is the bare code) */
+  known: boolean;
+  locations: FindingLocation[];
+}
+
+export interface FindingGroup {
+  severity: Severity;
+  items: FindingItem[];
+}
+
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const items = new Map<string, FindingItem>();
+  for (const f of findings) {
+    const text = findingText(f.code, f.params);
+    const key = JSON.stringify([f.severity, f.code, f.untested, text.title, text.explanation, text.fix]);
+    let item = items.get(key);
+    if (!item) {
+      item = {
+        code: f.code,
+        severity: f.severity,
+        untested: f.untested,
+        ...text,
+        known: !(text.title === f.code && text.explanation === '' && text.fix === ''),
+        locations: [],
+      };
+      items.set(key, item);
+    }
+    if (f.host !== undefined || f.address !== undefined || f.port !== undefined) {
+      item.locations.push({ host: f.host, address: f.address, port: f.port });
+    }
+  }
+  return SEVERITY_ORDER.map((severity) => ({
+    severity,
+    items: [...items.values()].filter((i) => i.severity === severity),
+  })).filter((g) => g.items.length > 0);
+}
+
+/** "mx1.example.test 192.0.2.10 port 587" */
+export function formatLocation(l: FindingLocation): string {
+  return [l.host, l.address, l.port !== undefined ? `port ${l.port}` : undefined].filter(Boolean).join(' · ');
+}

@@ -1,0 +1,196 @@
+/**
+ * The live view of a running check: a pure reducer from the check's event stream to a table of
+ * (host, address, port) rows, each moving through its stages. Events carry their store sequence
+ * number; replays (server-rendered events, then an SSE stream that may replay them again after a
+ * reconnect) are idempotent because anything at or below the last applied seq is ignored.
+ * `at` is the viewer's clock (ms) when the event was applied; it drives the ticking timers only.
+ */
+import {
+  CheckEventSchema,
+  type CheckEvent,
+  type CheckEventType,
+  type CheckInput,
+  type CheckResult,
+  type DnsResult,
+  type Port,
+  type PortProbe,
+} from '@/lib/probe/schema';
+import { formatTlsVersion } from './format';
+
+/** Every SSE event name the server may send for a check (one per CheckEvent type). */
+export const CHECK_EVENT_TYPES: readonly CheckEventType[] = CheckEventSchema.options.map((o) => o.shape.type.value);
+
+/** What the row is waiting for. */
+export type LiveStage = 'connecting' | 'tls' | 'greeting' | 'ehlo' | 'starttls' | 'ehlo-tls' | 'closing' | 'done';
+
+export const STAGE_LABEL: Record<LiveStage, string> = {
+  connecting: 'Connecting',
+  tls: 'TLS handshake',
+  greeting: 'Waiting for greeting',
+  ehlo: 'EHLO',
+  starttls: 'STARTTLS',
+  'ehlo-tls': 'EHLO after TLS',
+  closing: 'Closing',
+  done: 'Done',
+};
+
+export interface LiveStep {
+  label: string;
+  ms: number;
+  /** false for a TLS step with an untrusted certificate */
+  ok?: boolean;
+}
+
+export interface LiveRow {
+  key: string;
+  host: string;
+  address: string;
+  family: 4 | 6;
+  port: Port;
+  stage: LiveStage;
+  /** viewer clock when the probe was planned (its timer's origin) */
+  startedAt: number;
+  /** viewer clock when the current stage began */
+  stageSince: number;
+  steps: LiveStep[];
+  probe?: PortProbe;
+}
+
+export interface LiveState {
+  lastSeq: number;
+  target?: CheckInput;
+  startedAt?: string;
+  dns?: DnsResult;
+  rows: LiveRow[];
+  result?: CheckResult;
+  /** the server gave up on this check (restart, shutdown) */
+  interrupted: boolean;
+}
+
+export type LiveAction =
+  | { type: 'event'; seq: number; event: CheckEvent; at: number }
+  | { type: 'interrupted'; at: number };
+
+export const initialLiveState: LiveState = { lastSeq: 0, rows: [], interrupted: false };
+
+export function probeKey(k: { host: string; address: string; port: number }): string {
+  return `${k.host}|${k.address}|${k.port}`;
+}
+
+function newRow(
+  k: { host: string; address: string; port: Port; family?: 4 | 6 },
+  at: number,
+): LiveRow {
+  return {
+    key: probeKey(k),
+    host: k.host,
+    address: k.address,
+    family: k.family ?? (k.address.includes(':') ? 6 : 4),
+    port: k.port,
+    stage: 'connecting',
+    startedAt: at,
+    stageSince: at,
+    steps: [],
+  };
+}
+
+function updateRow(
+  state: LiveState,
+  k: { host: string; address: string; port: Port },
+  at: number,
+  update: (row: LiveRow) => Partial<LiveRow>,
+): LiveState {
+  const key = probeKey(k);
+  const i = state.rows.findIndex((r) => r.key === key);
+  // An event for a probe we never saw planned (e.g. a truncated replay) still gets its row.
+  const row = i >= 0 ? state.rows[i]! : newRow(k, at);
+  if (row.stage === 'done') return state;
+  const patch = update(row);
+  const next: LiveRow = { ...row, ...patch, stageSince: patch.stage && patch.stage !== row.stage ? at : row.stageSince };
+  const rows = i >= 0 ? state.rows.map((r, j) => (j === i ? next : r)) : [...state.rows, next];
+  return { ...state, rows };
+}
+
+function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState {
+  switch (event.type) {
+    case 'check-started':
+      return { ...state, target: event.target, startedAt: event.startedAt };
+    case 'dns-done':
+      return { ...state, dns: event.dns };
+    case 'probes-planned': {
+      const known = new Set(state.rows.map((r) => r.key));
+      const added = event.probes.filter((p) => !known.has(probeKey(p))).map((p) => newRow(p, at));
+      return { ...state, rows: [...state.rows, ...added] };
+    }
+    case 'probe-connected':
+      return updateRow(state, event, at, (r) => ({
+        stage: r.port === 465 ? 'tls' : 'greeting',
+        steps: [...r.steps, { label: 'Connected', ms: event.ms }],
+      }));
+    case 'probe-tls':
+      return updateRow(state, event, at, (r) => ({
+        stage: r.port === 465 ? 'greeting' : 'ehlo-tls',
+        steps: [...r.steps, { label: formatTlsVersion(event.version) ?? 'TLS', ms: event.ms, ok: event.trusted }],
+      }));
+    case 'probe-greeting':
+      return updateRow(state, event, at, (r) => ({
+        stage: 'ehlo',
+        steps: [...r.steps, { label: `Greeting ${event.greeting.code}`, ms: event.ms }],
+      }));
+    case 'probe-ehlo':
+      return updateRow(state, event, at, (r) => ({
+        stage: event.tls || !event.ehlo.starttls ? 'closing' : 'starttls',
+        steps: [...r.steps, { label: event.tls ? 'EHLO (TLS)' : 'EHLO', ms: event.ms }],
+      }));
+    case 'probe-done':
+      return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
+    case 'check-done':
+      return { ...state, result: event.result };
+  }
+}
+
+export function liveReducer(state: LiveState, action: LiveAction): LiveState {
+  if (action.type === 'interrupted') return { ...state, interrupted: true };
+  if (action.seq <= state.lastSeq) return state;
+  return { ...applyEvent(state, action.event, action.at), lastSeq: action.seq };
+}
+
+export interface LiveProgress {
+  done: number;
+  total: number;
+  /** for the aria-live region: changes only when a probe finishes or the phase changes */
+  text: string;
+}
+
+export function liveProgress(state: LiveState): LiveProgress {
+  const total = state.rows.length;
+  const done = state.rows.filter((r) => r.stage === 'done').length;
+  let text: string;
+  if (state.result) text = `Check finished: ${total} of ${total} probes done.`;
+  else if (state.interrupted) text = `Check interrupted after ${done} of ${total} probes.`;
+  else if (total > 0) text = `${done} of ${total} probes done.`;
+  else if (state.dns) text = 'DNS done, planning probes…';
+  else text = 'Looking up MX records…';
+  return { done, total, text };
+}
+
+/** Milliseconds the row has been running (frozen at the probe's own total once done). */
+export function rowElapsed(row: LiveRow, now: number): number {
+  if (row.probe) return row.probe.timings.totalMs;
+  return Math.max(0, now - row.startedAt);
+}
+
+/** Rows grouped like the final table: one line per host and address, ports as columns. */
+export function liveRowsByAddress(rows: readonly LiveRow[]): { host: string; address: string; family: 4 | 6; cells: Map<Port, LiveRow> }[] {
+  const out = new Map<string, { host: string; address: string; family: 4 | 6; cells: Map<Port, LiveRow> }>();
+  for (const r of rows) {
+    const k = `${r.host}|${r.address}`;
+    let line = out.get(k);
+    if (!line) {
+      line = { host: r.host, address: r.address, family: r.family, cells: new Map() };
+      out.set(k, line);
+    }
+    line.cells.set(r.port, r);
+  }
+  return [...out.values()];
+}
