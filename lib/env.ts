@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   CHECK_BUDGET_MS: ms(DEFAULT_LIMITS.checkBudgetMs),
   DNS_TIMEOUT_MS: ms(DEFAULT_LIMITS.dnsTimeoutMs),
   PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(DEFAULT_LIMITS.concurrency),
+  /** port probes at once to one target IP address across all checks (per-target fairness) */
+  PROBE_MAX_PER_TARGET: z.coerce.number().int().min(1).max(10_000).default(8),
   PROBE_MAX_HOSTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_LIMITS.maxHosts),
   PROBE_MAX_ADDRESSES_PER_HOST: z.coerce.number().int().min(1).max(16).default(DEFAULT_LIMITS.maxAddressesPerHost),
   // --- web app

@@ -120,6 +120,17 @@ export function createRunner(options: RunnerOptions): Runner {
   const statusOf = (id: string): CheckStatus => (active.has(id) ? 'running' : 'queued');
   const viewStatus = (r: CheckRecord): CheckStatus => (r.status === 'running' ? statusOf(r.id) : r.status);
 
+  /**
+   * The status now of a check this process started or found: from memory while it is queued or
+   * running, otherwise from the store (it may have finished since it was found).
+   */
+  async function currentStatus(id: string, fallback: CheckStatus): Promise<CheckStatus> {
+    if (active.has(id)) return 'running';
+    if (queue.some((e) => e.id === id)) return 'queued';
+    const r = await store.getCheck(id);
+    return r ? viewStatus(r) : fallback;
+  }
+
   function logEnd(e: Entry, fields: Record<string, unknown>): void {
     const durationMs = e.startedAt === undefined ? 0 : Math.round(clock.monotonic() - e.startedAt);
     logger.info(
@@ -242,7 +253,7 @@ export function createRunner(options: RunnerOptions): Runner {
       const inFlight = pending.get(key);
       if (inFlight) {
         const first = await inFlight;
-        return first.ok ? { ...first, status: statusOf(first.id), deduped: true } : first;
+        return first.ok ? { ...first, status: await currentStatus(first.id, first.status), deduped: true } : first;
       }
       const started = startNew(target, key, clientKey);
       pending.set(key, started);

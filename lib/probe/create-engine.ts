@@ -7,6 +7,7 @@ import { createAddressPolicy } from './address-policy';
 import { createResolver } from './dns/resolver';
 import { normalizeDomain } from './domain-name';
 import type { CheckEngine } from './engine';
+import { createTargetGate } from './net/target-gate';
 import { runCheck } from './run-check';
 import { createTlsContext } from './tls/tls-context';
 import type { CheckMode } from './schema';
@@ -19,6 +20,11 @@ export interface EngineConfig {
   ehloName: string;
   limits: ProbeLimits;
   logger?: ProbeLogger;
+  /**
+   * Port probes at once to one target address across every check this engine runs (per-target
+   * fairness); absent: unbounded beyond limits.concurrency per check.
+   */
+  maxProbesPerTarget?: number;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -29,6 +35,8 @@ export function createEngine(config: EngineConfig): CheckEngine {
     limits: config.limits,
     ehloName: config.ehloName,
     ...(config.logger ? { logger: config.logger } : {}),
+    // One gate per engine, and the web app and the CLI make one engine per process.
+    ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
   };
   return {
     prepare(input: string, mode: CheckMode) {
@@ -47,10 +55,12 @@ export function engineConfigFromEnv(env: {
   DNS_SERVERS: string[];
   PROBE_ALLOW_CIDRS: string[];
   ALLOW_TEST_DOMAINS: boolean;
+  PROBE_MAX_PER_TARGET?: number;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
   return {
+    ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

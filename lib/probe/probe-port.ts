@@ -75,6 +75,8 @@ async function probeStarttlsPort(run: ProbeRun): Promise<void> {
     // Total silence (not a slow drip) is what a server waiting for a TLS ClientHello looks like.
     if (f.kind === 'interrupted' && f.interrupted === 'timeout' && session.bytesReceived === 0) {
       session.release();
+      // One connection at a time per probe: the per-target bound (TargetGate) counts probes.
+      run.destroyAll();
       await checkTlsFirst(run);
     }
     failRead(run, f, 'greeting', run.limits.greetingTimeoutMs);
@@ -96,7 +98,10 @@ async function probeImplicitTls(run: ProbeRun): Promise<void> {
   const socket = await openConnection(run, { announce: true });
   const tls = await handshake(run, socket, 'implicit');
   if (tls instanceof ProbeStop) {
-    if (tls.outcome !== 'aborted') await checkPlaintextOnImplicitPort(run);
+    if (tls.outcome !== 'aborted') {
+      run.destroyAll(); // one connection at a time, as above
+      await checkPlaintextOnImplicitPort(run);
+    }
     throw tls;
   }
   run.encryption = 'implicit-tls';

@@ -22,6 +22,7 @@ import {
   type DnsResolver,
   type ProbeLimits,
   type ProbeLogger,
+  type TargetGate,
   type TlsContext,
 } from './types';
 
@@ -34,6 +35,11 @@ export interface CheckDeps {
   clock?: Clock;
   logger?: ProbeLogger;
   connect?: ConnectFn;
+  /**
+   * Process-wide bound on probes per target address, shared by every check (see TargetGate).
+   * Absent: no bound beyond limits.concurrency within this check.
+   */
+  targetGate?: TargetGate;
 }
 
 /** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
@@ -111,18 +117,26 @@ export async function* runCheck(
   let settled = false;
   const all = pool(
     plan.map((item) => async (): Promise<PortProbe> => {
-      const probe = await probePort({
-        ...item,
-        ehloName: deps.ehloName,
-        limits: deps.limits,
-        policy: deps.policy,
-        tls: deps.tls,
-        clock,
-        signal: checkSignal,
-        logger,
-        onEvent: (e) => events.push(e),
-        ...(deps.connect ? { connect: deps.connect } : {}),
-      });
+      // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
+      // got one before the budget ran out ends as 'aborted' at once.
+      const release = await deps.targetGate?.acquire(item.address, checkSignal);
+      let probe: PortProbe;
+      try {
+        probe = await probePort({
+          ...item,
+          ehloName: deps.ehloName,
+          limits: deps.limits,
+          policy: deps.policy,
+          tls: deps.tls,
+          clock,
+          signal: checkSignal,
+          logger,
+          onEvent: (e) => events.push(e),
+          ...(deps.connect ? { connect: deps.connect } : {}),
+        });
+      } finally {
+        release?.();
+      }
       events.push({ type: 'probe-done', probe });
       return probe;
     }),

@@ -104,5 +104,21 @@ export const silentLogger: ProbeLogger = {
   error() {},
 };
 
+/**
+ * Per-target fairness across every check of the process: bounds how many port probes (each holds
+ * at most one connection at a time) may run against one IP address at once (createTargetGate).
+ */
+export interface TargetGate {
+  /**
+   * Waits for a free slot for `address` and resolves with its release function (idempotent), or
+   * with undefined when the signal aborts first (no slot is held then).
+   */
+  acquire(address: string, signal?: AbortSignal): Promise<(() => void) | undefined>;
+  /** probes holding a slot for `address`, and probes waiting for one */
+  stats(address: string): { active: number; waiting: number };
+  /** addresses with a probe holding or waiting for a slot */
+  readonly size: number;
+}
+
 /** Opens a TCP connection to an IP literal. The default is the guarded node:net connect. */
 export type ConnectFn = (opts: { address: string; port: number; family: 4 | 6 }) => Socket;
