@@ -26,6 +26,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'interop',
+          include: ['tests/interop/**/*.test.ts'],
+          environment: 'node',
+          // Real Postfix, Exim, Dovecot and NSD (root, Debian packages from scripts/setup-system.sh),
+          // started once for the project and shared: files run one after another.
+          globalSetup: ['tests/fixtures/interop/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

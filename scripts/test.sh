@@ -13,6 +13,9 @@ npx tsc --noEmit -p .
 echo "== unit and integration tests"
 npx vitest run --project unit --project integration
 
+echo "== interop tests (real Postfix with postscreen, Exim, Dovecot, NSD on 127.60.0.0/16)"
+npx vitest run --project interop
+
 if ls tests/e2e/*.test.ts >/dev/null 2>&1; then
   echo "== production build and browser tests"
   NODE_ENV=production npx next build
