@@ -75,7 +75,7 @@ export function CheckForm() {
           }}
           aria-invalid={error ? true : undefined}
           aria-describedby={`${ids.hint}${error ? ` ${ids.error}` : ''}`}
-          className="min-h-12 w-full min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-4 text-base shadow-xs placeholder:text-zinc-400 aria-invalid:border-red-600 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-500 dark:aria-invalid:border-red-400"
+          className="min-h-12 w-full min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-4 text-base shadow-xs placeholder:text-zinc-500 aria-invalid:border-red-600 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400 dark:aria-invalid:border-red-400"
         />
         <button type="submit" disabled={pending} className={`${buttonPrimary} min-h-12 px-6 text-base sm:min-h-12`}>
           {pending ? (

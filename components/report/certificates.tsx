@@ -19,6 +19,13 @@ const TRUST_REASON: Record<TrustReason, string> = {
 };
 
 function trustMeta(g: CertGroup): { meta: StatusMeta; text: string } {
+  const mismatched = Object.entries(g.hostnameMatch).filter(([, ok]) => ok === false).map(([host]) => host);
+  if (g.trusted && mismatched.length) {
+    return {
+      meta: { label: 'Wrong name', icon: 'cross', tone: 'bad' },
+      text: `The chain is trusted, but the certificate is not valid for ${mismatched.join(', ')}: clients that check names will refuse it.`,
+    };
+  }
   if (g.trusted) return { meta: { label: 'Trusted', icon: 'check', tone: 'good' }, text: 'The chain leads to a trusted root.' };
   const why = g.trustReason ? TRUST_REASON[g.trustReason] : 'the chain failed verification';
   return {

@@ -43,7 +43,7 @@ function HostBlock({ h }: { h: HostDns }) {
           </span>
         ) : null}{' '}
         <span className="font-semibold break-all">{h.displayName ?? h.name}</span>
-        {h.displayName && h.displayName !== h.name ? <span className="font-mono text-xs text-zinc-500">{h.name}</span> : null}
+        {h.displayName && h.displayName !== h.name ? <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{h.name}</span> : null}
       </p>
       {problems.map(([type, l]) => (
         <p key={type} className="mt-1 text-sm text-amber-800 dark:text-amber-300">

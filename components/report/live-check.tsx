@@ -149,6 +149,15 @@ export function LiveCheck(props: LiveCheckProps) {
         </div>
       </header>
 
+      {!state.interrupted ? (
+        <noscript>
+          <p className="rounded-lg border border-zinc-300 bg-white p-4 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+            This page follows the check live with JavaScript. Without it, reload the page to see progress: the full
+            report appears here once the check is done.
+          </p>
+        </noscript>
+      ) : null}
+
       {state.interrupted ? (
         <p className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200">
           <Icon name="warning" className="mr-1 inline size-4 align-[-3px]" />

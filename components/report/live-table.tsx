@@ -100,7 +100,7 @@ export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }
                     className="px-3 py-3 align-top max-md:block max-md:border-t max-md:border-zinc-100 md:border-l md:border-zinc-100 max-md:dark:border-zinc-800 md:dark:border-zinc-800"
                   >
                     <p className="mb-1 text-xs font-semibold text-zinc-500 md:hidden dark:text-zinc-400">Port {port}</p>
-                    {row ? <LiveCell row={row} now={now} /> : <span className="text-xs text-zinc-500">Not planned</span>}
+                    {row ? <LiveCell row={row} now={now} /> : <span className="text-xs text-zinc-500 dark:text-zinc-400">Not planned</span>}
                   </td>
                 );
               })}

@@ -4,11 +4,12 @@ import { ENCRYPTION_LABEL } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META } from '@/lib/report/status';
 
+/** Empty where the encryption words already say it (none) or nothing was measured. */
 const DOWNGRADE: Record<PortSummary['downgradeRisk'], string> = {
   none: 'no downgrade possible',
   possible: 'downgrade possible',
-  plaintext: 'no encryption',
-  unknown: 'downgrade risk unknown',
+  plaintext: '',
+  unknown: '',
 };
 
 /** The seed article's comparison table, measured: one tile per port across every address. */
@@ -32,8 +33,13 @@ export function PortOverview({ ports }: { ports: PortSummary[] }) {
             </p>
             {s.answered > 0 ? (
               <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-                {ENCRYPTION_LABEL[s.encryption]} · {DOWNGRADE[s.downgradeRisk]}
-                {s.auth === 'offered' ? (s.authBeforeTls ? ' · AUTH before TLS' : ' · AUTH after TLS') : ''}
+                {[
+                  s.encryption === 'unknown' ? 'encryption not measured' : ENCRYPTION_LABEL[s.encryption],
+                  DOWNGRADE[s.downgradeRisk],
+                  s.auth === 'offered' ? (s.authBeforeTls ? 'AUTH before TLS' : 'AUTH after TLS') : '',
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </p>
             ) : null}
           </li>

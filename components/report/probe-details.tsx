@@ -9,7 +9,7 @@ function Mark({ on, stage }: { on: string[] | null; stage: string }) {
       <span className="sr-only">offered {stage}</span>
     </td>
   ) : (
-    <td className="px-1 text-center text-zinc-400 dark:text-zinc-500">
+    <td className="px-1 text-center text-zinc-500 dark:text-zinc-400">
       <span aria-hidden="true">–</span>
       <span className="sr-only">not offered {stage}</span>
     </td>
@@ -97,7 +97,7 @@ export function ProbeDetails({ probe }: { probe: PortProbe }) {
         <ol className="mt-1 max-h-80 overflow-y-auto rounded-md bg-zinc-50 p-2 font-mono text-[11px] leading-snug dark:bg-zinc-950">
           {probe.transcript.map((e, i) => (
             <li key={i} className={`flex gap-1.5 ${DIR[e.dir].cls}`}>
-              <span className="w-8 shrink-0 text-right text-zinc-400 tabular-nums select-none dark:text-zinc-500">{Math.round(e.t)}</span>
+              <span className="w-8 shrink-0 text-right text-zinc-500 tabular-nums select-none dark:text-zinc-400 dark:text-zinc-400">{Math.round(e.t)}</span>
               <span className="shrink-0 select-none" aria-hidden="true">
                 {DIR[e.dir].mark}
               </span>
@@ -105,7 +105,7 @@ export function ProbeDetails({ probe }: { probe: PortProbe }) {
               <span className="min-w-0 whitespace-pre-wrap [overflow-wrap:anywhere]">{e.text}</span>
             </li>
           ))}
-          {probe.transcriptTruncated ? <li className="text-zinc-500 italic">… transcript truncated</li> : null}
+          {probe.transcriptTruncated ? <li className="text-zinc-500 italic dark:text-zinc-400">… transcript truncated</li> : null}
         </ol>
       </div>
     </div>

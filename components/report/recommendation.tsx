@@ -5,7 +5,7 @@ import { ENCRYPTION_LABEL } from '@/lib/report/format';
 
 type Rec = Summary['recommendation']['mailClient'];
 
-function RecCard({ who, example, icon, rec }: { who: string; example: string; icon: IconName; rec: Rec }) {
+function RecCard({ who, example, icon, rec }: { who: string; example?: string; icon: IconName; rec: Rec }) {
   return (
     <div className="flex gap-4 rounded-xl border border-zinc-200 bg-white p-4 sm:p-5 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">
@@ -13,7 +13,8 @@ function RecCard({ who, example, icon, rec }: { who: string; example: string; ic
       </div>
       <div className="min-w-0">
         <h3 className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
-          {who} <span className="font-normal">({example})</span>
+          {who}
+          {example ? <span className="font-normal"> ({example})</span> : null}
         </h3>
         <p className="mt-0.5 text-lg font-semibold">
           {rec.port !== null ? (
@@ -35,7 +36,7 @@ export function Recommendation({ recommendation }: { recommendation: Summary['re
   const { mailClient: c, application: a } = recommendation;
   // Nothing to recommend for either: one card, not the same sentence twice.
   if (c.port === null && a.port === null && c.reason === a.reason) {
-    return <RecCard who="Mail clients and applications" example="any sender" icon="mail" rec={c} />;
+    return <RecCard who="Mail clients and applications" icon="mail" rec={c} />;
   }
   return (
     <div className="grid gap-3 md:grid-cols-2">

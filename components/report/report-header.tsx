@@ -25,10 +25,12 @@ export function ReportHeader({ result, permalink, checkId }: { result: CheckResu
           {target.mode === 'host' ? 'Mail server check (host mode)' : 'Mail servers of'}
         </p>
         <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{target.displayDomain}</h1>
-        {target.displayDomain !== target.domain ? <p className="font-mono text-xs text-zinc-500">{target.domain}</p> : null}
+        {target.displayDomain !== target.domain ? <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{target.domain}</p> : null}
         <div className="mt-3 flex flex-wrap items-center gap-3">
           <StatusBadge meta={verdict} size="lg" />
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">{VERDICT_LINE[summary.verdict]}</p>
+          <p className="text-sm text-zinc-700 dark:text-zinc-300">
+            {result.probes.length ? VERDICT_LINE[summary.verdict] : 'No mail server was probed: the DNS reading below says why.'}
+          </p>
         </div>
         <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
           Checked <time dateTime={result.startedAt}>{formatDateTime(result.startedAt)}</time> · took {formatMs(result.durationMs)}

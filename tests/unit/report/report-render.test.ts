@@ -132,6 +132,7 @@ describe('Report (server-rendered)', () => {
     expect(h2).toEqual(['MX records and addresses', 'Findings']);
     expect(text(out)).toContain('DNS answered NXDOMAIN for example.test');
     expect(text(out)).not.toContain('probes answered');
+    expect(text(out)).toContain('No mail server was probed: the DNS reading below says why.');
   });
 
   it('says so when a check is incomplete and when nothing is wrong', () => {
@@ -139,5 +140,17 @@ describe('Report (server-rendered)', () => {
     const out = text(render(clean));
     expect(out).toContain('Incomplete: the check ran out of time');
     expect(out).toContain('No problems found.');
+  });
+});
+
+describe('Certificates', () => {
+  it('does not call a trusted chain for another name "Trusted"', () => {
+    const probes = SAMPLE_RESULT.probes.map((p) =>
+      p.tls && p.host === 'mx1.example.test' ? { ...p, tls: { ...p.tls, hostnameMatch: false } } : p,
+    );
+    const t = text(render({ ...SAMPLE_RESULT, probes }));
+    expect(t).toContain('Wrong name');
+    expect(t).toContain('The chain is trusted, but the certificate is not valid for mx1.example.test');
+    expect(t).toContain('mx1.example.test: does not match');
   });
 });
