@@ -125,6 +125,11 @@ export function normalizeDomain(input: string, opts: NormalizeDomainOptions = {}
   if (ascii === '') {
     return fail('invalid-idn', `“${lowered}” is not a valid internationalised domain name (IDNA/UTS #46).`);
   }
+  // The host parser maps full-width digits and reads numbers as IPv4 ("0" → 0.0.0.0,
+  // "１２７.０.０.１" → 127.0.0.1, "0x7f" → 0.0.0.127): judge what it produced, not what was typed.
+  if (isIP(ascii) !== 0) {
+    return fail('ip-literal', `“${trimmed}” is an IP address (${ascii}). Enter a domain name (like example.com) instead.`);
+  }
   if (ascii.length > MAX_NAME) return fail('too-long', `A domain name has at most ${MAX_NAME} characters (this one has ${ascii.length} in ASCII form).`);
 
   const labels = ascii.split('.');
