@@ -62,7 +62,9 @@ function tlsFindings(p: PortProbe): Finding[] {
   if (leaf) {
     const common = { host: p.host, notAfter: leaf.notAfter.slice(0, 10), notBefore: leaf.notBefore.slice(0, 10) };
     if (leaf.daysLeft < 0 || tls.trustReason === 'expired') {
-      out.push(finding('cert.expired', where(p), { ...common, days: Math.max(0, -leaf.daysLeft) }));
+      // daysLeft is floored, so a certificate that expired 10 days and an hour ago has daysLeft
+      // -11; the whole days since it expired are one fewer.
+      out.push(finding('cert.expired', where(p), { ...common, days: Math.max(0, -leaf.daysLeft - 1) }));
     } else if (tls.trustReason === 'not-yet-valid') {
       out.push(finding('cert.not-yet-valid', where(p), common));
     } else if (leaf.daysLeft <= EXPIRY_WARNING_DAYS) {
