@@ -24,7 +24,14 @@ export interface ReplyReaderError {
 }
 
 export type ReaderItem =
-  | { kind: 'reply'; reply: SmtpReply; /** each line as received, code included, for the transcript */ raw: string[] }
+  | {
+      kind: 'reply';
+      reply: SmtpReply;
+      /** each line as received, code included, for the transcript */
+      raw: string[];
+      /** when each line was complete: the `at` of the push that brought its end (undefined without one) */
+      rawAt: (number | undefined)[];
+    }
   | { kind: 'error'; error: ReplyReaderError };
 
 const LF = 0x0a;
@@ -94,7 +101,9 @@ const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
 
 export class ReplyReader {
   private remainder: Buffer = Buffer.alloc(0);
-  private current: { code: number; lines: string[]; raw: string[]; bytes: number } | undefined;
+  private current: { code: number; lines: string[]; raw: string[]; rawAt: (number | undefined)[]; bytes: number } | undefined;
+  /** the `at` of the push being parsed */
+  private pushAt: number | undefined;
   private queue: { item: ReaderItem; bytes: number }[] = [];
   private queuedBytes = 0;
   private failed: ReplyReaderError | undefined;
@@ -109,9 +118,15 @@ export class ReplyReader {
     return this.bytesIn;
   }
 
-  push(chunk: Uint8Array): void {
+  /**
+   * Feeds received bytes. `at` (the caller's clock, e.g. ms since connect) stamps the lines this
+   * chunk completes: a multi-line reply can take seconds (postscreen's "220-" … pause … "220 "),
+   * and the transcript must show when each line came, not when the whole reply did.
+   */
+  push(chunk: Uint8Array, at?: number): void {
     this.bytesIn += chunk.length;
     if (this.failed) return;
+    this.pushAt = at;
     this.remainder = this.remainder.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.remainder, chunk]);
     let start = 0;
     for (;;) {
@@ -205,12 +220,13 @@ export class ReplyReader {
     const raw = decodeVisible(bytes);
     this.sawSmtp = true;
 
-    const reply = this.current ?? { code, lines: [], raw: [], bytes: 0 };
+    const reply = this.current ?? { code, lines: [], raw: [], rawAt: [], bytes: 0 };
     if (reply.code !== code) {
       return this.fail('protocol-error', `the reply code changed from ${reply.code} to ${code} inside a multi-line reply`, bytes);
     }
     reply.lines.push(text);
     reply.raw.push(raw);
+    reply.rawAt.push(this.pushAt);
     reply.bytes += bytes.length + 2;
     if (reply.lines.length > this.limits.maxReplyLines) return this.tooLarge(`${this.limits.maxReplyLines} lines per reply`, bytes);
     if (this.queuedBytes + reply.bytes > this.limits.maxReplyBytes) return this.tooLarge(`${this.limits.maxReplyBytes} bytes per reply`, bytes);
@@ -225,7 +241,7 @@ export class ReplyReader {
       ...(enhanced && enhanced[1] === String(code)[0] ? { enhanced: enhanced[0] } : {}),
       lines: reply.lines,
     };
-    this.queue.push({ item: { kind: 'reply', reply: done, raw: reply.raw }, bytes: reply.bytes });
+    this.queue.push({ item: { kind: 'reply', reply: done, raw: reply.raw, rawAt: reply.rawAt }, bytes: reply.bytes });
     this.queuedBytes += reply.bytes;
   }
 }

@@ -71,7 +71,8 @@ export class SmtpSession {
       this.transcript.add('i', `${item.error.message}${excerpt}`);
       return { ok: false, failure: { kind: 'reader', error: item.error } };
     }
-    for (const line of item.raw) this.transcript.add('s', line);
+    // Each line at the time it arrived: the pause inside a multi-line greeting stays visible.
+    item.raw.forEach((line, i) => this.transcript.add('s', line, item.rawAt[i]));
     return { ok: true, reply: item.reply };
   }
 
@@ -116,7 +117,7 @@ export class SmtpSession {
     socket.on('error', () => {});
     const listeners: Listeners = {
       data: (chunk) => {
-        this.reader.push(chunk);
+        this.reader.push(chunk, this.transcript.now());
         this.pump();
       },
       error: (err) => this.markClosed(err.code ?? 'ECONNRESET', err.message),

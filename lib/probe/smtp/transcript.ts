@@ -17,12 +17,18 @@ export class Transcript {
     private readonly elapsed: () => number,
   ) {}
 
-  add(dir: TranscriptEntry['dir'], text: string): void {
+  /** ms since the connection attempt began, as entries are stamped */
+  now(): number {
+    return Math.max(0, Math.round(this.elapsed() * 10) / 10);
+  }
+
+  /** `at` (from now()) stamps an entry that happened earlier than it is added, e.g. a received line. */
+  add(dir: TranscriptEntry['dir'], text: string, at?: number): void {
     if (this.entries.length >= this.maxEntries) {
       this.truncated = true;
       return;
     }
     const clipped = text.length > MAX_ENTRY_CHARS ? `${text.slice(0, MAX_ENTRY_CHARS - 1)}…` : text;
-    this.entries.push({ t: Math.max(0, Math.round(this.elapsed() * 10) / 10), dir, text: clipped });
+    this.entries.push({ t: at ?? this.now(), dir, text: clipped });
   }
 }
