@@ -2,7 +2,8 @@
  * One check, end to end: DNS, then every host × address × port probed in parallel with a bound,
  * then findings and the summary. Progress is an async stream of events; the result is final.
  */
-import { resolveTarget } from './dns/resolve-target';
+import { setMaxListeners } from 'node:events';
+import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
@@ -89,6 +90,10 @@ export async function* runCheck(
   // The whole check has a budget; the caller's signal (cancel, shutdown) ends it sooner.
   const budget = AbortSignal.timeout(deps.limits.checkBudgetMs);
   const checkSignal = signal ? AbortSignal.any([signal, budget]) : budget;
+  // Every probe in flight listens on this signal (its run, its current wait, the target gate), as
+  // does every DNS question: Node's default cap of 10 listeners would print a leak warning on a
+  // domain with two MX hosts. The real bound is the check's own concurrency.
+  setMaxListeners(deps.limits.concurrency * 3 + DEFAULT_DNS_CONCURRENCY, checkSignal);
 
   yield { type: 'check-started', target, startedAt };
 
