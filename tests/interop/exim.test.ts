@@ -113,3 +113,23 @@ describe('Exim mx2 (GnuTLS)', () => {
     expect(eximLog).not.toMatch(/ <= | rejected | dropped| TLS error|syntax/);
   });
 });
+
+describe('Exim that cannot load its key (a classic: the key readable by root only)', () => {
+  it('advertises STARTTLS, refuses it with 454; mxray reports a refused STARTTLS, nothing encrypted', async () => {
+    const mark = logMark(lab().brokenTlsLog);
+    const { result: r } = await check(DOMAINS.brokenTls);
+    const p = probeOf(r, HOSTS.brokenTls.address, 25);
+    expect(p.greeting).toEqual({ code: 220, lines: eximBanner(HOSTS.brokenTls.name, lab().eximVersion) });
+    expect(capLines(p.ehlo)).toEqual(eximEhlo({ starttls: true }));
+    expect(p).toMatchObject({ outcome: 'starttls-rejected', phase: 'starttls', errorCode: 'SMTP_454', encryption: 'none' });
+    expect(p.starttlsReply).toEqual({ code: 454, lines: ['TLS currently unavailable'] });
+    expect(p.tls).toBeUndefined();
+    expect(p.ehloTls).toBeUndefined();
+    expect(r.findings.filter((f) => f.scope === 'port').map((f) => [f.code, f.severity, f.port])).toEqual([['starttls.rejected', 'critical', 25]]);
+    expect(r.findings.find((f) => f.code === 'starttls.rejected')?.params).toEqual({ code: 454, text: 'TLS currently unavailable' });
+    expect(r.summary.ports.find((s) => s.port === 25)).toMatchObject({ encryption: 'none', downgradeRisk: 'plaintext', status: 'critical' });
+    // The server's side of the story, and a polite end all the same.
+    const log = await waitForLog(lab().brokenTlsLog, mark, / closed by QUIT/);
+    expect(log).toMatch(/TLS error on connection from \(probe\.interop\.test\) \[127\.0\.0\.1\] \(cert\/key setup: .*\): Error while reading file/);
+  });
+});
