@@ -2,7 +2,7 @@
 # mxray: multi-stage build of the Next.js standalone server.
 #   docker build -t mxray .
 #   docker run -p 3000:3000 -v mxray-data:/data mxray
-# No Docker engine runs in this project's CI: tests/e2e/standalone.test.ts starts the same
+# No Docker engine runs in this project's CI: tests/e2e/ (harness.ts → scripts/start.mjs) starts the same
 # standalone server (node .next/standalone/server.js) with the same environment to keep this honest.
 
 FROM node:20-bookworm-slim AS deps

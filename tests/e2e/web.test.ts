@@ -121,6 +121,21 @@ describe('web app', () => {
     await ctx.close();
   });
 
+  it('logs one JSON line per request and per check', () => {
+    const lines = app.logs
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const post = lines.find((l) => l.msg === 'request' && l.route === 'POST /api/checks' && l.status === 201);
+    expect(post).toMatchObject({ method: 'POST', path: '/api/checks' });
+    expect(typeof post?.requestId).toBe('string');
+    expect(typeof post?.durationMs).toBe('number');
+    expect(typeof post?.checkId).toBe('string');
+    const check = lines.find((l) => l.msg === 'check finished' && l.checkId === post?.checkId);
+    expect(check).toMatchObject({ domain: expect.any(String), durationMs: expect.any(Number), outcome: 'done' });
+  });
+
   it('answers 404 for an unknown check', async () => {
     const page = await browser.newPage();
     const res = await page.goto(`${app.url}/check/AAAAAAAAAAAAAAAAAAAAAA`);

@@ -10,11 +10,12 @@ import {
 } from '@/lib/http/api-schemas';
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
 import { readJsonBody } from '@/lib/http/read-json-body';
+import { withRequestLog } from '@/lib/http/with-request-log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function POST(request: Request) {
+export const POST = withRequestLog('POST /api/checks', async function post(request: Request) {
   let services: AppServices;
   try {
     services = await getServices();
@@ -47,12 +48,12 @@ export async function POST(request: Request) {
     const payload: CreateCheckResponse = { id: started.id, status: started.status, deduped: started.deduped, urls };
     return NextResponse.json(payload, {
       status: started.deduped ? 200 : 201,
-      headers: { 'Cache-Control': 'no-store', ...(started.deduped ? {} : { Location: urls.self }) },
+      headers: { 'Cache-Control': 'no-store', 'X-Check-Id': started.id, ...(started.deduped ? {} : { Location: urls.self }) },
     });
   } catch (err) {
     return internalError(logger, err, { route: 'POST /api/checks' });
   }
-}
+});
 
 export const GET = methodNotAllowed(['POST']);
 export const PUT = GET;

@@ -4,11 +4,12 @@ import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import { isCheckId } from '@/lib/store/check-id';
 import type { CheckResponse } from '@/lib/http/api-schemas';
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { withRequestLog } from '@/lib/http/with-request-log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withRequestLog('GET /api/checks/:id', async function get(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
   let services: AppServices;
@@ -33,7 +34,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   } catch (err) {
     return internalError(services.logger, err, { route: 'GET /api/checks/:id', checkId: id });
   }
-}
+});
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;
