@@ -1,0 +1,114 @@
+// `npm run load`: the load and durability run of issue 5 against the production server on loopback.
+// Starts a load lab (fixture mail servers and DNS on 127.70.150.0–127.70.155.255, some hostile) and
+// the standalone server, drives many concurrent checks plus SSE viewers of each, then SIGKILLs the
+// server mid-load and restarts it on the same data directory. Bounded in requests and time.
+//   npm run load -- [--checks 400] [--concurrency 250] [--viewers 3] [--crash 150] [--max-seconds 300] [--json]
+// Needs a production build (`npx next build`; built here if missing) and root for ports 25/465/587.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Compiles the TypeScript load driver (and the fixtures it uses) into one module and imports it. */
+export async function loadDriver() {
+  // Inside node_modules, so the bundle's package imports resolve from the repository.
+  const outdir = resolve(root, 'node_modules/.cache/mxray-load');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', 'tests/fixtures/load-run.ts'],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  // The bundle's package imports are evaluated before its own code: the Reflect shim that
+  // @peculiar/x509 needs must already be in place, so it is imported first, on its own.
+  await import(pathToFileURL(resolve(outdir, 'reflect-metadata-shim.mjs')).href);
+  return import(pathToFileURL(resolve(outdir, 'load-run.mjs')).href);
+}
+
+export function ensureProductionBuild() {
+  if (existsSync(resolve(root, '.next/standalone/server.js'))) return;
+  console.error('No production build yet: running `npx next build` once…');
+  const b = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+export function formatReport(r) {
+  const l = r.load;
+  const c = r.crash;
+  const refused = Object.entries(l.refused).map(([k, v]) => `${v}×${k}`).join(', ') || 'none';
+  return [
+    'Load (measured phase)',
+    `  checks            ${l.accepted} accepted of ${l.requested} (refused: ${refused})`,
+    `  held concurrency  ${l.heldConcurrency} checks running at once (server's own count)`,
+    `  throughput        ${l.checksPerSecond} checks/s over ${l.wallSeconds} s`,
+    `  POST answered     p50 ${l.postMs.p50} ms, p95 ${l.postMs.p95} ms (max ${l.postMs.max})`,
+    `  POST→first event  p50 ${l.firstEventMs.p50} ms, p95 ${l.firstEventMs.p95} ms (max ${l.firstEventMs.max})`,
+    `  POST→final result p50 ${l.finalMs.p50} ms, p95 ${l.finalMs.p95} ms (max ${l.finalMs.max})`,
+    `  SSE viewers       ${l.viewers.opened} opened, ${l.viewers.completed} saw the end, ${l.viewers.errors} errors, ${l.viewers.disagreeing} checks whose viewers disagreed`,
+    `  server RSS        ${l.serverRssMb.start} MB at start, ${l.serverRssMb.peak} MB peak`,
+    `  CPU               server ${l.cpuSeconds.server} s, load driver + fixture servers ${l.cpuSeconds.driverAndFixtures} s (${l.wallSeconds} s wall, ${cpus().length} CPUs)`,
+    `  nothing lost      ${l.done} done + ${l.interrupted} interrupted = ${l.done + l.interrupted} of ${l.accepted} (lost: ${l.lost})`,
+    `  errors            ${l.errors.length === 0 ? 'none' : l.errors.join('; ')}`,
+    'Crash (SIGKILL mid-load, restart on the same DATA_DIR)',
+    `  checks            ${c.started} started, ${c.doneBeforeKill} done and ${c.inFlightAtKill} in flight at the kill`,
+    `  after restart     ${c.intactAfterRestart} stored results intact (${c.changedAfterRestart} changed), ${c.interruptedAfterRestart} in-flight marked interrupted, ${c.finishedJustBeforeKill} finished just before the kill, ${c.lost} lost`,
+    `  earlier results   ${c.loadResultsIntact} of the measured phase's results identical after the restart`,
+    `  errors            ${c.errors.length === 0 ? 'none' : c.errors.join('; ')}`,
+  ].join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      checks: { type: 'string', default: '400' },
+      concurrency: { type: 'string', default: '250' },
+      viewers: { type: 'string', default: '3' },
+      crash: { type: 'string', default: '150' },
+      'max-seconds': { type: 'string', default: '300' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const n = (k) => {
+    const v = Number(values[k]);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`--${k} must be a whole number`);
+    return v;
+  };
+  // Bounds, so a typo cannot turn this into a flood.
+  const checks = Math.min(n('checks'), 2000);
+  const concurrency = Math.min(Math.max(1, n('concurrency')), 1000);
+  const viewers = Math.min(n('viewers'), 10);
+  const crash = Math.min(n('crash'), 1000);
+  const maxSeconds = Math.min(Math.max(10, n('max-seconds')), 900);
+  ensureProductionBuild();
+  const { runLoad } = await loadDriver();
+  const report = await runLoad({
+    root,
+    checks,
+    concurrency,
+    viewersPerCheck: viewers,
+    crashChecks: crash,
+    maxSeconds,
+    lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: 1_500, hostileShare: 0.2 },
+    log: (line) => console.error(`· ${line}`),
+  });
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
+  return { report, ok };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { ok } = await main();
+  process.exit(ok ? 0 : 1);
+}
