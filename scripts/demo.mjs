@@ -9,18 +9,21 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Bundle inside node_modules so the bundle's package imports resolve from the repository.
-const out = resolve(root, 'node_modules/.cache/mxray-demo/mail-lab.mjs');
+const outDir = resolve(root, 'node_modules/.cache/mxray-demo');
 await build({
   absWorkingDir: root,
-  entryPoints: ['tests/fixtures/mail-lab.ts'],
-  outfile: out,
+  entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', 'tests/fixtures/mail-lab.ts'],
+  outdir: outDir,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   packages: 'external',
   logLevel: 'warning',
 });
-const { startMailLab } = await import(pathToFileURL(out).href);
+// The test PKI's x509 library needs its Reflect polyfill loaded before it (ESM hoists imports).
+await import(pathToFileURL(resolve(outDir, 'reflect-metadata-shim.mjs')).href);
+const { startMailLab } = await import(pathToFileURL(resolve(outDir, 'mail-lab.mjs')).href);
 
 if (!existsSync(resolve(root, '.next/standalone/server.js'))) {
   console.log('Building the app once (npm run build)…');
