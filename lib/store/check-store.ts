@@ -45,6 +45,11 @@ export interface CheckStore {
    * after sinceMs: the candidate to answer a repeated request with instead of probing again.
    */
   findRecent(domain: string, mode: CheckMode, sinceMs: number): Promise<CheckRecord | null>;
+  /**
+   * The check of this domain and mode that finished ('done') last, however long ago; null when
+   * none did. Badges read it to report a domain without ever starting a probe.
+   */
+  findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -121,6 +121,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
          AND (status = 'running' OR (status = 'done' AND finished_at >= ?))
        ORDER BY created_at DESC LIMIT 1`,
     ),
+    findLatestDone: db.prepare(
+      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done'
+       ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
+    ),
     ping: db.prepare('SELECT 1 AS ok'),
   };
 
@@ -175,6 +179,11 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async findRecent(domain: string, mode: CheckMode, sinceMs: number) {
       const row = q.findRecent.get(domain, mode, sinceMs) as CheckRow | undefined;
+      return row ? toRecord(row) : null;
+    },
+
+    async findLatestDone(domain: string, mode: CheckMode) {
+      const row = q.findLatestDone.get(domain, mode) as CheckRow | undefined;
       return row ? toRecord(row) : null;
     },
 
