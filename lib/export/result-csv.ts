@@ -1,0 +1,154 @@
+/**
+ * A finished check as spreadsheets: the port table (one record per MX host × address × port, the
+ * columns the report's table shows) and the certificates (one record per certificate of every
+ * distinct chain). Values are plain: codes and numbers rather than the report's sentences, so a
+ * spreadsheet can filter and sort them.
+ */
+import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
+import { groupCertificates, type CertGroup } from '@/lib/report/cert-groups';
+import { describeProbe } from '@/lib/report/describe-probe';
+import { formatKey } from '@/lib/report/format';
+import { portLegend } from '@/lib/report/port-legend';
+import { tableRows, type TableRow } from '@/lib/report/table-rows';
+import { tableToCsv, type CsvColumn } from './csv';
+
+export type CsvTable = 'ports' | 'certificates';
+export const CSV_TABLES: readonly CsvTable[] = ['ports', 'certificates'];
+
+interface PortRecord {
+  row: TableRow;
+  /** absent for a host without any address */
+  port?: Port;
+  probe?: PortProbe;
+}
+
+const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? '' : v ? 'yes' : 'no');
+
+function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
+  const view = (r: PortRecord) => (r.probe ? describeProbe(r.probe, result.findings) : null);
+  return [
+    { name: 'domain', value: () => result.target.domain },
+    { name: 'host', value: (r) => r.row.host },
+    { name: 'host_display', value: (r) => r.row.displayHost },
+    { name: 'mx_preference', value: (r) => r.row.preference },
+    { name: 'address', value: (r) => r.row.address },
+    { name: 'ip_version', value: (r) => r.row.family },
+    { name: 'port', value: (r) => r.port },
+    { name: 'port_role', value: (r) => (r.port ? portLegend(r.port).role : undefined) },
+    {
+      name: 'status',
+      value: (r) => (!r.row.address ? 'no-address' : r.probe ? view(r)!.status : 'not-probed'),
+    },
+    { name: 'outcome', value: (r) => r.probe?.outcome },
+    { name: 'stopped_in', value: (r) => (r.probe && r.probe.outcome !== 'success' ? r.probe.phase : undefined) },
+    { name: 'encryption', value: (r) => r.probe?.encryption },
+    { name: 'tls_version', value: (r) => r.probe?.tls?.version },
+    { name: 'tls_cipher', value: (r) => r.probe?.tls?.cipherStandardName ?? r.probe?.tls?.cipher },
+    { name: 'cert_trusted', value: (r) => yesNo(r.probe?.tls?.trusted) },
+    { name: 'cert_trust_reason', value: (r) => r.probe?.tls?.trustReason },
+    { name: 'cert_hostname_match', value: (r) => yesNo(r.probe?.tls?.hostnameMatch) },
+    { name: 'cert_days_left', value: (r) => r.probe?.tls?.chain[0]?.daysLeft },
+    { name: 'auth_mechanisms', value: (r) => view(r)?.auth?.mechanisms.join(' ') },
+    { name: 'auth_before_tls', value: (r) => yesNo(view(r)?.auth?.beforeTls) },
+    { name: 'downgrade', value: (r) => view(r)?.downgrade },
+    { name: 'greeting_ms', value: (r) => roundMs(r.probe?.timings.greetingMs) },
+    { name: 'total_ms', value: (r) => roundMs(r.probe?.timings.totalMs) },
+    { name: 'error_code', value: (r) => r.probe?.errorCode },
+    { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
+    { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
+  ];
+}
+
+function roundMs(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.round(ms);
+}
+
+export function portRecords(result: Pick<CheckResult, 'dns' | 'probes'>): PortRecord[] {
+  const out: PortRecord[] = [];
+  for (const row of tableRows(result)) {
+    if (!row.address) {
+      out.push({ row });
+      continue;
+    }
+    for (const port of PORTS) out.push({ row, port, probe: row.probes[port] });
+  }
+  return out;
+}
+
+export function portsCsv(result: CheckResult): string {
+  return tableToCsv(portColumns(result), portRecords(result));
+}
+
+interface CertRecord {
+  group: CertGroup;
+  position: number;
+}
+
+const certColumns: CsvColumn<CertRecord>[] = [
+  { name: 'chain_leaf_sha256', value: (r) => r.group.sha256 },
+  { name: 'position', value: (r) => r.position },
+  { name: 'role', value: (r) => certRole(r) },
+  { name: 'subject', value: (r) => cert(r).subject },
+  { name: 'common_name', value: (r) => cert(r).commonName },
+  { name: 'subject_alt_names', value: (r) => cert(r).subjectAltNames.join(' ') },
+  { name: 'issuer', value: (r) => cert(r).issuer },
+  { name: 'serial_number', value: (r) => cert(r).serialNumber },
+  { name: 'not_before', value: (r) => cert(r).notBefore },
+  { name: 'not_after', value: (r) => cert(r).notAfter },
+  { name: 'days_left', value: (r) => cert(r).daysLeft },
+  { name: 'key', value: (r) => formatKey(cert(r).keyType, cert(r).keyBits, cert(r).curve) },
+  { name: 'signature_algorithm', value: (r) => cert(r).signatureAlgorithm },
+  { name: 'sha256', value: (r) => cert(r).sha256 },
+  { name: 'self_issued', value: (r) => yesNo(cert(r).selfIssued) },
+  { name: 'is_ca', value: (r) => yesNo(cert(r).isCA) },
+  { name: 'in_trust_store', value: (r) => yesNo(cert(r).inTrustStore) },
+  // Trust and name matching belong to the chain and its endpoints: filled on the leaf's record.
+  { name: 'chain_trusted', value: (r) => (r.position === 0 ? yesNo(r.group.trusted) : undefined) },
+  { name: 'trust_reason', value: (r) => (r.position === 0 ? r.group.trustReason : undefined) },
+  { name: 'verify_error', value: (r) => (r.position === 0 ? r.group.verifyError : undefined) },
+  {
+    name: 'hostname_match',
+    value: (r) =>
+      r.position === 0
+        ? Object.entries(r.group.hostnameMatch)
+            .map(([host, m]) => `${host}=${m === null ? 'unknown' : m ? 'yes' : 'no'}`)
+            .join(' ')
+        : undefined,
+  },
+  {
+    name: 'seen_on',
+    value: (r) =>
+      r.position === 0 ? r.group.endpoints.map((e) => `${e.host} ${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`).join('; ') : undefined,
+  },
+];
+
+function cert(r: CertRecord) {
+  const c = r.group.chain[r.position];
+  if (!c) throw new Error(`no certificate at position ${r.position}`);
+  return c;
+}
+
+function certRole(r: CertRecord): string {
+  if (r.position === 0) return 'leaf';
+  const c = cert(r);
+  return c.inTrustStore || (c.selfIssued && c.isCA) ? 'root' : 'intermediate';
+}
+
+export function certificateRecords(result: Pick<CheckResult, 'probes'>): CertRecord[] {
+  return groupCertificates(result.probes).flatMap((group) => group.chain.map((_, position) => ({ group, position })));
+}
+
+export function certificatesCsv(result: CheckResult): string {
+  return tableToCsv(certColumns, certificateRecords(result));
+}
+
+export function resultCsv(result: CheckResult, table: CsvTable): string {
+  return table === 'ports' ? portsCsv(result) : certificatesCsv(result);
+}
+
+/** "mxray-example.com-20260302T1000Z-ports.csv": sorts by domain and time in a downloads folder. */
+export function exportFileName(result: Pick<CheckResult, 'target' | 'startedAt'>, suffix: string): string {
+  const stamp = result.startedAt.replace(/[-:]/g, '').replace(/(\d{8}T\d{4}).*$/, '$1Z');
+  const name = result.target.domain.replace(/[^a-z0-9.-]/gi, '_');
+  return `mxray-${name}-${stamp}-${suffix}`;
+}
