@@ -2,6 +2,7 @@
  * What the engine needs from its host, passed in rather than imported, so the CLI, the web app
  * and the tests drive the very same code (no env parsing, no logger singleton in lib/probe).
  */
+import type { X509Certificate } from 'node:crypto';
 import type { SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import type { AddressPolicySchema } from './schema';
@@ -66,6 +67,11 @@ export interface TlsContext {
   secureContext: SecureContext;
   /** SHA-256 fingerprints (colon hex, upper-case) of every trust anchor, to mark them in chains */
   anchorFingerprints: ReadonlySet<string>;
+  /**
+   * The trust anchors by subject, to complete a presented chain with the root that issued its top.
+   * Absent: chains are reported as the server sent them.
+   */
+  anchorsBySubject?: ReadonlyMap<string, readonly X509Certificate[]>;
 }
 
 /** The subset of node:dns/promises Resolver the engine uses. */

@@ -5,12 +5,13 @@
  * reason. A handshake that fails or hangs is a result, not a throw.
  */
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { TlsContext } from '@/lib/probe/types';
 import { waitWithDeadline, type Deadline, type WaitInterrupt } from './deadline';
 
 export type TlsHandshakeResult =
-  | { ok: true; socket: TLSSocket }
+  /** peerCertificate: the chain Node built for its identity check (only when the chain verified) */
+  | { ok: true; socket: TLSSocket; peerCertificate?: DetailedPeerCertificate }
   | { ok: false; socket: TLSSocket; code: string; message: string }
   | { ok: false; socket: TLSSocket; interrupted: WaitInterrupt };
 
@@ -33,11 +34,18 @@ export async function tlsHandshake(opts: {
   signal?: AbortSignal;
 }): Promise<TlsHandshakeResult> {
   const servername = sniFor(opts.host);
+  let peerCertificate: DetailedPeerCertificate | undefined;
   const socket = tlsConnect({
     socket: opts.socket,
     ...(servername ? { servername } : {}),
     secureContext: opts.ctx.secureContext,
     rejectUnauthorized: false,
+    // Node's own check, unchanged; only the chain it builds for it is kept, for describeTls.
+    checkServerIdentity: (host, cert) => {
+      // Node calls it with getPeerCertificate(true): the detailed chain (lib/_tls_wrap.js).
+      peerCertificate = cert as DetailedPeerCertificate;
+      return checkServerIdentity(host, cert);
+    },
   });
   // An error after the handshake result is in (or after an abort) must not become an uncaught one.
   socket.on('error', () => {});
@@ -62,6 +70,6 @@ export async function tlsHandshake(opts: {
     },
   );
   if ('interrupted' in result) return { ok: false, socket, interrupted: result.interrupted };
-  if (result.ok) return { ok: true, socket };
+  if (result.ok) return { ok: true, socket, ...(peerCertificate ? { peerCertificate } : {}) };
   return { ok: false, socket, ...tidyTlsError(result.err) };
 }

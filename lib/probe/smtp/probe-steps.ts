@@ -127,6 +127,7 @@ export async function handshake(run: ProbeRun, socket: Socket, mode: 'starttls' 
   const handshakeMs = run.since(start);
   run.timings.tlsMs = handshakeMs;
   const info = describeTls(hs.socket, {
+    ...(hs.peerCertificate ? { peerCertificate: hs.peerCertificate } : {}),
     mode,
     servername: run.opts.host,
     handshakeMs,

@@ -107,6 +107,11 @@ function describeKey(cert: X509Certificate): Pick<Certificate, 'keyType' | 'keyB
   return { keyType, keyBits: details.modulusLength };
 }
 
+/** Whole days from `now` to notAfter; negative once expired. */
+export function daysLeft(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
 function isSelfIssued(cert: X509Certificate): boolean {
   if (cert.subject !== cert.issuer) return false;
   try {
@@ -130,7 +135,7 @@ export function describeCertificate(
     serialNumber: cert.serialNumber.toUpperCase(),
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
-    daysLeft: Math.floor((notAfter.getTime() - opts.now.getTime()) / DAY_MS),
+    daysLeft: daysLeft(notAfter, opts.now),
     keyType: key.keyType,
     signatureAlgorithm: signatureAlgorithmName(cert.raw),
     sha256: cert.fingerprint256,

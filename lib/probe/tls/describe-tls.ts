@@ -8,9 +8,15 @@ import { isIP } from 'node:net';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { Certificate, TlsInfo, TrustReason } from '@/lib/probe/schema';
 import type { TlsContext } from '@/lib/probe/types';
-import { curveName, describeCertificate } from '@/lib/probe/tls/describe-certificate';
+import { curveName, daysLeft, describeCertificate } from '@/lib/probe/tls/describe-certificate';
 
 export interface DescribeTlsOptions {
+  /**
+   * The chain Node itself built while checking the server's identity (it only does for a chain
+   * that verified: see tlsHandshake). Reusing it saves building the chain a second time, which
+   * costs more than the rest of describeTls together.
+   */
+  peerCertificate?: DetailedPeerCertificate;
   mode: 'starttls' | 'implicit';
   /** the name sent as SNI and matched against the leaf */
   servername: string;
@@ -55,23 +61,81 @@ export function trustReasonFor(verifyError: string, chain: readonly Certificate[
   return 'other';
 }
 
+/** One certificate of the chain: its fingerprint, and the parsed certificate when it is needed. */
+interface ChainLink {
+  fingerprint: string;
+  parse: () => X509Certificate;
+}
+
 /**
- * Node's chain: the peer's certificates ordered by issuance, completed with the trust anchor from
- * our store when one issued the top. The root's issuerCertificate points to itself; guard against
- * any other loop with the fingerprints seen.
+ * The chain Node built for its identity check: the peer's certificates ordered by issuance,
+ * completed with the trust anchor that issued the top. A root's issuerCertificate is itself; guard
+ * against any loop with the fingerprints seen.
  */
-function peerChain(socket: TLSSocket): X509Certificate[] {
-  const chain: X509Certificate[] = [];
+function linksOf(peer: DetailedPeerCertificate): ChainLink[] {
+  const links: ChainLink[] = [];
   const seen = new Set<string>();
-  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-  while (cert && cert.raw && cert.raw.length > 0) {
-    const x509 = new X509Certificate(cert.raw);
-    if (seen.has(x509.fingerprint256)) break;
-    seen.add(x509.fingerprint256);
-    chain.push(x509);
+  let cert: DetailedPeerCertificate | undefined = peer;
+  while (cert && cert.raw && cert.raw.length > 0 && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    const raw = cert.raw;
+    links.push({ fingerprint: cert.fingerprint256, parse: () => new X509Certificate(raw) });
     cert = cert.issuerCertificate;
   }
-  return chain;
+  return links;
+}
+
+/**
+ * The same chain when Node did not build one (the chain did not verify): the peer's certificates,
+ * completed with the anchor from our store that issued the top, as getPeerCertificate(true) would.
+ */
+function peerChain(socket: TLSSocket, ctx: TlsContext): ChainLink[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert: X509Certificate | undefined = socket.getPeerX509Certificate();
+  while (cert && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    chain.push(cert);
+    cert = cert.issuerCertificate;
+  }
+  const top = chain.at(-1);
+  if (top && top.subject !== top.issuer) {
+    const anchor = ctx.anchorsBySubject?.get(top.issuer)?.find((a) => !seen.has(a.fingerprint256) && top.checkIssued(a));
+    if (anchor) chain.push(anchor);
+  }
+  return chain.map((c) => ({ fingerprint: c.fingerprint256, parse: () => c }));
+}
+
+/**
+ * The same certificates come back probe after probe (every port of a host, every check of a
+ * popular provider, the same intermediates and roots everywhere), and describing one (PEM, key,
+ * self-signature, DER) costs as much as a good part of the handshake. What depends only on the
+ * certificate is kept by fingerprint, in a bounded map; days left and trust-store membership are
+ * worked out afresh for each probe.
+ */
+const DESCRIBED_MAX = 1_000;
+const described = new Map<string, { cert: Certificate; x509: X509Certificate }>();
+const NO_ANCHORS: ReadonlySet<string> = new Set();
+
+function described1(link: ChainLink, now: Date): { cert: Certificate; x509: X509Certificate } {
+  let entry = described.get(link.fingerprint);
+  if (!entry) {
+    const x509 = link.parse();
+    entry = { cert: describeCertificate(x509, { now, anchorFingerprints: NO_ANCHORS }), x509 };
+    if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
+    described.set(link.fingerprint, entry);
+  }
+  return entry;
+}
+
+function describeLink(link: ChainLink, now: Date, anchorFingerprints: ReadonlySet<string>): Certificate {
+  const { cert } = described1(link, now);
+  return { ...cert, daysLeft: daysLeft(new Date(cert.notAfter), now), inTrustStore: anchorFingerprints.has(link.fingerprint) };
+}
+
+/** describeCertificate, through the cache describeTls uses. */
+export function describeCertificateCached(cert: X509Certificate, now: Date, anchorFingerprints: ReadonlySet<string>): Certificate {
+  return describeLink({ fingerprint: cert.fingerprint256, parse: () => cert }, now, anchorFingerprints);
 }
 
 function matchHost(leaf: X509Certificate | undefined, servername: string): boolean | null {
@@ -91,10 +155,9 @@ function groupOf(socket: TLSSocket): Pick<TlsInfo, 'group' | 'groupBits'> {
 }
 
 export function describeTls(socket: TLSSocket, opts: DescribeTlsOptions): TlsInfo {
-  const certs = peerChain(socket);
-  const chain = certs.map((cert) =>
-    describeCertificate(cert, { now: opts.now, anchorFingerprints: opts.ctx.anchorFingerprints }),
-  );
+  const links = opts.peerCertificate ? linksOf(opts.peerCertificate) : peerChain(socket, opts.ctx);
+  const chain = links.map((link) => describeLink(link, opts.now, opts.ctx.anchorFingerprints));
+  const leaf = links[0] ? described1(links[0], opts.now).x509 : undefined;
   const rawError = socket.authorizationError as unknown;
   // Node types authorizationError as Error but sets the OpenSSL code string; accept both.
   const errorCode =
@@ -109,7 +172,7 @@ export function describeTls(socket: TLSSocket, opts: DescribeTlsOptions): TlsInf
     handshakeMs: opts.handshakeMs,
     chain,
     trusted,
-    hostnameMatch: matchHost(certs[0], opts.servername),
+    hostnameMatch: matchHost(leaf, opts.servername),
     servername: opts.servername,
   };
   const version = socket.getProtocol();

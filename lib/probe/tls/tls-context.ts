@@ -27,14 +27,14 @@ export function splitPemCertificates(text: string): string[] {
 
 interface Anchor {
   pem: string;
-  fingerprint256: string;
+  cert: X509Certificate;
 }
 
 /** A broken anchor is a configuration mistake: say which one instead of trusting less silently. */
 function parseAnchors(text: string, source: string): Anchor[] {
   return splitPemCertificates(text).map((pem, i) => {
     try {
-      return { pem, fingerprint256: new X509Certificate(pem).fingerprint256 };
+      return { pem, cert: new X509Certificate(pem) };
     } catch (err) {
       throw new Error(`certificate #${i + 1} in ${source} does not parse: ${(err as Error).message}`);
     }
@@ -69,5 +69,7 @@ export function createTlsContext(opts: TlsContextOptions = {}): TlsContext {
     minVersion: 'TLSv1',
     ciphers: 'DEFAULT:@SECLEVEL=0',
   });
-  return { secureContext, anchorFingerprints: new Set(anchors.map((a) => a.fingerprint256)) };
+  const anchorsBySubject = new Map<string, X509Certificate[]>();
+  for (const { cert } of anchors) anchorsBySubject.set(cert.subject, [...(anchorsBySubject.get(cert.subject) ?? []), cert]);
+  return { secureContext, anchorFingerprints: new Set(anchors.map((a) => a.cert.fingerprint256)), anchorsBySubject };
 }
