@@ -21,6 +21,7 @@ export const ApiErrorCodeSchema = z.enum([
   'invalid_json',
   'unsupported_media_type',
   'not_found',
+  'not_ready', // the check exists but has no result (yet, or ever: interrupted)
   'payload_too_large',
   'rate_limited',
   'saturated',

@@ -11,6 +11,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   invalid_json: 400,
   unsupported_media_type: 415,
   not_found: 404,
+  not_ready: 409,
   payload_too_large: 413,
   rate_limited: 429,
   saturated: 503,

@@ -15,6 +15,7 @@ describe('problem responses', () => {
       invalid_json: 400,
       unsupported_media_type: 415,
       not_found: 404,
+      not_ready: 409,
       payload_too_large: 413,
       rate_limited: 429,
       saturated: 503,

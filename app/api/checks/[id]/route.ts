@@ -1,6 +1,8 @@
-// GET /api/checks/:id – a check's state, and its result once done
+// GET /api/checks/:id – a check's state, and its result once done; ?format=result|csv exports
+// the result (lib/export/export-response.ts)
 import { NextResponse } from 'next/server';
 import { getServices, type AppServices } from '@/lib/checks/get-runner';
+import { exportResponse, parseExportQuery } from '@/lib/export/export-response';
 import { isCheckId } from '@/lib/store/check-id';
 import type { CheckResponse } from '@/lib/http/api-schemas';
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
@@ -9,9 +11,11 @@ import { withRequestLog } from '@/lib/http/with-request-log';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = withRequestLog('GET /api/checks/:id', async function get(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withRequestLog('GET /api/checks/:id', async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
+  const exported = parseExportQuery(new URL(request.url).searchParams);
+  if (!exported.ok) return exported.response;
   let services: AppServices;
   try {
     services = await getServices();
@@ -21,6 +25,7 @@ export const GET = withRequestLog('GET /api/checks/:id', async function get(_req
   try {
     const check = await services.runner.getCheck(id);
     if (!check) return problem('not_found', 'no check with this id');
+    if (exported.query.format !== 'json') return exportResponse(check, exported.query);
     const body: CheckResponse = {
       id: check.id,
       status: check.status,
