@@ -4,6 +4,7 @@
  */
 import { createColors } from 'picocolors';
 import { findingText, recommendationText } from '@/lib/probe/findings/catalogue';
+import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 import { probeStatus } from '@/lib/probe/findings/summarize';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
 
@@ -141,7 +142,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
       const leaf = tls.chain[0]!;
       const trust = tls.trusted ? c.green('✔ trusted') : c.red(`✖ untrusted (${tls.trustReason ?? tls.verifyError ?? '?'})`);
       const match = tls.hostnameMatch === null ? '' : tls.hostnameMatch ? c.green(' ✔ name matches') : c.red(' ✖ name mismatch');
-      const days = leaf.daysLeft < 0 ? c.red(`expired ${-leaf.daysLeft} days ago`) : leaf.daysLeft <= 14 ? c.yellow(`${leaf.daysLeft} days left`) : `${leaf.daysLeft} days left`;
+      const days = leaf.daysLeft < 0 ? c.red(daysSinceExpiry(leaf.daysLeft) === 0 ? 'expired today' : `expired ${daysSinceExpiry(leaf.daysLeft)} days ago`) : leaf.daysLeft <= 14 ? c.yellow(`${leaf.daysLeft} days left`) : `${leaf.daysLeft} days left`;
       const key = `${leaf.keyType.toUpperCase()}${leaf.keyBits ? ' ' + leaf.keyBits : ''}${leaf.curve ? ' ' + leaf.curve : ''}`;
       out.push(`  ${p.host}: ${leaf.commonName ?? leaf.subject}`);
       out.push(c.dim(`    issuer ${leaf.issuer} · ${key} · ${leaf.signatureAlgorithm}`));

@@ -4,6 +4,7 @@
  * from differing ICU data or time zones); dates are always shown in UTC and say so.
  */
 import type { Encryption, ProbeOutcome, ProbePhase } from '@/lib/probe/schema';
+import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -34,7 +35,10 @@ export function formatMs(ms: number): string {
 }
 
 export function formatDaysLeft(days: number): string {
-  if (days < 0) return `Expired ${-days} day${days === -1 ? '' : 's'} ago`;
+  if (days < 0) {
+    const ago = daysSinceExpiry(days);
+    return ago === 0 ? 'Expired today' : `Expired ${ago} day${ago === 1 ? '' : 's'} ago`;
+  }
   if (days === 0) return 'Expires today';
   return `${days} day${days === 1 ? '' : 's'} left`;
 }

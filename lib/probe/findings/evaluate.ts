@@ -16,6 +16,14 @@ const SLOW_GREETING_MS = 5_000;
 
 const SUBMISSION_PORTS: readonly Port[] = [465, 587, 2525];
 
+/**
+ * Whole days since a certificate expired. daysLeft is floored, so a certificate that expired 10 days
+ * and an hour ago has daysLeft -11: the whole days since are one fewer (0 = expired today).
+ */
+export function daysSinceExpiry(daysLeft: number): number {
+  return Math.max(0, -daysLeft - 1);
+}
+
 type Params = Record<string, string | number | boolean>;
 
 function finding(
@@ -62,9 +70,7 @@ function tlsFindings(p: PortProbe): Finding[] {
   if (leaf) {
     const common = { host: p.host, notAfter: leaf.notAfter.slice(0, 10), notBefore: leaf.notBefore.slice(0, 10) };
     if (leaf.daysLeft < 0 || tls.trustReason === 'expired') {
-      // daysLeft is floored, so a certificate that expired 10 days and an hour ago has daysLeft
-      // -11; the whole days since it expired are one fewer.
-      out.push(finding('cert.expired', where(p), { ...common, days: Math.max(0, -leaf.daysLeft - 1) }));
+      out.push(finding('cert.expired', where(p), { ...common, days: daysSinceExpiry(leaf.daysLeft) }));
     } else if (tls.trustReason === 'not-yet-valid') {
       out.push(finding('cert.not-yet-valid', where(p), common));
     } else if (leaf.daysLeft <= EXPIRY_WARNING_DAYS) {

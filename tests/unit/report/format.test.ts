@@ -22,8 +22,10 @@ describe('format', () => {
     expect(formatDaysLeft(44)).toBe('44 days left');
     expect(formatDaysLeft(1)).toBe('1 day left');
     expect(formatDaysLeft(0)).toBe('Expires today');
-    expect(formatDaysLeft(-1)).toBe('Expired 1 day ago');
-    expect(formatDaysLeft(-12)).toBe('Expired 12 days ago');
+    // daysLeft is floored: -1 means it expired less than a day ago.
+    expect(formatDaysLeft(-1)).toBe('Expired today');
+    expect(formatDaysLeft(-2)).toBe('Expired 1 day ago');
+    expect(formatDaysLeft(-13)).toBe('Expired 12 days ago');
   });
 
   it('names TLS versions, endpoints and keys', () => {

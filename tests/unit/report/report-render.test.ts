@@ -103,7 +103,7 @@ describe('Report (server-rendered)', () => {
     expect(count(html, /<article aria-labelledby="cert-/g)).toBe(2);
     expect(t).toContain('Seen on mx1.example.test · ports 25, 465, 587 · 6 endpoints');
     expect(t).toContain('Not trusted: the certificate has expired (CERT_HAS_EXPIRED).');
-    expect(t).toContain('Expired 12 days ago');
+    expect(t).toContain('Expired 11 days ago');
     expect(t).toContain('44 days left');
     expect(t).toContain('RSA 2048 bits');
     expect(t).toContain('C3:5E:19:A0:7B:44:D2:8F');
