@@ -2,7 +2,10 @@
 // Starts a load lab (fixture mail servers and DNS on 127.70.150.0–127.70.155.255, some hostile) and
 // the standalone server, drives many concurrent checks plus SSE viewers of each, then SIGKILLs the
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
-//   npm run load -- [--checks 400] [--concurrency 250] [--viewers 3] [--crash 150] [--max-seconds 300] [--json]
+//   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
+//                   [--greeting-ms 6000] [--max-seconds 300] [--json]
+// The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
+// greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
 // Needs a production build (`npx next build`; built here if missing) and root for ports 25/465/587.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,13 +17,16 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Compiles the TypeScript load driver (and the fixtures it uses) into one module and imports it. */
-export async function loadDriver() {
+/**
+ * Compiles a TypeScript driver in tests/fixtures (load-run or bench-run, with the fixtures and
+ * engine code it uses) into one module and imports it.
+ */
+export async function loadDriver(name = 'load-run') {
   // Inside node_modules, so the bundle's package imports resolve from the repository.
   const outdir = resolve(root, 'node_modules/.cache/mxray-load');
   await build({
     absWorkingDir: root,
-    entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', 'tests/fixtures/load-run.ts'],
+    entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', `tests/fixtures/${name}.ts`],
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -33,7 +39,7 @@ export async function loadDriver() {
   // The bundle's package imports are evaluated before its own code: the Reflect shim that
   // @peculiar/x509 needs must already be in place, so it is imported first, on its own.
   await import(pathToFileURL(resolve(outdir, 'reflect-metadata-shim.mjs')).href);
-  return import(pathToFileURL(resolve(outdir, 'load-run.mjs')).href);
+  return import(pathToFileURL(resolve(outdir, `${name}.mjs`)).href);
 }
 
 export function ensureProductionBuild() {
@@ -68,14 +74,33 @@ export function formatReport(r) {
   ].join('\n');
 }
 
+/** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300 }) {
+  ensureProductionBuild();
+  const { runLoad } = await loadDriver('load-run');
+  return runLoad({
+    root,
+    checks,
+    concurrency,
+    viewersPerCheck: viewers,
+    crashChecks: crash,
+    ...(rate > 0 ? { ratePerSecond: rate } : {}),
+    maxSeconds,
+    lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
+    log: (line) => console.error(`· ${line}`),
+  });
+}
+
 export async function main(argv = process.argv.slice(2)) {
   const { values } = parseArgs({
     args: argv,
     options: {
       checks: { type: 'string', default: '400' },
-      concurrency: { type: 'string', default: '250' },
+      concurrency: { type: 'string', default: '300' },
       viewers: { type: 'string', default: '3' },
       crash: { type: 'string', default: '150' },
+      rate: { type: 'string', default: '0' },
+      'greeting-ms': { type: 'string', default: '6000' },
       'max-seconds': { type: 'string', default: '300' },
       json: { type: 'boolean', default: false },
     },
@@ -91,18 +116,9 @@ export async function main(argv = process.argv.slice(2)) {
   const viewers = Math.min(n('viewers'), 10);
   const crash = Math.min(n('crash'), 1000);
   const maxSeconds = Math.min(Math.max(10, n('max-seconds')), 900);
-  ensureProductionBuild();
-  const { runLoad } = await loadDriver();
-  const report = await runLoad({
-    root,
-    checks,
-    concurrency,
-    viewersPerCheck: viewers,
-    crashChecks: crash,
-    maxSeconds,
-    lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: 1_500, hostileShare: 0.2 },
-    log: (line) => console.error(`· ${line}`),
-  });
+  const rate = n('rate');
+  const greetingMs = Math.min(n('greeting-ms'), 20_000);
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };

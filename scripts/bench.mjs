@@ -1,0 +1,73 @@
+// `npm run bench`: issue 5's benchmark, in one run on loopback fixtures (127.70.200.0/22 for the
+// engine, 127.70.150.0–127.70.155.255 for the load). Prints:
+//   (1) one port probe vs a minimal hand-written node:tls client doing the same exchange (ratio),
+//   (2) a full check of 2 MX × 2 addresses × 4 ports vs its slowest single port (ratio),
+//   (3) the server figures from the load script (npm run load), without its crash phase.
+// Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB.
+//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--json]
+// Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
+// and, for (3), a production build (built if missing).
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadDriver, runLoadWith } from './load.mjs';
+
+const { values } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '200' },
+    'rtt-ms': { type: 'string', default: '50' },
+    'load-checks': { type: 'string', default: '400' },
+    'load-concurrency': { type: 'string', default: '300' },
+    'skip-load': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const int = (k, max) => {
+  const v = Number(values[k]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number ≥ 1`);
+  return Math.min(v, max);
+};
+
+const mark = (ok) => (ok ? 'meets target' : 'MISSES target');
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`;
+
+const { runBench } = await loadDriver('bench-run');
+const engine = await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), log: (l) => console.error(`· ${l}`) });
+const load = values['skip-load']
+  ? undefined
+  : await runLoadWith({ checks: int('load-checks', 2_000), concurrency: int('load-concurrency', 1_000), viewers: 3, crash: 0 });
+
+if (values.json) {
+  console.log(JSON.stringify({ machine, engine, load: load?.load }, null, 2));
+} else {
+  const p = engine.probe;
+  const c = engine.check;
+  const lines = [
+    `mxray benchmark — ${machine}`,
+    '',
+    `(1) one port probe, connect → greeting → EHLO → STARTTLS → EHLO → QUIT (median of ${p.iterations}, interleaved)`,
+    `    mxray probePort      ${p.engine.median} ms (p95 ${p.engine.p95}, min ${p.engine.min})`,
+    `    hand-written client  ${p.handWritten.median} ms (p95 ${p.handWritten.p95}, min ${p.handWritten.min})`,
+    `    ratio                ${p.ratio}× — ${mark(p.ratio <= 1.2)} (≤ 1.2×)`,
+    '',
+    `(2) full check, 2 MX × 2 addresses × 4 ports = ${c.probes} probes, DNS included, every packet delayed to a ${c.rttMs} ms round trip (median of ${c.iterations})`,
+    `    full check           ${c.full.median} ms (p95 ${c.full.p95})`,
+    `    slowest single port  ${c.slowestSinglePort.timing.median} ms (${c.slowestSinglePort.address} port ${c.slowestSinglePort.port})`,
+    `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
+    `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
+  ];
+  if (load) {
+    const l = load.load;
+    lines.push(
+      '',
+      `(3) server under load (npm run load: ${l.accepted} checks, 3 SSE viewers each, 1 in 5 hostile)`,
+      `    held concurrency     ${l.heldConcurrency} checks — ${mark(l.heldConcurrency >= 200)} (≥ 200)`,
+      `    peak RSS             ${l.serverRssMb.peak} MB — ${mark(l.serverRssMb.peak <= 400)} (≤ 400 MB)`,
+      `    throughput           ${l.checksPerSecond} checks/s`,
+      `    POST→first event     p50 ${l.firstEventMs.p50} ms, p95 ${l.firstEventMs.p95} ms`,
+      `    POST→final result    p50 ${l.finalMs.p50} ms, p95 ${l.finalMs.p95} ms`,
+      `    CPU                  server ${l.cpuSeconds.server} s, load driver + fixtures ${l.cpuSeconds.driverAndFixtures} s over ${l.wallSeconds} s`,
+      `    errors / lost        ${l.errors.length} / ${l.lost}`,
+    );
+  }
+  console.log(lines.join('\n'));
+}
