@@ -58,6 +58,13 @@ function replyText(lines: readonly string[] | undefined): string {
   return (lines ?? []).join(' ').slice(0, 160);
 }
 
+/** The 4xx that made a port "busy": the greeting's, or a later one's (EHLO, HELO) kept in errorCode. */
+function busyReply(p: PortProbe): { code: number; text: string } {
+  const code = /^SMTP_(\d{3})$/.exec(p.errorCode ?? '')?.[1];
+  if (code !== undefined) return { code: Number(code), text: (p.errorMessage ?? '').slice(0, 160) };
+  return { code: p.greeting?.code ?? 421, text: replyText(p.greeting?.lines) };
+}
+
 function tlsFindings(p: PortProbe): Finding[] {
   const tls = p.tls;
   if (!tls) return [];
@@ -123,7 +130,7 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
       out.push(finding('port.stalled', where(p), { port: p.port, phase: p.phase }));
       break;
     case 'server-busy':
-      out.push(finding('port.busy', where(p), { code: p.greeting?.code ?? 421, text: replyText(p.greeting?.lines) }));
+      out.push(finding('port.busy', where(p), busyReply(p)));
       return out;
     case 'greeting-rejected':
       out.push(

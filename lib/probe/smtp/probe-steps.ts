@@ -182,24 +182,35 @@ export async function command(run: ProbeRun, session: SmtpSession, line: string)
   return res.reply;
 }
 
-/** EHLO, falling back to HELO when refused (RFC 5321 §4.1.4); stores and announces the result. */
+/**
+ * EHLO, falling back to HELO when EHLO is refused for good (5xx, RFC 5321 §4.1.4); stores and
+ * announces the result. A 4xx (421 included) says "try later", as a sending MTA reads it: the port
+ * could not be tested, and HELO is not tried, since a HELO session shows no STARTTLS either way.
+ */
 export async function sayEhlo(run: ProbeRun, session: SmtpSession, tls: boolean): Promise<Ehlo> {
   run.phase = tls ? 'ehlo-tls' : 'ehlo';
   const start = run.now();
   const name = run.opts.ehloName;
   let reply = await command(run, session, `EHLO ${name}`);
   let heloFallback = false;
-  if (reply.code === 421) {
+  const refuse = async (r: SmtpReply): Promise<never> => {
     await sayQuit(run, session);
-    run.stop('server-busy', { code: 'SMTP_421', message: reply.lines.join(' ') });
-  }
+    const detail = { code: `SMTP_${r.code}`, message: r.lines.join(' ') };
+    return run.stop(r.code >= 400 && r.code < 500 ? 'server-busy' : 'command-rejected', detail);
+  };
+  if (reply.code >= 400 && reply.code < 500) await refuse(reply);
   if (reply.code < 200 || reply.code >= 300) {
-    reply = await command(run, session, `HELO ${name}`);
-    heloFallback = true;
-    if (reply.code < 200 || reply.code >= 300) {
-      await sayQuit(run, session);
-      run.stop(reply.code === 421 ? 'server-busy' : 'command-rejected', { code: `SMTP_${reply.code}`, message: reply.lines.join(' ') });
+    const ehloReply = reply;
+    // A server that refuses EHLO and hangs up has given its answer: the refusal, not a dropped line.
+    if (!session.send(`HELO ${name}`)) return refuse(ehloReply);
+    const res = await session.readReply(run.deadline(run.limits.commandTimeoutMs), run.opts.signal);
+    if (!res.ok) {
+      if (res.failure.kind === 'closed') return refuse(ehloReply);
+      failRead(run, res.failure, 'reply to HELO', run.limits.commandTimeoutMs);
     }
+    reply = res.reply;
+    heloFallback = true;
+    if (reply.code < 200 || reply.code >= 300) await refuse(reply);
   }
   const ehlo = parseEhlo(reply, { heloFallback });
   const ms = run.since(start);
