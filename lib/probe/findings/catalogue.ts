@@ -129,6 +129,14 @@ export const FINDINGS = {
       'No answer on port {port} within the time limit. A firewall may drop the connection, on their side or on ours, so this is "could not test", not "fails".',
     fix: 'If the port should be open, check the firewall; otherwise nothing to do.',
   },
+  'port.no-route': {
+    severity: 'info',
+    untested: true,
+    title: 'No route from mxray to this address',
+    explanation:
+      'mxray could not reach {address} on port {port} ({code}): its own network has no route there (often: the tester has no IPv6). This is "could not test", not a verdict on the server.',
+    fix: 'Nothing to fix if other networks reach it; test again from a machine with a route to {address}.',
+  },
   'port.busy': {
     severity: 'info',
     untested: true,

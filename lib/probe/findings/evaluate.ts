@@ -49,9 +49,20 @@ export function answered(p: PortProbe): boolean {
   return p.greeting !== undefined || p.tls !== undefined;
 }
 
+/** The only 'unreachable' codes that come from the far side (an ICMP host-unreachable/prohibited). */
+const REMOTE_UNREACHABLE = new Set(['EHOSTUNREACH', 'EHOSTDOWN']);
+
+/**
+ * Unreachable for a reason on our side of the network: no route (ENETUNREACH, e.g. a tester without
+ * IPv6), no source address (EADDRNOTAVAIL), interface down. It tells nothing about the server.
+ */
+export function noRouteFromHere(p: PortProbe): boolean {
+  return p.outcome === 'unreachable' && !REMOTE_UNREACHABLE.has(p.errorCode ?? '');
+}
+
 /** Outcomes that say nothing about the server: we could not test. */
 export function isUntestedOutcome(p: PortProbe): boolean {
-  return ['connection-timeout', 'io-timeout', 'server-busy', 'aborted', 'blocked-target'].includes(p.outcome);
+  return ['connection-timeout', 'io-timeout', 'server-busy', 'aborted', 'blocked-target'].includes(p.outcome) || noRouteFromHere(p);
 }
 
 function replyText(lines: readonly string[] | undefined): string {
@@ -113,6 +124,10 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
       return []; // reported once per address by evaluateDns
     case 'connection-refused':
     case 'unreachable':
+      if (noRouteFromHere(p)) {
+        out.push(finding('port.no-route', where(p), { port: p.port, address: p.address, code: p.errorCode ?? 'unreachable' }));
+        return out;
+      }
       if (p.port === 25 && mode === 'domain') {
         out.push(finding('port25.unreachable', where(p), { address: p.address, reason: p.outcome.replace('connection-', '') }));
       }

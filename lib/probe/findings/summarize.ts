@@ -36,7 +36,7 @@ export function probeStatus(p: PortProbe, findings: readonly Finding[]): PortSta
     if (w === 'warning' || w === 'critical') return w;
   }
   if (p.outcome === 'blocked-target') return 'blocked';
-  if (p.outcome === 'connection-refused' || p.outcome === 'unreachable') return 'closed';
+  if ((p.outcome === 'connection-refused' || p.outcome === 'unreachable') && !isUntestedOutcome(p)) return 'closed';
   if (isUntestedOutcome(p)) return 'untested';
   if (decisive.length > 0) return worstSeverity(decisive.map((f) => f.severity)) === 'info' ? 'info' : 'ok';
   return answered(p) ? 'ok' : 'closed';
