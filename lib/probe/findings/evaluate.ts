@@ -132,9 +132,11 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
         out.push(finding('port25.unreachable', where(p), { address: p.address, reason: p.outcome.replace('connection-', '') }));
       }
       return out;
+    // The cases that return early still report a handshake that happened first (implicit TLS on
+    // 465, or STARTTLS before a 421): its certificate was measured, whatever came after.
     case 'connection-timeout':
     case 'aborted':
-      out.push(finding('port.timeout', where(p), { port: p.port }));
+      out.push(finding('port.timeout', where(p), { port: p.port }), ...tlsFindings(p));
       return out;
     case 'io-timeout':
       if (!answered(p)) {
@@ -145,18 +147,19 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
       out.push(finding('port.stalled', where(p), { port: p.port, phase: p.phase }));
       break;
     case 'server-busy':
-      out.push(finding('port.busy', where(p), busyReply(p)));
+      out.push(finding('port.busy', where(p), busyReply(p)), ...tlsFindings(p));
       return out;
     case 'greeting-rejected':
       out.push(
         finding('port.greeting-rejected', where(p), { code: p.greeting?.code ?? 554, text: replyText(p.greeting?.lines) }, p.port === 25 && mode === 'domain' ? 'critical' : 'warning'),
+        ...tlsFindings(p),
       );
       return out;
     case 'command-rejected':
       out.push(finding('port.command-rejected', where(p)));
       break;
     case 'not-smtp':
-      out.push(finding('port.not-smtp', where(p), { port: p.port, protocol: p.errorCode ?? 'another protocol' }, p.port === 25 && mode === 'domain' ? 'critical' : 'warning'));
+      out.push(finding('port.not-smtp', where(p), { port: p.port, protocol: p.errorCode ?? 'another protocol' }, p.port === 25 && mode === 'domain' ? 'critical' : 'warning'), ...tlsFindings(p));
       return out;
     case 'reply-too-large':
       out.push(finding('port.reply-too-large', where(p), { limit: p.errorMessage ?? 'our size limit' }));
