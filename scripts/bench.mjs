@@ -60,7 +60,7 @@ if (values.json) {
     lines.push(
       '',
       `(3) server under load (npm run load: ${l.accepted} checks, 3 SSE viewers each, 1 in 5 hostile)`,
-      `    held concurrency     ${l.heldConcurrency} checks — ${mark(l.heldConcurrency >= 200)} (≥ 200)`,
+      `    held concurrency     ${l.heldConcurrency} checks open at once (server's records) — ${mark(l.heldConcurrency >= 200)} (≥ 200)`,
       `    peak RSS             ${l.serverRssMb.peak} MB — ${mark(l.serverRssMb.peak <= 400)} (≤ 400 MB)`,
       `    throughput           ${l.checksPerSecond} checks/s`,
       `    POST→first event     p50 ${l.firstEventMs.p50} ms, p95 ${l.firstEventMs.p95} ms`,

@@ -56,7 +56,7 @@ export function formatReport(r) {
   return [
     'Load (measured phase)',
     `  checks            ${l.accepted} accepted of ${l.requested} (refused: ${refused})`,
-    `  held concurrency  ${l.heldConcurrency} checks running at once (server's own count)`,
+    `  held concurrency  ${l.heldConcurrency} checks open at once on the server (its records); health sampled ${l.healthSampledMax}; ${l.inFlightPeak} between POST answer and final event (client's view)`,
     `  throughput        ${l.checksPerSecond} checks/s over ${l.wallSeconds} s`,
     `  POST answered     p50 ${l.postMs.p50} ms, p95 ${l.postMs.p95} ms (max ${l.postMs.max})`,
     `  POST→first event  p50 ${l.firstEventMs.p50} ms, p95 ${l.firstEventMs.p95} ms (max ${l.firstEventMs.max})`,
