@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { EnvError, loadEnv } from '@/lib/env';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
+import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
 import { formatReport } from './format-report';
 
@@ -25,9 +26,19 @@ Exit status: 0 no critical finding, 1 a critical finding, 2 bad input or DNS fai
 
 export const EXIT = { OK: 0, CRITICAL: 1, INPUT: 2 } as const;
 
-/** DNS said nothing usable: a failure of the lookup, not a finding about mail servers. */
+const ANSWERED = new Set(['ok', 'nodata']);
+
+/**
+ * DNS said nothing usable: a failure of the lookup, not a finding about mail servers. That is the
+ * MX lookup failing, every host's addresses failing to resolve, or (host mode) a server name that
+ * does not resolve at all.
+ */
 function dnsFailed(r: CheckResult): boolean {
-  return r.dns.mxKind === 'none' && r.dns.mx.status !== 'ok' && r.dns.mx.status !== 'nodata';
+  if (r.dns.mxKind === 'none' && !ANSWERED.has(r.dns.mx.status)) return true;
+  const hosts = r.dns.hosts;
+  if (hosts.length === 0) return false;
+  if (hosts.every(addressesUnknown)) return true;
+  return r.target.mode === 'host' && hosts.every((h) => h.addresses.length === 0 && !ANSWERED.has(h.a.status) && !ANSWERED.has(h.aaaa.status));
 }
 
 export function exitCodeFor(r: CheckResult): number {

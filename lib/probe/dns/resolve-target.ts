@@ -8,6 +8,7 @@ import { domainToUnicode } from 'node:url';
 import { parseIpStrict } from '@/lib/probe/address-policy';
 import type { AddressInfo, DnsResult, HostDns, MxRecord } from '@/lib/probe/schema';
 import type { AddressPolicy, Clock, DnsResolver } from '@/lib/probe/types';
+import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import { asDnsLookup, createLookupRunner, type Lookup, type Runner } from '@/lib/probe/dns/lookup';
 
 export interface ResolveTargetOptions {
@@ -147,7 +148,8 @@ export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResu
   // answer with NOERROR is the same thing as NODATA.
   if (mxLookup.status === 'nodata' || mxLookup.status === 'ok') {
     const host = await resolveHost(domain, undefined, ctx);
-    if (host.addresses.length > 0) return { mx, mxKind: 'implicit', hosts: [host], servers };
+    // A timed-out A lookup is not "no address": keep the host, so the report says it went untested.
+    if (host.addresses.length > 0 || addressesUnknown(host)) return { mx, mxKind: 'implicit', hosts: [host], servers };
   }
   return { mx, mxKind: 'none', hosts: [], servers };
 }

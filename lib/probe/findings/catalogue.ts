@@ -69,6 +69,13 @@ export const FINDINGS = {
     explanation: 'The MX host {host} has neither an A nor an AAAA record, so senders cannot connect to it.',
     fix: 'Publish A and/or AAAA records for {host}, or remove it from the MX set.',
   },
+  'mx.address-lookup-failed': {
+    severity: 'info',
+    untested: true,
+    title: 'Addresses of the mail host could not be looked up',
+    explanation: 'The A/AAAA lookups for {host} timed out or failed, so it is unknown where it lives and it was not tested.',
+    fix: 'Try again; if it persists, check that the name servers of {host} answer.',
+  },
   'mx.all-unreachable': {
     severity: 'critical',
     title: 'No mail server of the domain is reachable',

@@ -3,6 +3,7 @@
  * findings. No I/O, no text: the catalogue holds the words.
  */
 import type { CheckMode, DnsResult, Finding, Port, PortProbe, Severity } from '../schema';
+import { addressesUnknown } from '../dns/address-lookup';
 import { FINDINGS, type FindingCode } from './catalogue';
 
 /** RFC 8996 deprecates TLS 1.0 and 1.1; anything older is worse still. */
@@ -232,7 +233,8 @@ export function evaluateDns(dns: DnsResult, domain: string): Finding[] {
   if (dns.mxKind === 'implicit') out.push(finding('mx.implicit', dom));
   for (const h of dns.hosts) {
     if (h.addresses.length === 0) {
-      out.push(finding('mx.no-address', { scope: 'host', host: h.name }, { host: h.name }));
+      const code = addressesUnknown(h) ? 'mx.address-lookup-failed' : 'mx.no-address';
+      out.push(finding(code, { scope: 'host', host: h.name }, { host: h.name }));
     }
     for (const a of h.addresses) {
       const at = { scope: 'address' as const, host: h.name, address: a.address };
@@ -261,7 +263,7 @@ export function evaluateDomain(dns: DnsResult, probes: readonly PortProbe[], mod
     if (!reached) {
       const definitive = p25.some((p) => !isUntestedOutcome(p));
       const anyAddress = dns.hosts.some((h) => h.addresses.length > 0);
-      if (definitive || !anyAddress) return [finding('mx.all-unreachable', dom)];
+      if (definitive || (!anyAddress && !dns.hosts.some(addressesUnknown))) return [finding('mx.all-unreachable', dom)];
       return [finding('mx.untested', dom)];
     }
     return [];
