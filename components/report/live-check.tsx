@@ -11,6 +11,7 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { CHECK_EVENT_TYPES, initialLiveState, liveProgress, liveReducer, type LiveState } from '@/lib/report/live-state';
 import { VERDICT_META } from '@/lib/report/status';
 import { DnsSummary } from './dns-summary';
+import { EmbedDialog } from './embed-dialog';
 import { LiveTable } from './live-table';
 import { Report } from './report';
 import { RunAgainButton } from './run-again-button';
@@ -145,6 +146,7 @@ export function LiveCheck(props: LiveCheckProps) {
         </div>
         <div className="flex flex-wrap items-start gap-2">
           <CopyButton value={permalink} absolute label="Copy link" className={buttonSecondary} />
+          {!state.interrupted ? <EmbedDialog checkId={checkId} target={target} /> : null}
           {state.interrupted ? <RunAgainButton domain={target.domain} mode={target.mode} currentId={checkId} /> : null}
         </div>
       </header>

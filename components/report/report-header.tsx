@@ -4,6 +4,8 @@ import { buttonSecondary } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { formatDateTime, formatMs } from '@/lib/report/format';
 import { VERDICT_META } from '@/lib/report/status';
+import { EmbedDialog } from './embed-dialog';
+import { ExportMenu } from './export-menu';
 import { RunAgainButton } from './run-again-button';
 
 const VERDICT_LINE: Record<CheckResult['summary']['verdict'], string> = {
@@ -46,6 +48,8 @@ export function ReportHeader({ result, permalink, checkId }: { result: CheckResu
       </div>
       <div className="flex flex-wrap items-start gap-2 print:hidden">
         {permalink ? <CopyButton value={permalink} absolute label="Copy link" className={buttonSecondary} /> : null}
+        {checkId ? <EmbedDialog checkId={checkId} target={target} /> : null}
+        {checkId ? <ExportMenu checkId={checkId} /> : null}
         <RunAgainButton domain={target.domain} mode={target.mode} currentId={checkId} />
       </div>
     </header>

@@ -73,8 +73,8 @@ describe('Report (server-rendered)', () => {
   });
 
   it('expands every cell without JavaScript to capabilities and the transcript', () => {
-    // 16 cells + the folded "Passed" findings
-    expect(count(html, /<details/g)).toBe(17);
+    // 16 cells + the folded "Passed" findings + the Export menu
+    expect(count(html, /<details/g)).toBe(18);
     expect(t).toContain('EHLO capabilities, before and after TLS');
     expect(t).toContain('mxray sent: EHLO probe.mxray.test');
     expect(t).toContain('server sent: 220 2.0.0 Ready to start TLS');

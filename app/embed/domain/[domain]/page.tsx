@@ -1,0 +1,53 @@
+// GET /embed/domain/:domain – the embeddable widget of a domain's latest check (running, or
+// finished recently); says so when there is none. Never starts a probe.
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { EmbedCheck } from '@/components/embed/embed-check';
+import { EmbedMessage } from '@/components/embed/embed-message';
+import { DOMAIN_BADGE_MAX_AGE_DAYS } from '@/lib/badge/badge-state';
+import { getServices } from '@/lib/checks/get-runner';
+import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
+import { parseTheme } from '@/lib/embed/theme';
+import { normalizeDomain } from '@/lib/probe/domain-name';
+
+export const metadata: Metadata = { title: 'Mail servers' };
+
+function decoded(param: string): string | null {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    return null;
+  }
+}
+
+export default async function DomainEmbedPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ domain: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await connection();
+  const [{ domain: raw }, query] = await Promise.all([params, searchParams]);
+  const theme = parseTheme(query.theme);
+  const text = decoded(raw);
+  // Only a lookup: special-use names (.test) are accepted, as nothing is resolved or probed.
+  const domain = text === null ? null : normalizeDomain(text, { allowSpecialUse: true });
+  if (!domain?.ok) return <EmbedMessage theme={theme} title="Not a domain name" body="This widget was given something that is not a domain." />;
+
+  const { store } = await getServices();
+  const since = Date.now() - DOMAIN_BADGE_MAX_AGE_DAYS * 86_400_000;
+  const latest = await store.findRecent(domain.ascii, 'domain', since);
+  const view = latest ? await loadCheckViewFromServices(latest.id) : null;
+  if (!view) {
+    return (
+      <EmbedMessage
+        theme={theme}
+        title={domain.unicode}
+        body={`No check of this domain in the last ${DOMAIN_BADGE_MAX_AGE_DAYS} days.`}
+        link={{ href: '/', text: 'Check it on mxray' }}
+      />
+    );
+  }
+  return <EmbedCheck view={view} theme={theme} />;
+}

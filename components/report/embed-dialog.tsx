@@ -1,0 +1,173 @@
+'use client';
+
+import { useEffect, useId, useRef, useState } from 'react';
+import { buttonGhost, buttonSecondary } from '@/components/ui/button-styles';
+import { CopyButton } from '@/components/ui/copy-button';
+import { EMBED_HEIGHT_MESSAGE, EMBED_SANDBOX, embedSnippets } from '@/lib/embed/snippets';
+import { EMBED_THEMES, type EmbedTheme } from '@/lib/embed/theme';
+import type { CheckInput } from '@/lib/probe/schema';
+
+function CodeIcon() {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" className="size-4 shrink-0">
+      <path d="m16 18 6-6-6-6" />
+      <path d="m8 6-6 6 6 6" />
+    </svg>
+  );
+}
+
+function Snippet({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  const id = useId();
+  return (
+    <div>
+      <div className="flex items-end justify-between gap-2">
+        <p id={id} className="text-sm font-medium">
+          {label}
+        </p>
+        <CopyButton value={value} label="Copy" className={buttonGhost} />
+      </div>
+      {hint ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p> : null}
+      <pre
+        aria-labelledby={id}
+        tabIndex={0}
+        className="mt-1 overflow-x-auto rounded-lg border border-zinc-200 bg-zinc-50 p-2.5 font-mono text-xs whitespace-pre-wrap break-all text-zinc-800 dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-200"
+      >
+        {value}
+      </pre>
+    </div>
+  );
+}
+
+/**
+ * "Embed" on a permalink: the widget as a script or an iframe, and the badges as Markdown, each
+ * with a copy button and a live preview (the real widget and badges, framed from this very site).
+ */
+export function EmbedDialog({ checkId, target }: { checkId: string; target: CheckInput }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const preview = useRef<HTMLIFrameElement>(null);
+  const titleId = useId();
+  const [open, setOpen] = useState(false);
+  const [origin, setOrigin] = useState('');
+  const [theme, setTheme] = useState<EmbedTheme>('auto');
+  const [height, setHeight] = useState(220);
+
+  useEffect(() => {
+    if (!open) return;
+    // The preview resizes like a real embed: heights from its own window on our origin only.
+    const onMessage = (e: MessageEvent) => {
+      if (e.source !== preview.current?.contentWindow || e.origin !== window.location.origin) return;
+      const data = e.data as { type?: unknown; height?: unknown } | null;
+      if (data?.type === EMBED_HEIGHT_MESSAGE && typeof data.height === 'number') setHeight(Math.min(Math.max(Math.ceil(data.height), 40), 4000));
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [open]);
+
+  function show() {
+    setOrigin(window.location.origin);
+    setOpen(true);
+    dialog.current?.showModal();
+  }
+
+  const s = embedSnippets({ origin, checkId, domain: target.domain, displayDomain: target.displayDomain, mode: target.mode, theme, height });
+
+  return (
+    <>
+      <button type="button" onClick={show} className={buttonSecondary} aria-haspopup="dialog">
+        <CodeIcon />
+        Embed
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        onClose={() => setOpen(false)}
+        onClick={(e) => {
+          // A click on the backdrop (the dialog element itself, outside its panel) closes it.
+          if (e.target === dialog.current) dialog.current.close();
+        }}
+        className="m-auto w-[min(42rem,calc(100vw-1.5rem))] max-h-[calc(100dvh-2rem)] rounded-2xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      >
+        {open ? (
+          <div className="space-y-6 p-4 sm:p-6">
+            <div className="flex items-start justify-between gap-4">
+              <div>
+                <h2 id={titleId} className="text-lg font-semibold tracking-tight">
+                  Embed this check
+                </h2>
+                <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+                  Put the result on a status page or a README. The widget follows the check live while it runs.
+                </p>
+              </div>
+              <button type="button" onClick={() => dialog.current?.close()} className={buttonSecondary}>
+                Close
+              </button>
+            </div>
+
+            <section aria-labelledby={`${titleId}-widget`} className="space-y-3">
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <h3 id={`${titleId}-widget`} className="font-semibold">
+                  Widget
+                </h3>
+                <fieldset className="flex items-center gap-3 text-sm">
+                  <legend className="sr-only">Theme</legend>
+                  {EMBED_THEMES.map((t) => (
+                    <label key={t} className="inline-flex items-center gap-1.5">
+                      <input type="radio" name={`${titleId}-theme`} value={t} checked={theme === t} onChange={() => setTheme(t)} className="accent-indigo-600" />
+                      {t === 'auto' ? 'Auto' : t === 'light' ? 'Light' : 'Dark'}
+                    </label>
+                  ))}
+                </fieldset>
+              </div>
+              <div className="rounded-xl border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
+                <p className="mb-2 text-xs text-zinc-500 dark:text-zinc-400">Preview</p>
+                <iframe
+                  ref={preview}
+                  key={theme}
+                  src={s.widgetUrl}
+                  title={`Preview of the widget for ${target.displayDomain}`}
+                  width="100%"
+                  height={height}
+                  sandbox={EMBED_SANDBOX}
+                  className="block max-w-[640px] border-0"
+                />
+              </div>
+              <Snippet label="Script" hint="Inserts the widget and keeps its height in step with its content." value={s.script} />
+              {s.scriptForDomain ? (
+                <Snippet label="Script, always the latest check of this domain" value={s.scriptForDomain} />
+              ) : null}
+              <Snippet label="iframe" hint="No script on your page; the height stays fixed." value={s.iframe} />
+            </section>
+
+            <section aria-labelledby={`${titleId}-badge`} className="space-y-3">
+              <h3 id={`${titleId}-badge`} className="font-semibold">
+                Badge
+              </h3>
+              <div className="flex flex-wrap items-center gap-4 rounded-xl border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
+                <img src={s.badgeUrl} alt={`Badge: mail servers of ${target.displayDomain}`} height={20} />
+                {s.domainBadgeUrl ? (
+                  <img src={s.domainBadgeUrl} alt={`Badge: latest check of ${target.displayDomain}`} height={20} />
+                ) : null}
+              </div>
+              <Snippet label="Markdown, this check" hint="Never changes: this check's verdict." value={s.badgeMarkdown} />
+              {s.domainBadgeMarkdown ? (
+                <Snippet
+                  label="Markdown, latest check of the domain"
+                  hint="Shows the domain's last finished check; after 30 days without one it says so."
+                  value={s.domainBadgeMarkdown}
+                />
+              ) : null}
+            </section>
+
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Scripting checks, exports and every URL:{' '}
+              <a href="/docs/api" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                API documentation
+              </a>
+              .
+            </p>
+          </div>
+        ) : null}
+      </dialog>
+    </>
+  );
+}
