@@ -48,6 +48,7 @@ if (values.json) {
     `    mxray probePort      ${p.engine.median} ms (p95 ${p.engine.p95}, min ${p.engine.min})`,
     `    hand-written client  ${p.handWritten.median} ms (p95 ${p.handWritten.p95}, min ${p.handWritten.min})`,
     `    ratio                ${p.ratio}× — ${mark(p.ratio <= 1.2)} (≤ 1.2×)`,
+    `    in CPU time          ${p.cpu.engine.median} ms vs ${p.cpu.handWritten.median} ms, ${p.cpu.ratio}× (client and fixture server, this process)`,
     '',
     `(2) full check, 2 MX × 2 addresses × 4 ports = ${c.probes} probes, DNS included, every packet delayed to a ${c.rttMs} ms round trip (median of ${c.iterations})`,
     `    full check           ${c.full.median} ms (p95 ${c.full.p95})`,
@@ -66,7 +67,7 @@ if (values.json) {
       `    POST→first event     p50 ${l.firstEventMs.p50} ms, p95 ${l.firstEventMs.p95} ms`,
       `    POST→final result    p50 ${l.finalMs.p50} ms, p95 ${l.finalMs.p95} ms`,
       `    CPU                  server ${l.cpuSeconds.server} s, load driver + fixtures ${l.cpuSeconds.driverAndFixtures} s over ${l.wallSeconds} s`,
-      `    errors / lost        ${l.errors.length} / ${l.lost}`,
+      `    errors / lost        ${l.errors.length} / ${l.lost}${l.errors.length ? ` (${l.errors.slice(0, 3).join('; ')})` : ''}`,
     );
   }
   console.log(lines.join('\n'));
