@@ -30,7 +30,11 @@
     }
     var id = script.getAttribute('data-check');
     var domain = script.getAttribute('data-domain');
-    var theme = script.getAttribute('data-theme') || 'auto';
+    var theme = script.getAttribute('data-theme');
+    if (theme !== 'light' && theme !== 'dark') theme = 'auto';
+    // The frame element declares the widget's colour scheme, so the browser keeps the frame
+    // transparent around the widget (a mismatch paints an opaque backdrop).
+    var scheme = theme === 'auto' ? 'light dark' : theme;
     var path;
     if (id && ID_RE.test(id)) path = '/embed/' + id;
     else if (domain) path = '/embed/domain/' + encodeURIComponent(domain.trim());
@@ -45,7 +49,7 @@
     frame.loading = 'lazy';
     frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox');
     frame.setAttribute('data-mxray-embed', '');
-    frame.style.cssText = 'display:block;width:100%;max-width:' + (script.getAttribute('data-width') || '640px') + ';height:340px;border:0;color-scheme:normal;';
+    frame.style.cssText = 'display:block;width:100%;max-width:' + (script.getAttribute('data-width') || '640px') + ';height:340px;border:0;color-scheme:' + scheme + ';';
     script.parentNode.insertBefore(frame, script.nextSibling);
 
     window.addEventListener('message', function (event) {

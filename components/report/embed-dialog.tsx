@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { buttonGhost, buttonSecondary } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { EMBED_HEIGHT_MESSAGE, EMBED_SANDBOX, embedSnippets } from '@/lib/embed/snippets';
-import { EMBED_THEMES, type EmbedTheme } from '@/lib/embed/theme';
+import { EMBED_THEMES, colorSchemeFor, type EmbedTheme } from '@/lib/embed/theme';
 import type { CheckInput } from '@/lib/probe/schema';
 
 function CodeIcon() {
@@ -128,6 +128,7 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
                   width="100%"
                   height={height}
                   sandbox={EMBED_SANDBOX}
+                  style={{ colorScheme: colorSchemeFor(theme) }}
                   className="block max-w-[640px] border-0"
                 />
               </div>

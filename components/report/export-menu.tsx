@@ -13,7 +13,7 @@ export function ExportMenu({ checkId }: { checkId: string }) {
     <details className="group relative">
       <summary className={buttonSecondary}>
         Export
-        <Icon name="chevron" className="size-4 rotate-90 transition-transform group-open:-rotate-90" />
+        <Icon name="chevron" className="size-4 rotate-90 group-open:-rotate-90" />
       </summary>
       <ul className="absolute right-0 z-20 mt-1 w-64 rounded-xl border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
         {EXPORTS.map((e) => (

@@ -46,7 +46,7 @@ export function ReportHeader({ result, permalink, checkId }: { result: CheckResu
           </p>
         ) : null}
       </div>
-      <div className="flex flex-wrap items-start gap-2 print:hidden">
+      <div className="flex flex-wrap items-start gap-2 lg:shrink-0 lg:flex-nowrap print:hidden">
         {permalink ? <CopyButton value={permalink} absolute label="Copy link" className={buttonSecondary} /> : null}
         {checkId ? <EmbedDialog checkId={checkId} target={target} /> : null}
         {checkId ? <ExportMenu checkId={checkId} /> : null}

@@ -3,7 +3,7 @@
  * (which keeps the iframe's height in step), and badge Markdown. Absolute URLs on the site's own
  * origin; every value that lands in an attribute or in Markdown is escaped for it.
  */
-import type { EmbedTheme } from './theme';
+import { colorSchemeFor, type EmbedTheme } from './theme';
 
 /**
  * The message a framed widget posts to its parent when its height changes: { type, height }.
@@ -63,7 +63,7 @@ export function embedSnippets(s: SnippetInput): Snippets {
   const domainBadgeUrl = s.mode === 'domain' ? `${s.origin}/badge/${encodeURIComponent(s.domain)}.svg` : undefined;
   return {
     widgetUrl,
-    iframe: `<iframe src="${escapeAttr(widgetUrl)}" title="${title}" width="100%" height="${Math.round(s.height ?? DEFAULT_IFRAME_HEIGHT)}" style="border:0;max-width:640px" loading="lazy" sandbox="${EMBED_SANDBOX}"></iframe>`,
+    iframe: `<iframe src="${escapeAttr(widgetUrl)}" title="${title}" width="100%" height="${Math.round(s.height ?? DEFAULT_IFRAME_HEIGHT)}" style="border:0;max-width:640px;color-scheme:${colorSchemeFor(s.theme)}" loading="lazy" sandbox="${EMBED_SANDBOX}"></iframe>`,
     script: `<script src="${escapeAttr(s.origin)}/embed.js" data-check="${s.checkId}"${themeAttr} async></script>`,
     ...(s.mode === 'domain'
       ? { scriptForDomain: `<script src="${escapeAttr(s.origin)}/embed.js" data-domain="${escapeAttr(s.domain)}"${themeAttr} async></script>` }

@@ -151,7 +151,7 @@ describe('embedding on another site', () => {
         const context = await browser.newContext({ viewport: { width: width + 60, height: 700 }, colorScheme: theme === 'dark' ? 'light' : 'dark', deviceScaleFactor: 2 });
         const page = await context.newPage();
         const problems = watchConsole(page);
-        site.pages.set(`/iframe-${theme}-${width}.html`, hostPage(`<iframe src="${app.url}/embed/${goodId}?theme=${theme}" title="Mail servers" width="${width}" height="600" style="border:0" sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>`));
+        site.pages.set(`/iframe-${theme}-${width}.html`, hostPage(`<iframe src="${app.url}/embed/${goodId}?theme=${theme}" title="Mail servers" width="${width}" height="600" style="border:0;color-scheme:${theme}" sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>`));
         await page.goto(`${site.url}/iframe-${theme}-${width}.html`);
         const frame = await widgetFrame(page);
         await frame.getByText('All good').waitFor();
@@ -168,7 +168,10 @@ describe('embedding on another site', () => {
         for (const [text, cut] of await words.evaluateAll((els) => els.map((e) => [e.textContent, e.scrollWidth - e.clientWidth] as const))) {
           expect(cut, `${text} at ${width} px`).toBeLessThanOrEqual(0);
         }
-        await frame.locator('#mx-embed').screenshot({ path: join(ARTIFACTS, `embed-${theme}-${width}.png`) });
+        // The widget with a margin of the host page around it: its rounded corners sit on the host's
+        // background, not on a backdrop the browser painted.
+        const box = (await frame.locator('#mx-embed').boundingBox())!;
+        await page.screenshot({ path: join(ARTIFACTS, `embed-${theme}-${width}.png`), clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: box.height + 16 } });
         expect(problems).toEqual([]);
         await context.close();
       }
@@ -249,6 +252,11 @@ describe('badges', () => {
       expect(h).toBe(20);
     }
     await page.locator('article').screenshot({ path: join(ARTIFACTS, 'badges-2x.png') });
+    // Through the real server (proxy and all): the caching each badge allows survives.
+    expect((await fetch(urls[1]!)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(urls[0]!)).headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await fetch(urls[0]!, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${app.url}/embed.js`)).headers.get('content-type')).toMatch(/javascript/);
     for (const u of urls) {
       const text = await (await fetch(u)).text();
       const parsed = await page.evaluate((svg) => {
@@ -295,6 +303,18 @@ describe('the permalink page', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(problems).toEqual([]);
     await page.close();
+
+    // The dialog on a phone, in dark mode.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const small = await phone.newPage();
+    await small.goto(`${app.url}/check/${goodId}`);
+    await small.getByRole('button', { name: 'Embed' }).click();
+    const smallDialog = small.getByRole('dialog', { name: 'Embed this check' });
+    await (await (await smallDialog.locator('iframe').elementHandle())!.contentFrame())!.getByText('All good').waitFor();
+    await small.waitForTimeout(300);
+    expect(await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await small.screenshot({ path: join(ARTIFACTS, 'embed-dialog-phone-dark.png') });
+    await phone.close();
   });
 
   it('exports the result as JSON and CSV downloads', async () => {
@@ -307,6 +327,8 @@ describe('the permalink page', () => {
       const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: new RegExp(`^${label}`) }).click()]);
       return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, 'utf8') };
     };
+    await summary.click();
+    await page.screenshot({ path: join(ARTIFACTS, 'export-menu.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
     const json = await download('JSON');
     expect(json.name).toMatch(new RegExp(`^mxray-${lab.domains.good}-\\d{8}T\\d{4}Z-result\\.json$`));
     expect(CheckResultSchema.parse(JSON.parse(json.text)).target.domain).toBe(lab.domains.good);

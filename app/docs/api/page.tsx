@@ -257,7 +257,7 @@ export default async function ApiDocsPage() {
           <CodeBlock label="script, the latest check of a domain" code={`<script src="${origin}/embed.js" data-domain="example.com" data-theme="dark" async></script>`} />
           <CodeBlock
             label="iframe (no script; fixed height)"
-            code={`<iframe src="${origin}/embed/${id}" title="Mail servers of example.com" width="100%" height="${DEFAULT_IFRAME_HEIGHT}"\n  style="border:0;max-width:640px" loading="lazy"\n  sandbox="${EMBED_SANDBOX}"></iframe>`}
+            code={`<iframe src="${origin}/embed/${id}" title="Mail servers of example.com" width="100%" height="${DEFAULT_IFRAME_HEIGHT}"\n  style="border:0;max-width:640px;color-scheme:light dark" loading="lazy"\n  sandbox="${EMBED_SANDBOX}"></iframe>`}
           />
           <p>
             Only <C>/embed/…</C> pages may be framed by other sites; every other page refuses. The widget posts{' '}
