@@ -36,9 +36,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </svg>
               <span className="text-lg">mxray</span>
             </Link>
-            <nav aria-label="Main">
+            <nav aria-label="Main" className="flex items-center gap-4">
               <Link href="/#ports-title" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 SMTP ports explained
+              </Link>
+              <Link href="/docs/api" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+                API
               </Link>
             </nav>
           </div>
