@@ -1,14 +1,15 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useReducer, useRef, useState } from 'react';
-import { CheckEventSchema, type CheckEvent, type CheckInput } from '@/lib/probe/schema';
+import { useEffect, useRef, useState } from 'react';
+import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
+import { useLiveCheck, type LiveConnection } from '@/components/live/use-live-check';
 import { Section } from '@/components/ui/card';
 import { buttonSecondary } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Icon } from '@/components/ui/icon';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { CHECK_EVENT_TYPES, initialLiveState, liveProgress, liveReducer, type LiveState } from '@/lib/report/live-state';
+import { liveProgress } from '@/lib/report/live-state';
 import { VERDICT_META } from '@/lib/report/status';
 import { DnsSummary } from './dns-summary';
 import { EmbedDialog } from './embed-dialog';
@@ -16,7 +17,7 @@ import { LiveTable } from './live-table';
 import { Report } from './report';
 import { RunAgainButton } from './run-again-button';
 
-type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
+type Connection = LiveConnection;
 
 export interface LiveCheckProps {
   checkId: string;
@@ -33,16 +34,6 @@ export interface LiveCheckProps {
   interruptedReason?: string | null;
 }
 
-function initState({ initialEvents, createdAt, status }: LiveCheckProps): LiveState {
-  // Times are kept on the server's clock; stored events are dated at the check's creation, the
-  // best we know (probes start right after DNS).
-  const s = initialEvents.reduce(
-    (acc, e) => liveReducer(acc, { type: 'event', seq: e.seq, event: e.event, at: createdAt }),
-    initialLiveState,
-  );
-  return status === 'interrupted' ? liveReducer(s, { type: 'interrupted', at: createdAt }) : s;
-}
-
 /**
  * A running check, live: replays what the server rendered, then follows the SSE stream (named
  * events, each parsed with the server's own schema) until 'check-done', and then shows the report.
@@ -50,12 +41,16 @@ function initState({ initialEvents, createdAt, status }: LiveCheckProps): LiveSt
 export function LiveCheck(props: LiveCheckProps) {
   const { checkId, target, permalink } = props;
   const router = useRouter();
-  const [state, dispatch] = useReducer(liveReducer, props, initState);
-  const [conn, setConn] = useState<Connection>('connecting');
   const [now, setNow] = useState<number | null>(null);
   /** client clock minus server clock, so timers tick on the server's time base */
   const offset = useRef(0);
-  const lastSeq = useRef(state.lastSeq);
+  // Stored events are dated at the check's creation, the best we know (probes start right after DNS).
+  const { state, connection: conn } = useLiveCheck(checkId, props.initialEvents, props.status, {
+    initialAt: props.createdAt,
+    now: () => Date.now() - offset.current,
+    // The refreshed page reads the interruption's reason from the store.
+    onInterrupted: () => router.refresh(),
+  });
 
   const finished = Boolean(state.result) || state.interrupted;
 
@@ -64,56 +59,12 @@ export function LiveCheck(props: LiveCheckProps) {
   }, [props.serverNow]);
 
   useEffect(() => {
-    lastSeq.current = state.lastSeq;
-  }, [state.lastSeq]);
-
-  useEffect(() => {
     if (finished) return;
     const tick = () => setNow(Date.now() - offset.current);
     tick();
     const t = setInterval(tick, 250);
     return () => clearInterval(t);
   }, [finished]);
-
-  useEffect(() => {
-    if (props.status !== 'running') return;
-    // The stream replays everything after lastEventId; the reducer drops anything seen already.
-    const es = new EventSource(`/api/checks/${encodeURIComponent(checkId)}/events?lastEventId=${lastSeq.current}`);
-    const onEvent = (msg: MessageEvent<string>) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(msg.data);
-      } catch {
-        console.warn('mxray: unreadable event', msg.type);
-        return;
-      }
-      const parsed = CheckEventSchema.safeParse(json);
-      const seq = Number(msg.lastEventId);
-      if (!parsed.success || !Number.isInteger(seq)) {
-        console.warn('mxray: event does not match the schema', msg.type, parsed.error?.issues);
-        return;
-      }
-      dispatch({ type: 'event', seq, event: parsed.data, at: Date.now() - offset.current });
-      if (parsed.data.type === 'check-done') {
-        es.close();
-        setConn('closed');
-      }
-    };
-    // Not a CheckEvent: the server's own end-of-stream marker for a check cut short (its data,
-    // { status, reason }, is not needed: the refreshed page reads the reason from the store).
-    const onInterrupted = () => {
-      es.close();
-      setConn('closed');
-      dispatch({ type: 'interrupted', at: Date.now() - offset.current });
-      router.refresh();
-    };
-    for (const type of CHECK_EVENT_TYPES) es.addEventListener(type, onEvent);
-    es.addEventListener('interrupted', onInterrupted);
-    es.onopen = () => setConn('live');
-    // EventSource retries on its own (sending Last-Event-ID); CLOSED means it gave up.
-    es.onerror = () => setConn(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-    return () => es.close();
-  }, [checkId, props.status, router]);
 
   const progress = liveProgress(state);
 
