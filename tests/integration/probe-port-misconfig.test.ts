@@ -3,6 +3,7 @@
  * STARTTLS refused or broken, response injection, tarpit, flood, 4xx/5xx greetings, HTTP.
  * Addresses 127.10.0.20–39.
  */
+import { evaluateProbe } from '@/lib/probe/findings/evaluate';
 import { describe, expect, it } from 'vitest';
 import { expectPolite, limits, probe, serve, transcriptText, useProbeHarness } from './probe-harness';
 
@@ -52,6 +53,17 @@ describe('probePort: misconfigurations', () => {
     expect(result.starttlsReply).toMatchObject({ code: 454, enhanced: '4.7.0' });
     expect(result.ehlo?.starttls).toBe(true);
     expect(server.verbs()).toEqual(['EHLO', 'STARTTLS', 'QUIT']);
+  });
+
+  it('treats a 421 answer to STARTTLS as "could not test", not as STARTTLS refused', async () => {
+    const address = '127.10.0.33';
+    await serve({ address, port: 25, starttls: 'busy' });
+    const { result } = await probe(address, 25);
+    expect(result).toMatchObject({ outcome: 'server-busy', phase: 'starttls', encryption: 'unknown', errorCode: 'SMTP_421' });
+    expect(result.starttlsReply?.code).toBe(421);
+    const findings = evaluateProbe(result, 'domain');
+    expect(findings.map((f) => f.code)).toEqual(['port.busy']);
+    expect(findings[0]).toMatchObject({ untested: true, params: { code: 421 } });
   });
 
   it('reports a failed handshake after STARTTLS', async () => {

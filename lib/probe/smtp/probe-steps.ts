@@ -230,6 +230,12 @@ export async function startTls(run: ProbeRun, session: SmtpSession): Promise<voi
   run.phase = 'starttls';
   const reply = await command(run, session, 'STARTTLS');
   run.starttlsReply = reply;
+  if (reply.code === 421) {
+    // RFC 5321 §3.8: 421 is the server closing the session (overload, shutdown), not a verdict on
+    // its TLS: could not test, like a 421 greeting. 454 and the rest stay "STARTTLS refused".
+    run.encryption = 'unknown';
+    run.stop('server-busy', { code: 'SMTP_421', message: reply.lines.join(' ') });
+  }
   if (reply.code !== 220) {
     run.encryption = 'none';
     await sayQuit(run, session);
