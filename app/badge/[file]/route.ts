@@ -2,10 +2,10 @@
 // recent, otherwise a statement that there is none (a badge request never starts a probe)
 import { domainBadge, invalidDomainBadge } from '@/lib/badge/badge-state';
 import { badgeResponse, stripSvg } from '@/lib/badge/badge-response';
-import { getServices, type AppServices } from '@/lib/checks/get-runner';
-import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { methodNotAllowed } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { normalizeDomain } from '@/lib/probe/domain-name';
+import { withServices } from '@/lib/http/with-services';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -15,18 +15,10 @@ export const GET = withRequestLog('GET /badge/:domain.svg', async function get(_
   // Only a lookup: special-use names (.test) are accepted, as nothing is resolved or probed.
   const domain = name === null ? null : normalizeDomain(name, { allowSpecialUse: true });
   if (!domain?.ok) return badgeResponse(invalidDomainBadge());
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problem('internal', 'the check service is unavailable'); // logged by getServices
-  }
-  try {
+  return withServices({ route: 'GET /badge/:domain.svg', domain: domain.ascii }, async (services) => {
     const latest = await services.store.findLatestDone(domain.ascii, 'domain');
     return badgeResponse(domainBadge(domain.unicode, latest, Date.now()), latest ? { 'X-Check-Id': latest.id } : {});
-  } catch (err) {
-    return internalError(services.logger, err, { route: 'GET /badge/:domain.svg', domain: domain.ascii });
-  }
+  });
 });
 
 export const POST = methodNotAllowed(['GET']);

@@ -1,12 +1,12 @@
 // GET /api/checks/:id – a check's state, and its result once done; ?format=result|csv exports
 // the result (lib/export/export-response.ts)
 import { NextResponse } from 'next/server';
-import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import { exportResponse, parseExportQuery } from '@/lib/export/export-response';
 import { isCheckId } from '@/lib/store/check-id';
 import type { CheckResponse } from '@/lib/http/api-schemas';
-import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
+import { withServices } from '@/lib/http/with-services';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -16,13 +16,7 @@ export const GET = withRequestLog('GET /api/checks/:id', async function get(requ
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
   const exported = parseExportQuery(new URL(request.url).searchParams);
   if (!exported.ok) return exported.response;
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problem('internal', 'the check service is unavailable'); // logged by getServices
-  }
-  try {
+  return withServices({ route: 'GET /api/checks/:id', checkId: id }, async (services) => {
     const check = await services.runner.getCheck(id);
     if (!check) return problem('not_found', 'no check with this id');
     if (exported.query.format !== 'json') return exportResponse(check, exported.query);
@@ -36,9 +30,7 @@ export const GET = withRequestLog('GET /api/checks/:id', async function get(requ
       ...(check.reason === null ? {} : { reason: check.reason }),
     };
     return NextResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
-  } catch (err) {
-    return internalError(services.logger, err, { route: 'GET /api/checks/:id', checkId: id });
-  }
+  });
 });
 
 export const POST = methodNotAllowed(['GET']);

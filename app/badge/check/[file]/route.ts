@@ -2,10 +2,10 @@
 // finished check never changes), "checking…" while it runs
 import { checkBadge } from '@/lib/badge/badge-state';
 import { badgeResponse, stripSvg } from '@/lib/badge/badge-response';
-import { getServices, type AppServices } from '@/lib/checks/get-runner';
-import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { methodNotAllowed } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { isCheckId } from '@/lib/store/check-id';
+import { withServices } from '@/lib/http/with-services';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,18 +13,10 @@ export const dynamic = 'force-dynamic';
 export const GET = withRequestLog('GET /badge/check/:id.svg', async function get(_request: Request, { params }: { params: Promise<{ file: string }> }) {
   const id = stripSvg((await params).file);
   if (id === null || !isCheckId(id)) return badgeResponse(checkBadge(null));
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problem('internal', 'the check service is unavailable'); // logged by getServices
-  }
-  try {
+  return withServices({ route: 'GET /badge/check/:id.svg', checkId: id }, async (services) => {
     const check = await services.runner.getCheck(id);
     return badgeResponse(checkBadge(check), check ? { 'X-Check-Id': check.id } : {});
-  } catch (err) {
-    return internalError(services.logger, err, { route: 'GET /badge/check/:id.svg', checkId: id });
-  }
+  });
 });
 
 export const POST = methodNotAllowed(['GET']);
