@@ -4,8 +4,8 @@ import { Icon } from '@/components/ui/icon';
 import { describeProbe } from '@/lib/report/describe-probe';
 import { formatMs } from '@/lib/report/format';
 import { STAGE_LABEL, liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
-import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META, type StatusMeta } from '@/lib/report/status';
+import { PortColumnsRow } from './port-columns-row';
 
 /** Neutral on purpose: whether a finished session was good is only known once findings arrive. */
 const DONE_META: StatusMeta = { label: 'Done', icon: 'check', tone: 'muted' };
@@ -65,17 +65,7 @@ export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }
       <table role="table" className="w-full border-collapse text-sm max-md:block md:min-w-[48rem] md:table-fixed">
         <caption className="sr-only">Progress of every probe, by mail server address and port</caption>
         <thead role="rowgroup" className="max-md:hidden">
-          <tr role="row" className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950/40">
-            <th scope="col" role="columnheader" className="w-48 px-3 py-2.5 text-left font-semibold lg:w-56">
-              Server
-            </th>
-            {PORTS.map((port) => (
-              <th key={port} scope="col" role="columnheader" className="px-3 py-2.5 text-left">
-                <span className="font-mono text-base font-semibold">{port}</span>{' '}
-                <span className="font-medium text-zinc-700 dark:text-zinc-300">{portLegend(port).name}</span>
-              </th>
-            ))}
-          </tr>
+          <PortColumnsRow />
         </thead>
         <tbody role="rowgroup" className="max-md:block max-md:space-y-4">
           {lines.map((line) => (

@@ -9,6 +9,7 @@ import { findingText } from '@/lib/probe/findings/catalogue';
 import { TONE_TEXT } from '@/components/ui/tone';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';
 import { ProbeDetails } from './probe-details';
+import { PortColumnsRow } from './port-columns-row';
 
 /*
  * Wide screens: a real table (rows = host + address, columns = ports, headers with scope).
@@ -125,17 +126,7 @@ export function PortTable({ result }: { result: CheckResult }) {
           capabilities and the transcript.
         </caption>
         <thead role="rowgroup" className="max-md:hidden">
-          <tr role="row" className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950/40">
-            <th scope="col" role="columnheader" className="w-48 px-3 py-2.5 text-left font-semibold lg:w-56">
-              Server
-            </th>
-            {PORTS.map((port) => (
-              <th key={port} scope="col" role="columnheader" className="px-3 py-2.5 text-left align-top">
-                <span className="font-mono text-base font-semibold">{port}</span>{' '}
-                <span className="font-medium text-zinc-700 dark:text-zinc-300">{portLegend(port).name}</span>
-              </th>
-            ))}
-          </tr>
+          <PortColumnsRow cellClassName="align-top" />
           <tr role="row" className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-950/40 dark:text-zinc-400">
             <th scope="row" role="rowheader" className="px-3 pb-2.5 text-left align-top font-medium">
               Expected
