@@ -32,13 +32,20 @@ export interface RunnerOptions {
   shutdownGraceMs?: number;
   /** what a saturated answer suggests as Retry-After */
   saturatedRetryAfterSec?: number;
+  /**
+   * checks one client may have queued or running at once (MAX_RUNNING_PER_CLIENT), so one client
+   * cannot fill the global queue; absent: no per-client bound
+   */
+  maxPerClient?: number;
 }
 
 export type StartOutcome =
   | { ok: true; id: string; status: CheckStatus; deduped: boolean }
   /** the engine refused the input; reason is its code (invalid-domain, ip-literal, …) */
   | { ok: false; code: 'invalid_input'; reason: string; message: string }
-  | { ok: false; code: 'saturated'; message: string; retryAfterSec: number };
+  | { ok: false; code: 'saturated'; message: string; retryAfterSec: number }
+  /** this client already has maxPerClient checks queued or running */
+  | { ok: false; code: 'client_busy'; message: string; retryAfterSec: number };
 
 export interface CheckView {
   id: string;
@@ -75,6 +82,8 @@ interface Entry {
   startedAt?: number;
   interruptedBy?: string;
   done?: Promise<void>;
+  /** holds one of its client's maxPerClient places until released */
+  counted?: boolean;
 }
 
 function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
@@ -103,6 +112,8 @@ export function createRunner(options: RunnerOptions): Runner {
   /** starts in flight, so two simultaneous requests for one domain make one check */
   const pending = new Map<string, Promise<StartOutcome>>();
   let reserved = 0;
+  /** queued or running checks (and starts in flight) per client key */
+  const perClient = new Map<string, number>();
   let closing = false;
   let shuttingDown: Promise<void> | undefined;
 
@@ -141,6 +152,12 @@ export function createRunner(options: RunnerOptions): Runner {
 
   /** Frees the check's slot and its dedupe entry as soon as its final state is stored. */
   function release(e: Entry): void {
+    if (e.counted) {
+      e.counted = false;
+      const n = (perClient.get(e.clientKey) ?? 1) - 1;
+      if (n <= 0) perClient.delete(e.clientKey);
+      else perClient.set(e.clientKey, n);
+    }
     active.delete(e.id);
     if (live.get(e.key) === e) live.delete(e.key);
     pump();
@@ -220,10 +237,22 @@ export function createRunner(options: RunnerOptions): Runner {
     if (active.size + queue.length + reserved >= maxConcurrent + queueSize) {
       return saturated('too many checks are running; try again shortly');
     }
+    if (options.maxPerClient !== undefined && (perClient.get(clientKey) ?? 0) >= options.maxPerClient) {
+      return {
+        ok: false,
+        code: 'client_busy',
+        message: `you already have ${options.maxPerClient} checks running; wait for one to finish`,
+        retryAfterSec: options.saturatedRetryAfterSec ?? 10,
+      };
+    }
     reserved++;
-    const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController() };
+    const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController(), counted: true };
+    perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
     try {
       await store.createCheck({ id: e.id, target, createdAt: clock.now() });
+    } catch (err) {
+      release(e);
+      throw err;
     } finally {
       reserved--;
     }

@@ -171,6 +171,25 @@ describe('check runner', () => {
     expect(runner.stats()).toMatchObject({ running: 0, queued: 0 });
   });
 
+  it('caps the checks one client has queued or running, leaving room for the others', async () => {
+    const gate = createGate();
+    const engine = createFakeEngine({ beforeEvent: () => gate.wait() });
+    const { runner } = setup({ engine, maxConcurrent: 2, queueSize: 10, maxPerClient: 3 });
+    for (const d of ['a.test', 'b.test', 'c.test']) expect(await runner.start(d, 'domain', 'greedy')).toMatchObject({ ok: true });
+    expect(await runner.start('d.test', 'domain', 'greedy')).toMatchObject({ ok: false, code: 'client_busy' });
+    // a repeated request for one of its own checks is a dedupe, not a new check
+    expect(await runner.start('a.test', 'domain', 'greedy')).toMatchObject({ ok: true, deduped: true });
+    // another client still gets a place in the queue
+    const other = await runner.start('e.test', 'domain', 'polite');
+    expect(other).toMatchObject({ ok: true, deduped: false });
+    gate.open();
+    if (!other.ok) throw new Error('unreachable');
+    await collect(runner, other.id).ended;
+    await new Promise((r) => setTimeout(r, 0));
+    // its checks over, the client may start again
+    expect(await runner.start('d.test', 'domain', 'greedy')).toMatchObject({ ok: true, deduped: false });
+  });
+
   it('replays then tails: a viewer attaching mid-check gets every event once, in order', async () => {
     const gates = Array.from({ length: EVENTS }, () => createGate());
     const engine = createFakeEngine({ beforeEvent: (i) => gates[i]!.wait() });
