@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
+import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
 import {
@@ -104,13 +105,17 @@ export async function* runCheck(
     policy: deps.policy,
     clock,
     signal: checkSignal,
+    maxHosts: deps.limits.maxHosts,
+    maxAddressesPerHost: deps.limits.maxAddressesPerHost,
+    ...(deps.limits.maxDnsQuestions === undefined ? {} : { maxQuestions: deps.limits.maxDnsQuestions }),
   });
   yield { type: 'dns-done', dns };
 
   // Bound the fan-out: a zone with 50 MX hosts must not turn one request into hundreds of
   // connections. Hosts beyond the cap are reported (finding check.truncated), not probed.
   const hostsToProbe = dns.hosts.slice(0, deps.limits.maxHosts);
-  let skipped = dns.hosts.length - hostsToProbe.length;
+  // Hosts and addresses over the caps were already left out before DNS asked about them.
+  let skipped = dns.hosts.length - hostsToProbe.length + (dns.truncated?.hosts ?? 0) + (dns.truncated?.addresses ?? 0);
   const plan = hostsToProbe.flatMap((h) => {
     const addrs = h.addresses.slice(0, deps.limits.maxAddressesPerHost);
     skipped += h.addresses.length - addrs.length;
@@ -160,12 +165,13 @@ export async function* runCheck(
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
+  if (dns.truncated && dns.truncated.questionsRefused > 0) findings.push(dnsQuestionLimitFinding(dns.truncated, deps.limits));
   const summary = summarize({
     mode: target.mode,
     probes,
     findings,
-    hosts: dns.hosts.length,
-    addresses: dns.hosts.reduce((n, h) => n + h.addresses.length, 0),
+    hosts: dns.hosts.length + (dns.truncated?.hosts ?? 0),
+    addresses: dns.hosts.reduce((n, h) => n + h.addresses.length, 0) + (dns.truncated?.addresses ?? 0),
   });
   const durationMs = Math.round(clock.monotonic() - t0);
   const result: CheckResult = {

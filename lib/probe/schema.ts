@@ -95,6 +95,18 @@ export const DnsResultSchema = z.object({
   hosts: z.array(HostDnsSchema),
   /** resolvers used (from DNS_SERVERS, or the system's) */
   servers: z.array(z.string()),
+  /**
+   * what the fan-out caps left out, present only when they did: MX hosts not resolved, addresses
+   * not described or probed, questions asked and questions not asked once the budget was spent
+   */
+  truncated: z
+    .object({
+      hosts: z.number().int().nonnegative(),
+      addresses: z.number().int().nonnegative(),
+      questions: z.number().int().nonnegative(),
+      questionsRefused: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type DnsResult = z.infer<typeof DnsResultSchema>;
 

@@ -121,6 +121,15 @@ export const FINDINGS = {
     fix: 'Nothing to fix; run mxray yourself with higher limits to test every address.',
   },
 
+  'dns.question-limit': {
+    severity: 'info',
+    untested: true,
+    title: 'The DNS question budget ran out',
+    explanation:
+      'The domain’s records asked for more than {max} DNS questions (MX, addresses, reverse names); mxray stopped after {asked} and left {refused} unasked, so some hosts or addresses were not fully looked up.',
+    fix: 'Publish fewer MX hosts and addresses per host; senders give up on sprawling MX sets too.',
+  },
+
   // --- Connecting and talking SMTP ------------------------------------------------------------
   'port25.unreachable': {
     severity: 'critical',
