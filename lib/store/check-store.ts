@@ -50,6 +50,12 @@ export interface CheckStore {
    * none did. Badges read it to report a domain without ever starting a probe.
    */
   findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
+  /**
+   * Retention: deletes checks that finished ('done') before doneBefore and checks interrupted
+   * before interruptedBefore, with their events, in small batches, then hands freed space back to
+   * the file system. Running checks are never touched.
+   */
+  purge(opts: { doneBefore: number; interruptedBefore: number; batch?: number }): Promise<{ checks: number }>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -126,6 +126,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
        ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
     ),
     ping: db.prepare('SELECT 1 AS ok'),
+    purgeBatch: db.prepare(
+      `DELETE FROM checks WHERE id IN (
+         SELECT id FROM checks
+          WHERE (status = 'done' AND finished_at < ?) OR (status = 'interrupted' AND finished_at < ?)
+          LIMIT ?)`,
+    ),
   };
 
   /** Explains why a write to a check was refused. */
@@ -185,6 +191,31 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     async findLatestDone(domain: string, mode: CheckMode) {
       const row = q.findLatestDone.get(domain, mode) as CheckRow | undefined;
       return row ? toRecord(row) : null;
+    },
+
+    async purge({ doneBefore, interruptedBefore, batch = 200 }) {
+      let checks = 0;
+      // Small batches, each its own transaction, yielding in between: a big purge must not hold the
+      // write lock (or the event loop) for seconds while checks are being stored.
+      for (;;) {
+        const n = q.purgeBatch.run(doneBefore, interruptedBefore, batch).changes;
+        checks += n;
+        if (n < batch) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      if (checks > 0) {
+        // auto_vacuum = INCREMENTAL (migration 2): give the freed pages back, a bounded number at a time.
+        for (;;) {
+          const free = (db.pragma('freelist_count', { simple: true }) as number) ?? 0;
+          if (free === 0) break;
+          db.pragma(`incremental_vacuum(${Math.min(free, 2_000)})`);
+          // not in INCREMENTAL mode (a file the migration could not convert): nothing more to do
+          if ((db.pragma('freelist_count', { simple: true }) as number) >= free) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+      return { checks };
     },
 
     async ping() {
