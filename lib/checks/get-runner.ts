@@ -81,6 +81,7 @@ async function createServices(): Promise<AppServices> {
     queueSize: env.CHECK_QUEUE_SIZE,
     dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
     maxPerClient: env.MAX_RUNNING_PER_CLIENT,
+    maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
   });
   const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');

@@ -10,6 +10,7 @@ import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
 import { createEventHub } from './event-hub';
+import { createStorageBudget } from './storage-budget';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
 
 export type { CheckEnd } from './event-hub';
@@ -37,6 +38,8 @@ export interface RunnerOptions {
    * cannot fill the global queue; absent: no per-client bound
    */
   maxPerClient?: number;
+  /** bytes one check may store, events and result together (CHECK_MAX_STORED_BYTES) */
+  maxStoredBytes?: number;
 }
 
 export type StartOutcome =
@@ -175,6 +178,7 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function execute(e: Entry): Promise<void> {
     const gen = engine.run(e.target, e.controller.signal);
+    const budget = createStorageBudget(options.maxStoredBytes);
     let fields: Record<string, unknown> = {};
     try {
       for (;;) {
@@ -186,17 +190,23 @@ export function createRunner(options: RunnerOptions): Runner {
         }
         // An engine that returns its result without yielding 'check-done' still gets one logged.
         const event: CheckEvent = step.done ? { type: 'check-done', result: step.value } : step.value;
-        const seq = await store.appendEvent(e.id, event);
         if (event.type === 'check-done') {
-          await store.finishCheck(e.id, event.result, clock.now());
+          // Stored once, within the check's budget; the logged check-done leaves out what earlier
+          // events carried (event version 2).
+          const final = budget.finish(event.result);
+          const seq = await store.appendEvent(e.id, final.event);
+          await store.finishCheck(e.id, final.result, clock.now());
           release(e);
-          hub.publish(e.id, seq, event);
+          hub.publish(e.id, seq, final.event);
           hub.end(e.id, { status: 'done' });
-          const { summary, incomplete } = event.result;
-          fields = { outcome: 'done', verdict: summary.verdict, incomplete };
+          const { summary, incomplete } = final.result;
+          fields = { outcome: 'done', verdict: summary.verdict, incomplete, storedBytes: budget.used };
           break;
         }
-        hub.publish(e.id, seq, event);
+        const admitted = budget.admit(event);
+        if (!admitted) continue;
+        const seq = await store.appendEvent(e.id, admitted.event);
+        hub.publish(e.id, seq, admitted.event);
       }
     } catch (err) {
       if (e.interruptedBy) {

@@ -410,8 +410,22 @@ const ProbeKey = {
   port: PortSchema,
 };
 
+/**
+ * Version of the stored/streamed event log. 1: check-done carries the whole result. 2 (the web
+ * app since hosting limits): check-started says eventVersion 2, progress events carry only what the
+ * live table needs, and check-done omits what dns-done and probe-done already carried (`omitted`);
+ * readers rebuild the result from the log (lib/checks/event-log.ts). Readers accept both.
+ */
+export const EVENT_SCHEMA_VERSION = 2;
+
 export const CheckEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('check-started'), target: CheckInputSchema, startedAt: z.string() }),
+  z.object({
+    type: z.literal('check-started'),
+    target: CheckInputSchema,
+    startedAt: z.string(),
+    /** absent in version-1 logs */
+    eventVersion: z.literal(2).optional(),
+  }),
   z.object({ type: z.literal('dns-done'), dns: DnsResultSchema }),
   /** every (host, address, port) the check will probe, so a viewer can lay out the table */
   z.object({
@@ -429,7 +443,15 @@ export const CheckEventSchema = z.discriminatedUnion('type', [
     trusted: z.boolean(),
   }),
   z.object({ type: z.literal('probe-done'), probe: PortProbeSchema }),
-  z.object({ type: z.literal('check-done'), result: CheckResultSchema }),
+  z.object({
+    type: z.literal('check-done'),
+    result: CheckResultSchema,
+    /**
+     * version 2: parts of `result` left empty because earlier events carried them: 'dns' (from
+     * dns-done) and 'probes' (from every probe-done, in planned order)
+     */
+    omitted: z.array(z.enum(['dns', 'probes'])).optional(),
+  }),
 ]);
 export type CheckEvent = z.infer<typeof CheckEventSchema>;
 export type CheckEventType = CheckEvent['type'];

@@ -1,7 +1,9 @@
 /**
  * CheckStore on SQLite (better-sqlite3): one file under DATA_DIR, WAL so SSE readers never block
- * the runner's writes. Every JSON column is validated with the shared zod schemas on read, so a
- * damaged row is a clear error instead of a malformed report.
+ * the runner's writes. Every JSON column is validated with the shared zod schemas on write; on
+ * read it is only parsed (validating a large result on every GET, badge and replay cost seconds
+ * of blocked event loop), unless validateOnRead asks for the full check (tests, tools). Invalid
+ * JSON is always a clear error instead of a malformed report.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +35,8 @@ export interface SqliteStoreOptions {
   /** ms to wait on a lock held by another connection before failing */
   busyTimeoutMs?: number;
   now?: () => number;
+  /** validate every JSON column with its zod schema on read too (tests); default: parse only */
+  validateOnRead?: boolean;
 }
 
 interface CheckRow {
@@ -49,12 +53,17 @@ interface CheckRow {
 
 const STATUSES: readonly string[] = ['running', 'done', 'interrupted'] satisfies StoredCheckStatus[];
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> {
+function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  // Written by this store after schema validation: trusted, unless the caller wants the full check.
+  if (!validate) {
+    if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
+    return value as z.infer<S>;
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -65,7 +74,7 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): 
   return parsed.data;
 }
 
-function toRecord(row: CheckRow): CheckRecord {
+function toRecord(row: CheckRow, validate: boolean): CheckRecord {
   const what = `check ${row.id}`;
   const mode = CheckModeSchema.safeParse(row.mode);
   if (!mode.success || !STATUSES.includes(row.status)) {
@@ -79,17 +88,18 @@ function toRecord(row: CheckRow): CheckRecord {
     id: row.id,
     domain: row.domain,
     mode: mode.data,
-    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`),
+    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`, validate),
     status,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`),
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate),
     error: row.error,
   };
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   const now = options.now ?? Date.now;
+  const validate = options.validateOnRead ?? false;
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
   const db = new Database(options.file);
   // WAL lets readers (SSE replays, GETs) proceed while the runner writes; NORMAL is durable
@@ -157,7 +167,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async getCheck(id: string) {
       const row = q.getCheck.get(id) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
     },
 
     async appendEvent(id: string, event: CheckEvent) {
@@ -167,7 +177,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`) }));
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {
@@ -185,12 +195,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async findRecent(domain: string, mode: CheckMode, sinceMs: number) {
       const row = q.findRecent.get(domain, mode, sinceMs) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
     },
 
     async findLatestDone(domain: string, mode: CheckMode) {
       const row = q.findLatestDone.get(domain, mode) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
     },
 
     async purge({ doneBefore, interruptedBefore, batch = 200 }) {

@@ -50,8 +50,8 @@ describe('retention', () => {
     const recent = await seed(store, 'recent.test', NOW - 29 * DAY);
     const justCut = await seed(store, 'justcut.test', { interruptedAt: NOW - 60_000 });
     const running = await seed(store, 'running.test', 'running');
-    const db = new Database(file, { readonly: true });
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const db = new Database(file);
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const before = fs.statSync(file).size;
 
     expect(await purgeOnce({ store, logger: silentLogger, retentionDays: 30, now: () => NOW })).toEqual({ checks: 61 });

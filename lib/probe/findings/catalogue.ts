@@ -130,6 +130,14 @@ export const FINDINGS = {
     fix: 'Publish fewer MX hosts and addresses per host; senders give up on sprawling MX sets too.',
   },
 
+  'check.storage-truncated': {
+    severity: 'info',
+    title: 'Part of what the servers sent was not kept',
+    explanation:
+      'The servers sent more than mxray keeps for one check ({maxBytes} bytes): long transcripts, replies, capability lists or certificate PEMs were shortened. Every verdict was made on the full data.',
+    fix: 'Nothing to fix on our side; very long greetings or EHLO replies are unusual and worth trimming.',
+  },
+
   // --- Connecting and talking SMTP ------------------------------------------------------------
   'port25.unreachable': {
     severity: 'critical',
