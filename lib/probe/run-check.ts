@@ -2,7 +2,9 @@
  * One check, end to end: DNS, then every host × address × port probed in parallel with a bound,
  * then findings and the summary. Progress is an async stream of events; the result is final.
  */
+import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { targetKey } from './net/target-gate';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { dnsQuestionLimitFinding } from './findings/limits';
@@ -65,6 +67,31 @@ function channel<T>() {
   };
 }
 
+/** The probe of one (address, port), shown under another MX name that resolves to the same address. */
+function aliasProbe(probe: PortProbe, host: string): PortProbe {
+  const copy: PortProbe = {
+    ...probe,
+    host,
+    sameProbeAs: probe.host,
+    transcript: [],
+    transcriptTruncated: probe.transcriptTruncated || probe.transcript.length > 0,
+  };
+  if (probe.tls) {
+    // The server saw the other name as SNI and may have a certificate per name: a leaf that covers
+    // this name too is a match; one that does not says nothing about this name (null, untested),
+    // never a mismatch we did not observe.
+    const leafPem = probe.tls.chain[0]?.pem;
+    let covers = false;
+    try {
+      covers = leafPem ? new X509Certificate(leafPem).checkHost(host) !== undefined : false;
+    } catch {
+      covers = false;
+    }
+    copy.tls = { ...probe.tls, hostnameMatch: covers ? true : null };
+  }
+  return copy;
+}
+
 /** Run tasks with at most `limit` in flight. */
 async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
@@ -123,10 +150,21 @@ export async function* runCheck(
   });
   yield { type: 'probes-planned', probes: plan };
 
+  // Several MX names often resolve to the same address: each (address, port) is probed once, and
+  // the result is shown under every name (sameProbeAs), instead of connecting again per name.
+  const groups = new Map<string, typeof plan>();
+  for (const item of plan) {
+    const k = `${targetKey(item.address)}|${item.port}`;
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+
   const events = channel<CheckEvent>();
   let settled = false;
   const all = pool(
-    plan.map((item) => async (): Promise<PortProbe> => {
+    [...groups.values()].map(([first, ...aliases]) => async (): Promise<PortProbe[]> => {
+      const item = first!;
       // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
       // got one before the budget ran out ends as 'aborted' at once.
       const release = await deps.targetGate?.acquire(item.address, checkSignal);
@@ -148,7 +186,9 @@ export async function* runCheck(
         release?.();
       }
       events.push({ type: 'probe-done', probe });
-      return probe;
+      const copies = aliases.map((a) => aliasProbe(probe, a.host));
+      for (const c of copies) events.push({ type: 'probe-done', probe: c });
+      return [probe, ...copies];
     }),
     deps.limits.concurrency,
   ).finally(() => {
@@ -160,7 +200,8 @@ export async function* runCheck(
     await events.wait();
     for (const e of events.drain()) yield e;
   }
-  const probes = await all;
+  const byKey = new Map((await all).flat().map((p) => [`${p.host}|${p.address}|${p.port}`, p]));
+  const probes = plan.map((i) => byKey.get(`${i.host}|${i.address}|${i.port}`)).filter((p): p is PortProbe => p !== undefined);
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });

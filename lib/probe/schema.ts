@@ -296,6 +296,12 @@ export const PortProbeSchema = z.object({
   encryption: EncryptionSchema,
   transcript: z.array(TranscriptEntrySchema),
   transcriptTruncated: z.boolean(),
+  /**
+   * several MX names resolve to this address: the (address, port) was probed once, under this
+   * host name, and its data is shown here too (transcript kept there only; the certificate's name
+   * match recomputed for this host)
+   */
+  sameProbeAs: z.string().optional(),
 });
 export type PortProbe = z.infer<typeof PortProbeSchema>;
 
