@@ -10,6 +10,7 @@ import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
 import { createEventHub } from './event-hub';
+import { createRefusedRedactor } from './redact-refused';
 import { createStorageBudget } from './storage-budget';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
 
@@ -179,6 +180,7 @@ export function createRunner(options: RunnerOptions): Runner {
   async function execute(e: Entry): Promise<void> {
     const gen = engine.run(e.target, e.controller.signal);
     const budget = createStorageBudget(options.maxStoredBytes);
+    const redact = createRefusedRedactor();
     let fields: Record<string, unknown> = {};
     try {
       for (;;) {
@@ -193,7 +195,7 @@ export function createRunner(options: RunnerOptions): Runner {
         if (event.type === 'check-done') {
           // Stored once, within the check's budget; the logged check-done leaves out what earlier
           // events carried (event version 2).
-          const final = budget.finish(event.result);
+          const final = budget.finish(redact.result(event.result));
           const seq = await store.appendEvent(e.id, final.event);
           await store.finishCheck(e.id, final.result, clock.now());
           release(e);
@@ -203,7 +205,7 @@ export function createRunner(options: RunnerOptions): Runner {
           fields = { outcome: 'done', verdict: summary.verdict, incomplete, storedBytes: budget.used };
           break;
         }
-        const admitted = budget.admit(event);
+        const admitted = budget.admit(redact.event(event));
         if (!admitted) continue;
         const seq = await store.appendEvent(e.id, admitted.event);
         hub.publish(e.id, seq, admitted.event);

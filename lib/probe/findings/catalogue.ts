@@ -93,9 +93,9 @@ export const FINDINGS = {
   'address.blocked-target': {
     severity: 'warning',
     untested: true,
-    title: 'Address not probed: special-purpose range',
+    title: 'MX points to a non-public address',
     explanation:
-      '{address} is in a range that public mail servers do not use ({range}), so mxray did not connect to it. Senders on the internet cannot reach it either.',
+      'An address of this MX host is a non-public address ({range} range), which public mail servers do not use, so mxray did not connect to it. Senders on the internet cannot reach it either.',
     fix: 'Point the DNS record at the server’s public address.',
   },
   'ptr.missing': {
