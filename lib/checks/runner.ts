@@ -7,7 +7,7 @@
 import type { CheckEngine } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
-import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
+import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
 import { createEventHub } from './event-hub';
 import { createRefusedRedactor } from './redact-refused';
@@ -65,7 +65,8 @@ export interface CheckView {
 export interface Runner {
   /** settles once checks left 'running' by a previous process are marked interrupted */
   readonly ready: Promise<void>;
-  start(input: string, mode: CheckMode, clientKey: string): Promise<StartOutcome>;
+  /** `unlisted`: a check of its own, never deduped with others nor found by domain */
+  start(input: string, mode: CheckMode, clientKey: string, opts?: { visibility?: CheckVisibility }): Promise<StartOutcome>;
   getCheck(id: string): Promise<CheckView | null>;
   /**
    * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
@@ -242,9 +243,11 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function startNew(target: CheckInput, key: string, clientKey: string): Promise<StartOutcome> {
-    const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
-    if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
+  async function startNew(target: CheckInput, key: string, clientKey: string, visibility: CheckVisibility = 'public'): Promise<StartOutcome> {
+    if (visibility === 'public') {
+      const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+      if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
+    }
     if (closing) return saturated('the server is shutting down');
     if (active.size + queue.length + reserved >= maxConcurrent + queueSize) {
       return saturated('too many checks are running; try again shortly');
@@ -261,7 +264,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController(), counted: true };
     perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
     try {
-      await store.createCheck({ id: e.id, target, createdAt: clock.now() });
+      await store.createCheck({ id: e.id, target, createdAt: clock.now(), visibility });
     } catch (err) {
       release(e);
       throw err;
@@ -272,7 +275,7 @@ export function createRunner(options: RunnerOptions): Runner {
       await interrupt(e, 'shutdown');
       return saturated('the server is shutting down');
     }
-    live.set(key, e);
+    if (visibility === 'public') live.set(key, e);
     if (active.size < maxConcurrent) launch(e);
     else queue.push(e);
     return { ok: true, id: e.id, status: statusOf(e.id), deduped: false };
@@ -281,13 +284,15 @@ export function createRunner(options: RunnerOptions): Runner {
   return {
     ready,
 
-    async start(input, mode, clientKey) {
+    async start(input, mode, clientKey, opts = {}) {
       if (closing) return saturated('the server is shutting down');
       await ready;
       const prepared = engine.prepare(input, mode);
       if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
       const { target } = prepared;
       const key = `${target.mode}\u0000${target.domain}`;
+      // Unlisted: its own check, never joined to (nor revealed by) a public one for the domain.
+      if (opts.visibility === 'unlisted') return startNew(target, `${key}\u0000unlisted`, clientKey, 'unlisted');
       // From here to pending.set nothing awaits, so concurrent starts see each other.
       const running = live.get(key);
       if (running) return { ok: true, id: running.id, status: statusOf(running.id), deduped: true };

@@ -65,6 +65,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS checks_by_finished ON checks (status, finished_at);
     `,
   },
+  {
+    version: 3,
+    name: 'check visibility (unlisted checks are never found by domain)',
+    sql: `
+      ALTER TABLE checks ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted'));
+    `,
+  },
 ];
 
 /**

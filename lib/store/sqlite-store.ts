@@ -24,6 +24,7 @@ import {
   StoreCorruptionError,
   type CheckRecord,
   type CheckStore,
+  type CheckVisibility,
   type StoredCheckStatus,
   type StoredEvent,
 } from './check-store';
@@ -112,7 +113,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
   const q = {
     insertCheck: db.prepare(
-      `INSERT INTO checks (id, domain, mode, input, status, created_at) VALUES (?, ?, ?, ?, 'running', ?)`,
+      `INSERT INTO checks (id, domain, mode, input, status, created_at, visibility) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
     ),
     getCheck: db.prepare('SELECT * FROM checks WHERE id = ?'),
     status: db.prepare('SELECT status FROM checks WHERE id = ?'),
@@ -127,12 +128,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     ),
     interruptAll: db.prepare(`UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running'`),
     findRecent: db.prepare(
-      `SELECT * FROM checks WHERE domain = ? AND mode = ?
+      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND visibility = 'public'
          AND (status = 'running' OR (status = 'done' AND finished_at >= ?))
        ORDER BY created_at DESC LIMIT 1`,
     ),
     findLatestDone: db.prepare(
-      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done'
+      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done' AND visibility = 'public'
        ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
     ),
     ping: db.prepare('SELECT 1 AS ok'),
@@ -160,9 +161,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
-    async createCheck({ id, target, createdAt }: { id: string; target: CheckInput; createdAt: number }) {
+    async createCheck({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
       const t = CheckInputSchema.parse(target);
-      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt);
+      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility);
     },
 
     async getCheck(id: string) {
