@@ -1,7 +1,7 @@
 /**
  * The "one check stores a gigabyte" attack, at test scale, through the real engine, runner and
  * SQLite file store: one domain with 10 MX names that all resolve to the same 4 addresses
- * (127.112.0.1–4), each address answering on 25/465/587/2525 with a 200-line greeting and an EHLO
+ * (127.112.0.1–4, tests/fixtures/hostile-storage-lab.ts), each address answering on 25/465/587/2525 with a 200-line greeting and an EHLO
  * of control characters. Before: every (address, port) probed once per name (160 probes), every
  * reply stored four times; here the raw engine output of one such check is measured first to show
  * the attack, then what the runner stores is held to CHECK_MAX_STORED_BYTES (2 MB).
@@ -13,87 +13,45 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultFromEvents } from '@/lib/checks/event-log';
 import { createRunner } from '@/lib/checks/runner';
-import { createAddressPolicy } from '@/lib/probe/address-policy';
-import { createResolver } from '@/lib/probe/dns/resolver';
 import type { CheckEngine } from '@/lib/probe/engine';
-import { runCheck, type CheckDeps } from '@/lib/probe/run-check';
-import { CheckEventSchema, CheckResultSchema, PORTS, type CheckEvent, type CheckResult } from '@/lib/probe/schema';
-import { createTlsContext } from '@/lib/probe/tls/tls-context';
-import { DEFAULT_LIMITS, silentLogger } from '@/lib/probe/types';
+import { runCheck } from '@/lib/probe/run-check';
+import { CheckEventSchema, CheckResultSchema, type CheckEvent, type CheckResult } from '@/lib/probe/schema';
+import { silentLogger } from '@/lib/probe/types';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
-import { startDnsServer, type DnsServerHandle, type ZoneRecord } from '@/tests/fixtures/dns-server';
-import { createTestPki } from '@/tests/fixtures/pki';
-import { startFakeSmtp, type FakeSmtpHandle } from '@/tests/fixtures/smtp-server';
+import { startHostileStorageLab, type HostileStorageLab } from '@/tests/fixtures/hostile-storage-lab';
 
-const DOMAIN = 'gigabyte.hostile-storage.test';
-const NAMES = Array.from({ length: 10 }, (_, i) => `mx${i}.${DOMAIN}`);
-const ADDRESSES = [1, 2, 3, 4].map((i) => `127.112.0.${i}`);
 const MAX = 2 * 1024 * 1024;
 
-let dns: DnsServerHandle;
-const servers: FakeSmtpHandle[] = [];
-let deps: CheckDeps;
+let lab: HostileStorageLab;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  const pki = await createTestPki({ hosts: NAMES });
-  const records: ZoneRecord[] = NAMES.flatMap((name, i) => [
-    { name: DOMAIN, type: 'MX' as const, preference: i, exchange: name },
-    ...ADDRESSES.map((address) => ({ name, type: 'A' as const, address })),
-  ]);
-  dns = await startDnsServer(records);
-  // 200 greeting lines of ~300 bytes (just under the 64 kB reply cap); EHLO with ~190 capability lines of control characters (each byte
-  // becomes 4 visible characters in the transcript).
-  const greeting = [...Array.from({ length: 199 }, (_, i) => `220-${String(i).padStart(3, '0')} ${'G'.repeat(300)}`), '220 ready'];
-  const ehlo = [...Array.from({ length: 190 }, (_, i) => `X-${i} ${'\u0001\u0002\u0007\u001b'.repeat(80)}`), 'STARTTLS'];
-  for (const address of ADDRESSES) {
-    for (const port of PORTS) {
-      servers.push(
-        await startFakeSmtp({
-          address,
-          port,
-          behaviour: port === 465 ? 'tls-first' : 'smtp',
-          greeting,
-          ehlo,
-          tls: { key: pki.valid.keyPem, cert: pki.valid.chainPem },
-        }),
-      );
-    }
-  }
-  deps = {
-    resolver: createResolver({ servers: [dns.servers], timeoutMs: 2_000, tries: 1 }),
-    policy: createAddressPolicy({ allowCidrs: ['127.112.0.0/16'] }),
-    tls: createTlsContext({ extraCaPem: pki.caPem, extraCaFile: '' }),
-    limits: { ...DEFAULT_LIMITS, checkBudgetMs: 60_000, probeBudgetMs: 50_000 },
-    ehloName: 'probe.hostile-storage.test',
-  };
+  lab = await startHostileStorageLab(0);
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await dns?.close();
+  await lab?.close();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const target = { input: DOMAIN, mode: 'domain' as const, domain: DOMAIN, displayDomain: DOMAIN };
 const engine = (): CheckEngine => ({
-  prepare: () => ({ ok: true, target }),
-  run: (t, signal) => runCheck(t, deps, signal),
+  prepare: () => ({ ok: true, target: lab.target }),
+  run: (t, signal) => runCheck(t, lab.deps, signal),
 });
 
 describe('one hostile domain against the per-check storage budget', () => {
   let raw: { events: CheckEvent[]; result: CheckResult; connections: number };
 
   it('reproduces the attack: the engine alone produces many MB for one check', async () => {
-    const before = servers.reduce((n, s) => n + s.connections, 0);
+    const before = lab.servers.reduce((n, s) => n + s.connections, 0);
     const events: CheckEvent[] = [];
-    const gen = runCheck(target, deps);
+    const gen = runCheck(lab.target, lab.deps);
     let step = await gen.next();
     while (!step.done) {
       events.push(step.value);
       step = await gen.next();
     }
-    raw = { events, result: step.value, connections: servers.reduce((n, s) => n + s.connections, 0) - before };
+    raw = { events, result: step.value, connections: lab.servers.reduce((n, s) => n + s.connections, 0) - before };
     const bytes = events.reduce((n, e) => n + JSON.stringify(e).length, 0) + JSON.stringify(step.value).length;
     expect(bytes).toBeGreaterThan(10 * MAX);
   });
@@ -102,7 +60,7 @@ describe('one hostile domain against the per-check storage budget', () => {
     // 4 addresses × 4 ports, not 10 names × 4 addresses × 4 ports
     expect(raw.connections).toBe(16);
     expect(raw.result.probes).toHaveLength(160);
-    for (const name of NAMES) expect(raw.result.probes.filter((p) => p.host === name)).toHaveLength(16);
+    for (const name of lab.names) expect(raw.result.probes.filter((p) => p.host === name)).toHaveLength(16);
     const copies = raw.result.probes.filter((p) => p.sameProbeAs !== undefined);
     expect(copies).toHaveLength(144);
     expect(copies.every((c) => c.outcome === raw.result.probes.find((p) => p.host === c.sameProbeAs && p.address === c.address && p.port === c.port)?.outcome)).toBe(true);
@@ -114,7 +72,7 @@ describe('one hostile domain against the per-check storage budget', () => {
     const file = path.join(dir, 'mxray.sqlite');
     const store = createSqliteStore({ file });
     const runner = createRunner({ engine: engine(), store, logger: silentLogger, maxConcurrent: 2, queueSize: 2, dedupeWindowMs: 0, maxStoredBytes: MAX });
-    const started = await runner.start(DOMAIN, 'domain', 'test');
+    const started = await runner.start(lab.domain, 'domain', 'test');
     if (!started.ok) throw new Error('not started');
     for (let i = 0; i < 1200 && (await runner.getCheck(started.id))?.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
 
