@@ -122,6 +122,9 @@ describe('slowloris', () => {
     for (let i = 0; i < 30; i++) {
       const s = net.connect({ host: '127.0.0.1', port: server.port, localAddress: from });
       s.on('error', () => {});
+      // read (discard) what the server sends, so its 408 and its closing are seen here; the
+      // server frees its side whether or not a client reads
+      s.resume();
       closed.push(new Promise((r) => s.once('close', () => r())));
       s.write('GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ');
       sockets.push(s);
