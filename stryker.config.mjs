@@ -1,0 +1,35 @@
+// Mutation testing (npm run mutation): StrykerJS mutates the modules where a wrong decision means a
+// wrong verdict or a security hole, and runs the unit tests against every mutant. Not part of
+// `npm test` or CI: results and the command are in TESTING.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // Per-test coverage: each mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  // The machine is shared (2 cores): two test-runner processes at most.
+  concurrency: 2,
+  mutate: [
+    'lib/probe/address-policy.ts',
+    'lib/probe/domain-name.ts',
+    'lib/probe/smtp/reply-reader.ts',
+    'lib/probe/smtp/smtp-session.ts',
+    'lib/probe/tls/describe-tls.ts',
+    'lib/probe/tls/describe-certificate.ts',
+    'lib/probe/dns/resolve-target.ts',
+    'lib/probe/findings/evaluate.ts',
+    'lib/probe/findings/summarize.ts',
+    'lib/export/csv.ts',
+    'lib/http/sse.ts',
+    'lib/badge/render-badge.ts',
+    'lib/checks/rate-limit.ts',
+  ],
+  ignoreStatic: true,
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  thresholds: { high: 90, low: 85, break: null },
+};
