@@ -28,7 +28,8 @@ export default {
   ignoreStatic: true,
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // MUTATION_REPORT names the JSON report of a partial run (`--mutate` on one module).
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 85, break: null },
