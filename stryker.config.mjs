@@ -26,6 +26,10 @@ export default {
     'lib/checks/rate-limit.ts',
   ],
   ignoreStatic: true,
+  // Incremental: a rerun tests again only the mutants whose code or covering tests changed. The
+  // file is per run scope (MUTATION_INCREMENTAL) so one-module runs do not overwrite each other.
+  incremental: true,
+  incrementalFile: process.env.MUTATION_INCREMENTAL ?? 'reports/stryker-incremental.json',
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],
   // MUTATION_REPORT names the JSON report of a partial run (`--mutate` on one module).

@@ -143,3 +143,66 @@ describe('recommendation', () => {
     expect(rec([silentProbe('connection-timeout', { port: 25 })], 'domain').mailClient).toEqual({ port: null, reason: 'rec.none-mx' });
   });
 });
+
+describe('probe status precedence (probeStatus through the port summary)', () => {
+  const portOf = (probes: PortProbe[], findings: Finding[], p: Port = 25) =>
+    port(summarize({ mode: 'domain', probes, findings, hosts: 1, addresses: 2 }), p).status;
+  const f = (over: Partial<Finding>): Finding => ({ code: 'greeting.slow', severity: 'info', untested: false, scope: 'port', host: 'mx.example.test', address: '192.0.2.10', port: 25, ...over });
+
+  it('only the probe’s own port findings count: same host, address and port, port scope', () => {
+    const p = probe();
+    const critical = { severity: 'critical' as const, code: 'cert.expired' as const };
+    expect(portOf([p], [f({ ...critical, address: '192.0.2.11' })])).toBe('ok');
+    expect(portOf([p], [f({ ...critical, port: 587 })])).toBe('ok');
+    expect(portOf([p], [f({ ...critical, host: 'other.example.test' })])).toBe('ok');
+    expect(portOf([p], [f({ ...critical, scope: 'address', port: undefined })])).toBe('ok');
+    expect(portOf([p], [f({ ...critical, scope: 'address' })])).toBe('ok');
+    expect(portOf([p], [f(critical)])).toBe('critical');
+  });
+
+  it('an answer without findings is ok; no answer and no findings is closed, never ok', () => {
+    expect(portOf([probe()], [])).toBe('ok');
+    expect(portOf([silentProbe('connection-reset')], [])).toBe('closed');
+  });
+
+  it('refused stays closed even beside an info finding; blocked is blocked', () => {
+    expect(portOf([silentProbe('connection-refused')], [f({})])).toBe('closed');
+    expect(portOf([silentProbe('unreachable', { errorCode: 'EHOSTUNREACH' })], [f({})])).toBe('closed');
+    expect(portOf([silentProbe('blocked-target')], [])).toBe('blocked');
+  });
+
+  it('an untested probe stays untested even when the TLS seen before it stopped was fine', () => {
+    const abortedAfterTls = probe({ port: 465, outcome: 'aborted' });
+    const tlsOk = f({ code: 'tls.ok', severity: 'ok', port: 465 });
+    expect(portOf([abortedAfterTls], [tlsOk], 465)).toBe('untested');
+  });
+
+  it('AUTH offered by one answering address is "offered"', () => {
+    const withAuth = probe({ port: 587 });
+    const without = probe({ port: 587, address: '192.0.2.11', ehloTls: ehlo({ starttls: false }) });
+    expect(port(summaryOf([without, withAuth]), 587).auth).toBe('offered');
+  });
+
+  it('a TLS port without any EHLO is not usable (and does not break the recommendation)', () => {
+    const bare = probe({ port: 465, ehlo: undefined, ehloTls: undefined });
+    expect(summaryOf([bare]).recommendation.mailClient).toEqual({ port: null, reason: 'rec.none' });
+  });
+});
+
+describe('verdict when nothing was tested', () => {
+  const timedOut = silentProbe('connection-timeout');
+  const untested: Finding = { code: 'port.timeout', severity: 'info', untested: true, scope: 'port', host: 'mx.example.test', address: '192.0.2.10', port: 25 };
+  const verdictOf = (findings: Finding[]) => summarize({ mode: 'domain', probes: [timedOut], findings, hosts: 1, addresses: 1 }).verdict;
+
+  it('a decisive warning or critical still decides it', () => {
+    const ptr: Finding = { code: 'ptr.missing', severity: 'warning', untested: false, scope: 'address', host: 'mx.example.test', address: '192.0.2.10' };
+    expect(verdictOf([untested, ptr])).toBe('warning');
+    expect(verdictOf([untested, { ...ptr, severity: 'critical' }])).toBe('critical');
+  });
+
+  it('a decisive info beside untested findings is "untested": nothing about the servers was learnt', () => {
+    const info: Finding = { code: 'mx.implicit', severity: 'info', untested: false, scope: 'domain' };
+    expect(verdictOf([untested, info])).toBe('untested');
+    expect(verdictOf([info])).toBe('info');
+  });
+});
