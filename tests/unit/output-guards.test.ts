@@ -23,6 +23,17 @@ describe('CSV formula guard', () => {
     expect(neutralizeFormula('\n=1')).toBe('\n=1');
   });
 
+  it('writes booleans as words and non-finite numbers as empty cells', () => {
+    expect([csvField(true), csvField(false), csvField(Number.NaN), csvField(Number.POSITIVE_INFINITY), csvField(null), csvField(undefined)]).toEqual([
+      'true',
+      'false',
+      '',
+      '',
+      '',
+      '',
+    ]);
+  });
+
   it('numbers are never touched, negative ones included', () => {
     expect(csvField(-5)).toBe('-5');
     expect(toCsv(['n', 's'], [[-1, '-1']])).toBe("n,s\r\n-1,'-1\r\n");
