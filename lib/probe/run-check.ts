@@ -5,6 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
+import { evaluatePolicy } from './findings/evaluate-policy';
+import { startPolicyCheck } from './policy/start-policy-check';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
 import {
@@ -120,6 +122,8 @@ export async function* runCheck(
 
   const events = channel<CheckEvent>();
   let settled = false;
+  // MTA-STS and TLS-RPT are looked up and fetched alongside the port probes, announced as they come.
+  const policyTask = startPolicyCheck({ target, dns, deps, clock, signal: checkSignal, onEvent: (e) => events.push(e) });
   const all = pool(
     plan.map((item) => async (): Promise<PortProbe> => {
       // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
@@ -146,7 +150,8 @@ export async function* runCheck(
       return probe;
     }),
     deps.limits.concurrency,
-  ).finally(() => {
+  );
+  const allDone = Promise.all([all, policyTask]).finally(() => {
     settled = true;
     events.notify();
   });
@@ -155,10 +160,11 @@ export async function* runCheck(
     await events.wait();
     for (const e of events.drain()) yield e;
   }
-  const probes = await all;
+  const [probes, policy] = await allDone;
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
+  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }));
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
   const summary = summarize({
     mode: target.mode,
@@ -180,6 +186,7 @@ export async function* runCheck(
     findings,
     summary,
     incomplete: checkSignal.aborted,
+    ...(policy ? { policy } : {}),
   };
   logger.debug({ domain: target.domain, durationMs, verdict: summary.verdict }, 'check finished');
   yield { type: 'check-done', result };

@@ -5,6 +5,7 @@
  * reconnect) are idempotent because anything at or below the last applied seq is ignored.
  * `at` is the viewer's clock (ms) when the event was applied; it drives the ticking timers only.
  */
+import type { PolicyResult } from '@/lib/probe/schema';
 import {
   CheckEventSchema,
   type CheckEvent,
@@ -65,6 +66,8 @@ export interface LiveState {
   result?: CheckResult;
   /** the server gave up on this check (restart, shutdown) */
   interrupted: boolean;
+  /** policy pieces (MTA-STS, TLS-RPT) as they arrive, before the result holds them all */
+  policy?: PolicyResult;
 }
 
 export type LiveAction =
@@ -146,6 +149,10 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
     case 'check-done':
       return { ...state, result: event.result };
+    case 'policy-mta-sts':
+      return { ...state, policy: { ...state.policy, mtaSts: event.mtaSts } };
+    case 'policy-tls-rpt':
+      return { ...state, policy: { ...state.policy, tlsRpt: event.tlsRpt } };
   }
 }
 
