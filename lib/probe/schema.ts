@@ -224,6 +224,7 @@ export const ProbePhaseSchema = z.enum([
   'ehlo-tls',
   'quit',
   'done',
+  'mail-before-tls', // MAIL FROM:<> sent in plaintext on a submission port, to see if TLS is required
 ]);
 export type ProbePhase = z.infer<typeof ProbePhaseSchema>;
 
@@ -280,6 +281,11 @@ export const PortProbeSchema = z.object({
   starttlsReply: SmtpReplySchema.optional(),
   tls: TlsInfoSchema.optional(),
   ehloTls: EhloSchema.optional(),
+  /**
+   * Submission ports (and 25 in host mode): `MAIL FROM:<>` sent after the plaintext EHLO, then RSET.
+   * accepted: the server opened a mail transaction before TLS (a 2xx reply).
+   */
+  mailBeforeTls: z.object({ reply: SmtpReplySchema, accepted: z.boolean() }).optional(),
   /** what protection this port actually gave us */
   encryption: EncryptionSchema,
   transcript: z.array(TranscriptEntrySchema),

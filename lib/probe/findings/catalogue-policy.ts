@@ -149,4 +149,19 @@ export const POLICY_FINDINGS = {
     explanation: 'Senders send TLS reports to {rua}.',
     fix: 'Nothing to do; read the reports.',
   },
+
+  // --- STARTTLS required before a mail transaction ------------------------------------------------
+  'submission.mail-before-tls': {
+    severity: 'critical',
+    title: 'A mail transaction is accepted before TLS',
+    explanation:
+      'Port {port} answered {code} to MAIL FROM sent in clear, before STARTTLS: a client (or an attacker stripping STARTTLS) can submit mail unencrypted. Submission must require TLS first (RFC 8314 §3.3, RFC 3207 §4).',
+    fix: 'Require TLS before MAIL on port {port} (Postfix: smtpd_tls_security_level=encrypt for the submission service; Exim: an ACL denying MAIL unless encrypted), answering 530 5.7.0.',
+  },
+  'submission.tls-required': {
+    severity: 'ok',
+    title: 'TLS is required before a mail transaction',
+    explanation: 'Port {port} refused MAIL FROM in clear ({code}), so mail and credentials only travel encrypted.',
+    fix: 'Nothing to do.',
+  },
 } as const satisfies Record<string, FindingDefinition>;
