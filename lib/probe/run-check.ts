@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { evaluatePolicy } from './findings/evaluate-policy';
-import { evaluateMailBeforeTls } from './findings/evaluate-transport';
+import { evaluateMailBeforeTls, evaluateMxAliases } from './findings/evaluate-transport';
 import { startPolicyCheck } from './policy/start-policy-check';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
@@ -166,7 +166,7 @@ export async function* runCheck(
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
-  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes));
+  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes), ...evaluateMxAliases(dns));
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
   const summary = summarize({
     mode: target.mode,

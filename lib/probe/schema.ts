@@ -77,6 +77,8 @@ export const HostDnsSchema = z.object({
   a: DnsLookupSchema,
   aaaa: DnsLookupSchema,
   addresses: z.array(AddressInfoSchema),
+  /** the MX target is an alias (CNAME) for this name (RFC 2181 §10.3); probed under `name` still */
+  cnameTarget: z.string().optional(),
 });
 export type HostDns = z.infer<typeof HostDnsSchema>;
 

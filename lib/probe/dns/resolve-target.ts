@@ -104,6 +104,17 @@ async function resolveHost(
   return host;
 }
 
+/**
+ * An MX target must not be an alias (RFC 2181 §10.3), though RFC 5321 §5.1 has senders follow it.
+ * The alias is recorded; the host keeps its MX name for probing and certificate matching.
+ */
+async function withAlias(host: HostDns, ctx: { run: Runner; resolver: DnsResolver }): Promise<HostDns> {
+  if (!ctx.resolver.resolveCname) return host;
+  const c = await ctx.run(`CNAME ${host.name}`, () => ctx.resolver.resolveCname!(host.name));
+  const target = c.status === 'ok' ? c.value?.[0] : undefined;
+  return target ? { ...host, cnameTarget: canonName(target) } : host;
+}
+
 function normalizeMx(raw: { exchange: string; priority: number }[]): MxRecord[] {
   return raw
     .map((r) => ({ exchange: r.exchange === '.' ? '' : canonName(r.exchange), preference: r.priority }))
@@ -140,7 +151,7 @@ export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResu
     const seen = new Set<string>();
     // Sorted by preference, so the first occurrence of a duplicated exchange has its best preference.
     const unique = real.filter((r) => (seen.has(r.exchange) ? false : (seen.add(r.exchange), true)));
-    const hosts = await Promise.all(unique.map((r) => resolveHost(r.exchange, r.preference, ctx)));
+    const hosts = await Promise.all(unique.map((r) => resolveHost(r.exchange, r.preference, ctx).then((h) => withAlias(h, ctx))));
     return { mx, mxKind: 'explicit', hosts, servers };
   }
 

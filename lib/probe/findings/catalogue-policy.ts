@@ -164,4 +164,13 @@ export const POLICY_FINDINGS = {
     explanation: 'Port {port} refused MAIL FROM in clear ({code}), so mail and credentials only travel encrypted.',
     fix: 'Nothing to do.',
   },
+
+  // --- MX shape -----------------------------------------------------------------------------------
+  'mx.cname': {
+    severity: 'warning',
+    title: 'An MX target is an alias (CNAME)',
+    explanation:
+      'The MX record names {host}, which is a CNAME for {target}. RFC 2181 §10.3 forbids aliases as MX targets; most senders follow them (RFC 5321 §5.1), but some refuse, and MTA-STS and DANE match the MX name, not the target. mxray probed it as {host}.',
+    fix: 'Point the MX record at {target} (the canonical name) directly, and make sure its certificate covers the name used in the MX.',
+  },
 } as const satisfies Record<string, FindingDefinition>;
