@@ -16,6 +16,7 @@ import {
   type Port,
   type PortProbe,
 } from '@/lib/probe/schema';
+import { resultOf } from '@/lib/checks/event-log';
 import { formatTlsVersion } from './format';
 
 /** Every SSE event name the server may send for a check (one per CheckEvent type). */
@@ -147,8 +148,11 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
-    case 'check-done':
-      return { ...state, result: event.result };
+    case 'check-done': {
+      // A version-2 log leaves out what dns-done and probe-done carried: rebuild from the rows.
+      const probes = state.rows.flatMap((r) => (r.probe ? [r.probe] : []));
+      return { ...state, result: resultOf(event, { ...(state.dns ? { dns: state.dns } : {}), probes }) };
+    }
     case 'policy-mta-sts':
       return { ...state, policy: { ...state.policy, mtaSts: event.mtaSts } };
     case 'policy-tls-rpt':
