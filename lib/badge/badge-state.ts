@@ -5,6 +5,7 @@
 import type { CheckResult } from '@/lib/probe/schema';
 import { formatDate } from '@/lib/report/format';
 import type { Verdict } from '@/lib/report/status';
+import { verdictLabel } from '@/lib/verdict/labels';
 import type { BadgeSpec } from './render-badge';
 
 export const BADGE_LABEL = 'mail servers';
@@ -26,13 +27,18 @@ export const BADGE_COLORS = {
   neutral: '#6e7781',
 } as const;
 
-export const VERDICT_BADGE: Record<Verdict, { value: string; color: string }> = {
-  ok: { value: 'all good', color: BADGE_COLORS.ok },
-  info: { value: 'good, with notes', color: BADGE_COLORS.info },
-  warning: { value: 'needs attention', color: BADGE_COLORS.warning },
-  critical: { value: 'problems found', color: BADGE_COLORS.critical },
-  untested: { value: 'could not test', color: BADGE_COLORS.neutral },
+const VERDICT_COLOR: Record<Verdict, string> = {
+  ok: BADGE_COLORS.ok,
+  info: BADGE_COLORS.info,
+  warning: BADGE_COLORS.warning,
+  critical: BADGE_COLORS.critical,
+  untested: BADGE_COLORS.neutral,
 };
+
+/** The verdict's own words (lower case, as badges write them) on the verdict's colour. */
+export const VERDICT_BADGE = Object.fromEntries(
+  Object.entries(VERDICT_COLOR).map(([v, color]) => [v, { value: verdictLabel(v as Verdict).toLowerCase(), color }]),
+) as Record<Verdict, { value: string; color: string }>;
 
 /** A badge plus how to serve it. */
 export interface BadgeAnswer {

@@ -4,7 +4,7 @@
  */
 import type { Finding, Port, Severity } from '@/lib/probe/schema';
 import { findingText } from '@/lib/probe/findings/catalogue';
-import { SEVERITY_ORDER } from './status';
+import { SEVERITY_ORDER } from '@/lib/verdict/severity';
 
 export interface FindingLocation {
   host?: string;
