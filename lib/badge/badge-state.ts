@@ -2,6 +2,7 @@
  * What a badge says, decided from what the store holds. A badge request only ever reads: it never
  * starts a probe, so a README viewed a thousand times costs a thousand cheap lookups, not checks.
  */
+import type { CheckStatus } from '@/lib/checks/check-status';
 import type { CheckResult } from '@/lib/probe/schema';
 import { formatDate } from '@/lib/report/format';
 import type { Verdict } from '@/lib/report/status';
@@ -66,7 +67,7 @@ function verdictSpec(result: CheckResult): BadgeSpec {
 
 /** The badge of one check: its verdict once done, its state while not. */
 export function checkBadge(
-  check: { status: 'queued' | 'running' | 'done' | 'interrupted'; result: CheckResult | null; target: { displayDomain: string } } | null,
+  check: { status: CheckStatus; result: CheckResult | null; target: { displayDomain: string } } | null,
 ): BadgeAnswer {
   if (!check) return neutral('unknown check', `${BADGE_LABEL}: no such check`, 404, CACHE_REVALIDATE);
   if (check.status === 'done' && check.result) return { spec: verdictSpec(check.result), status: 200, cacheControl: CACHE_IMMUTABLE };

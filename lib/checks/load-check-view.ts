@@ -4,15 +4,16 @@
  * only reads.
  */
 import type { CheckInput, CheckResult } from '@/lib/probe/schema';
+import type { CheckStatus } from './check-status';
 import type { StoredEvent } from '@/lib/store/check-store';
-import { isCheckId } from '@/lib/store/check-id';
+import { isCheckId } from './check-id-pattern';
 import { getServices } from './get-runner';
 
 /** The two reads the page makes: the runner's view of a check, and the store's event log. */
 export interface CheckViewSource {
   getCheck(id: string): Promise<{
     id: string;
-    status: 'queued' | 'running' | 'done' | 'interrupted';
+    status: CheckStatus;
     target: CheckInput;
     /** ms since epoch, server clock */
     createdAt: number;

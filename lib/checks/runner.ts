@@ -15,7 +15,8 @@ import { replayThenTail, type Subscriber } from './replay-then-tail';
 export type { CheckEnd } from './event-hub';
 export type { Subscriber } from './replay-then-tail';
 
-export type CheckStatus = 'queued' | 'running' | 'done' | 'interrupted';
+export type { CheckStatus } from './check-status';
+import type { CheckStatus } from './check-status';
 
 export interface RunnerOptions {
   engine: CheckEngine;

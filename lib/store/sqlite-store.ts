@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { StoredCheckStatusSchema } from '@/lib/checks/check-status';
 import type { z } from 'zod';
 import {
   CheckEventSchema,
@@ -47,7 +48,6 @@ interface CheckRow {
   error: string | null;
 }
 
-const STATUSES: readonly string[] = ['running', 'done', 'interrupted'] satisfies StoredCheckStatus[];
 
 function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> {
   let value: unknown;
@@ -68,10 +68,11 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): 
 function toRecord(row: CheckRow): CheckRecord {
   const what = `check ${row.id}`;
   const mode = CheckModeSchema.safeParse(row.mode);
-  if (!mode.success || !STATUSES.includes(row.status)) {
+  const stored = StoredCheckStatusSchema.safeParse(row.status);
+  if (!mode.success || !stored.success) {
     throw new StoreCorruptionError(`${what} has an unknown mode or status (${row.mode}, ${row.status})`);
   }
-  const status = row.status as StoredCheckStatus;
+  const status = stored.data;
   if (status === 'done' && row.result === null) {
     throw new StoreCorruptionError(`${what} is done but has no result`);
   }
