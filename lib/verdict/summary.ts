@@ -13,6 +13,7 @@ import {
   type PortSummary,
   type Summary,
 } from '@/lib/probe/schema';
+import type { RecommendationCode } from '@/lib/probe/findings/catalogue';
 import { answered, isUntestedOutcome, statusInResult } from './probe-status';
 import { downgradeOf } from './probe-view';
 import { rollUpStatus, worstSeverity } from './severity';
@@ -52,7 +53,15 @@ function usable(port: Port, probes: readonly PortProbe[]): { ok: boolean; truste
   return { ok: good.length > 0, trusted: good.some((p) => p.tls?.trusted && p.tls.hostnameMatch !== false) };
 }
 
-function recommend(order: readonly Port[], kind: 'client' | 'app', probes: readonly PortProbe[], mode: CheckMode) {
+type Recommendation = Summary['recommendation']['mailClient'];
+
+/** The reason behind each pick, by who asks and which port won (codes from the catalogue). */
+const PICKED: Record<'client' | 'app', Partial<Record<Port, RecommendationCode>>> = {
+  client: { 465: 'rec.client.465', 587: 'rec.client.587', 2525: 'rec.client.2525' },
+  app: { 587: 'rec.app.587', 465: 'rec.app.465', 2525: 'rec.app.2525' },
+};
+
+function recommend(order: readonly Port[], kind: 'client' | 'app', probes: readonly PortProbe[], mode: CheckMode): Recommendation {
   const candidates = order.map((port) => ({ port, ...usable(port, probes) })).filter((c) => c.ok);
   // Clients verify certificates: a port whose certificate fails is not a recommendation.
   const pick = candidates.find((c) => c.trusted);
@@ -61,7 +70,7 @@ function recommend(order: readonly Port[], kind: 'client' | 'app', probes: reado
     return {
       port: pick.port,
       encryption: (pick.port === 465 ? 'implicit-tls' : 'starttls') as Encryption,
-      reason: `rec.${kind}.${pick.port}`,
+      reason: PICKED[kind][pick.port] ?? 'rec.none',
     };
   }
   const sub = probes.filter((p) => p.port !== 25);
