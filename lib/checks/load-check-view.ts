@@ -3,6 +3,7 @@
  * interrupted), the events stored so far. The page never starts a probe; reloading a permalink
  * only reads.
  */
+import 'server-only';
 import type { CheckInput, CheckResult } from '@/lib/probe/schema';
 import type { CheckStatus } from './check-status';
 import type { StoredEvent } from '@/lib/store/check-store';

@@ -3,6 +3,7 @@
  * the runner's writes. Every JSON column is validated with the shared zod schemas on read, so a
  * damaged row is a clear error instead of a malformed report.
  */
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
