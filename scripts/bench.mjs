@@ -2,8 +2,10 @@
 // engine, 127.70.150.0–127.70.155.255 for the load). Prints:
 //   (1) one port probe vs a minimal hand-written node:tls client doing the same exchange (ratio),
 //   (2) a full check of 2 MX × 2 addresses × 4 ports vs its slowest single port (ratio),
-//   (3) the server figures from the load script (npm run load), without its crash phase.
-// Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB.
+//   (3) the server figures from the load script (npm run load), without its crash phase,
+//   (4) the CLI as a whole process: `mxray check` of the fixture domain vs `node -e 0` + the check's
+//       in-process time (ratio), and `mxray --version` vs `node -e 0`.
+// Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB, (4) ≤ 1.3× and ≤ 1.5×.
 //   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--json]
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
@@ -56,6 +58,16 @@ if (values.json) {
     `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
     `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
   ];
+  const k = engine.cli;
+  lines.push(
+    '',
+    `(4) the CLI as a whole process, bin/mxray.mjs check ${k.domain} --json (16 probes on loopback, median of ${k.iterations}, interleaved)`,
+    `    whole process        ${k.check.median} ms (p95 ${k.check.p95})`,
+    `    node -e 0            ${k.emptyNode.median} ms`,
+    `    check in-process     ${k.inProcessCheck.median} ms (the result's durationMs, same runs)`,
+    `    ratio                ${k.checkRatio}× — ${mark(k.checkRatio <= 1.3)} (≤ 1.3× of node start + check)`,
+    `    mxray --version      ${k.version.median} ms, ${k.versionRatio}× node -e 0 — ${mark(k.versionRatio <= 1.5)} (≤ 1.5×)`,
+  );
   if (load) {
     const l = load.load;
     lines.push(
