@@ -17,6 +17,7 @@ import {
 } from '@/lib/probe/schema';
 import { label } from '@/lib/verdict/labels';
 import { formatTlsVersion } from '@/lib/verdict/probe-view';
+import { resultOf } from '@/lib/checks/event-log';
 
 /** Every SSE event name the server may send for a check (one per CheckEvent type). */
 export const CHECK_EVENT_TYPES: readonly CheckEventType[] = CheckEventSchema.options.map((o) => o.shape.type.value);
@@ -139,8 +140,11 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
-    case 'check-done':
-      return { ...state, result: event.result };
+    case 'check-done': {
+      // A version-2 log leaves out what dns-done and probe-done carried: rebuild from the rows.
+      const probes = state.rows.flatMap((r) => (r.probe ? [r.probe] : []));
+      return { ...state, result: resultOf(event, { ...(state.dns ? { dns: state.dns } : {}), probes }) };
+    }
   }
 }
 

@@ -59,7 +59,8 @@ export function findingsForProbe(probe: PortProbe, findings: readonly Finding[])
  * 3. a refusal, or a host-unreachable from the far side, is a closed port;
  * 4. anything else that tells nothing about the server is 'untested';
  * 5. a complete session is as good as its findings ('ok' or 'info');
- * 6. a session that failed without a finding to say why is never 'ok': 'warning'.
+ * 6. a session that failed without a finding to say why is never 'ok': 'warning' once the server
+ *    had answered, 'closed' when nothing SMTP ever answered.
  */
 export function probeStatus(probe: PortProbe, own: readonly Finding[]): PortStatus {
   const worst = worstSeverity(own.filter((f) => !f.untested).map((f) => f.severity));
@@ -68,7 +69,7 @@ export function probeStatus(probe: PortProbe, own: readonly Finding[]): PortStat
   if (probe.outcome === 'connection-refused' || (probe.outcome === 'unreachable' && !noRouteFromHere(probe))) return 'closed';
   if (isUntestedOutcome(probe)) return 'untested';
   if (probe.outcome === 'success') return worst ?? 'ok';
-  return 'warning';
+  return answered(probe) ? 'warning' : 'closed';
 }
 
 /** probeStatus over a check's findings (picks the probe's own). */
