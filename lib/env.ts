@@ -75,6 +75,13 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
   /** a domain checked within this many seconds is answered with that check instead of a new probe */
   DEDUPE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  // --- read here so that no other module touches process.env
+  /** Node's own extra trust anchors (PEM file); the probes' TLS context adds them to the root store */
+  NODE_EXTRA_CA_CERTS: z.string().optional(),
+  /** pretty logs in development unless 'false' */
+  LOG_PRETTY: bool(true),
+  /** https://no-color.org: any non-empty value turns the CLI's colours off */
+  NO_COLOR: z.string().optional().transform((v) => v !== undefined && v !== ''),
   // --- hosting safety (issue 10)
   /** with TRUST_PROXY: how many proxies of ours append to X-Forwarded-For (read by scripts/mxray-server.cjs) */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -156,6 +163,37 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 }
 
 let cached: Env | undefined;
+
+/**
+ * Validates the environment at start-up (the server's instrumentation register(), the CLI's
+ * entry): on a bad value, prints which variable and why, and stops the process before it serves.
+ */
+export function validateEnvOrExit(write: (text: string) => void = (t) => process.stderr.write(t)): Env {
+  try {
+    return getEnv();
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    write(`mxray: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * The logger's settings. Never throws: the logger is built before anything can report a bad
+ * environment, and start-up validation (validateEnvOrExit) stops the process on one anyway.
+ */
+export function logSettings(source: Record<string, string | undefined> = process.env): { level: string; pretty: boolean } {
+  const parsed = EnvSchema.pick({ NODE_ENV: true, LOG_LEVEL: true, LOG_PRETTY: true }).safeParse(source);
+  const nodeEnv = parsed.success ? parsed.data.NODE_ENV : 'production';
+  // Tests are quiet unless they ask: LOG_LEVEL set explicitly wins.
+  const level = source.LOG_LEVEL && parsed.success ? parsed.data.LOG_LEVEL : nodeEnv === 'test' ? 'silent' : 'info';
+  return { level, pretty: nodeEnv === 'development' && (parsed.success ? parsed.data.LOG_PRETTY : true) };
+}
+
+/** True in `next dev` (the Content-Security-Policy relaxes for React's dev tooling). */
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === 'development';
+}
 
 /** The process's configuration, parsed on first use. */
 export function getEnv(): Env {

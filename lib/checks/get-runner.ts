@@ -5,6 +5,7 @@
  * runner. The engine and the env are imported dynamically: tests set their own services with
  * setServicesForTests and never load the real engine.
  */
+import 'server-only';
 import path from 'node:path';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';

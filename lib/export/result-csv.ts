@@ -6,8 +6,8 @@
  */
 import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
-import { groupCertificates, type CertGroup } from '@/lib/report/cert-groups';
-import { describeProbe } from '@/lib/report/describe-probe';
+import { groupCertificates, type CertGroup } from '@/lib/verdict/cert-groups';
+import { describeProbe } from '@/lib/verdict/probe-view';
 import { formatKey } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';

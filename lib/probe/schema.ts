@@ -4,6 +4,7 @@
  * these schemas; the JSON Schema in public/schema/ is generated from them (scripts/gen-schema.mjs).
  */
 import { z } from 'zod';
+import { FINDING_CODES, RECOMMENDATION_CODES } from './findings/catalogue';
 
 export const PORTS = [25, 465, 587, 2525] as const;
 export const PortSchema = z.union([z.literal(25), z.literal(465), z.literal(587), z.literal(2525)]);
@@ -320,7 +321,7 @@ export const FindingScopeSchema = z.enum(['domain', 'host', 'address', 'port']);
 
 export const FindingSchema = z.object({
   /** stable id from the catalogue (lib/probe/findings/catalogue.ts); text lives there */
-  code: z.string(),
+  code: z.enum(FINDING_CODES),
   severity: SeveritySchema,
   /** true when this finding means "we could not test", not "the server fails" */
   untested: z.boolean(),
@@ -362,7 +363,7 @@ export const RecommendationSchema = z.object({
   port: PortSchema.nullable(),
   encryption: EncryptionSchema.optional(),
   /** finding-like code explaining the choice (text in the catalogue) */
-  reason: z.string(),
+  reason: z.enum(RECOMMENDATION_CODES),
 });
 
 export const SummarySchema = z.object({

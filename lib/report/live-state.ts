@@ -16,25 +16,20 @@ import {
   type Port,
   type PortProbe,
 } from '@/lib/probe/schema';
+import { label } from '@/lib/verdict/labels';
+import { formatTlsVersion } from '@/lib/verdict/probe-view';
 import { resultOf } from '@/lib/checks/event-log';
-import { formatTlsVersion } from './format';
 
 /** Every SSE event name the server may send for a check (one per CheckEvent type). */
 export const CHECK_EVENT_TYPES: readonly CheckEventType[] = CheckEventSchema.options.map((o) => o.shape.type.value);
 
 /** What the row is waiting for. */
-export type LiveStage = 'connecting' | 'tls' | 'greeting' | 'ehlo' | 'starttls' | 'ehlo-tls' | 'closing' | 'done';
+export const LIVE_STAGES = ['connecting', 'tls', 'greeting', 'ehlo', 'starttls', 'ehlo-tls', 'closing', 'done'] as const;
+export type LiveStage = (typeof LIVE_STAGES)[number];
 
-export const STAGE_LABEL: Record<LiveStage, string> = {
-  connecting: 'Connecting',
-  tls: 'TLS handshake',
-  greeting: 'Waiting for greeting',
-  ehlo: 'EHLO',
-  starttls: 'STARTTLS',
-  'ehlo-tls': 'EHLO after TLS',
-  closing: 'Closing',
-  done: 'Done',
-};
+export const STAGE_LABEL: Record<LiveStage, string> = Object.fromEntries(
+  LIVE_STAGES.map((st) => [st, label(`stage.${st}`)]),
+) as Record<LiveStage, string>;
 
 export interface LiveStep {
   label: string;

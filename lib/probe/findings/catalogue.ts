@@ -355,16 +355,19 @@ function fill(template: string, params: Record<string, string | number | boolean
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (params && k in params ? String(params[k]) : m));
 }
 
-/** Human text of a finding with its params filled in; unknown codes fall back to the code. */
+/** Human text of a finding with its params filled in. */
 export function findingText(
-  code: string,
+  code: FindingCode,
   params?: Record<string, string | number | boolean>,
 ): { title: string; explanation: string; fix: string } {
-  const def = (FINDINGS as Record<string, FindingDefinition>)[code];
-  if (!def) return { title: code, explanation: '', fix: '' };
+  const def: FindingDefinition = FINDINGS[code];
   return { title: fill(def.title, params), explanation: fill(def.explanation, params), fix: fill(def.fix, params) };
 }
 
-export function recommendationText(code: string): string {
-  return (RECOMMENDATIONS as Record<string, string>)[code] ?? code;
+export function recommendationText(code: RecommendationCode): string {
+  return RECOMMENDATIONS[code];
 }
+
+/** The closed vocabularies the result schema (lib/probe/schema.ts) declares as enums. */
+export const FINDING_CODES = Object.keys(FINDINGS) as [FindingCode, ...FindingCode[]];
+export const RECOMMENDATION_CODES = Object.keys(RECOMMENDATIONS) as [RecommendationCode, ...RecommendationCode[]];

@@ -6,7 +6,7 @@
 import type { DnsResult, Finding, MtaSts, PolicyResult, PortProbe, Severity, TlsRpt } from '../schema';
 import { matchingPattern } from '../policy/sts-policy';
 import { FINDINGS, type FindingCode } from './catalogue';
-import { answered, isUntestedOutcome } from './evaluate';
+import { answered, isUntestedOutcome } from '@/lib/verdict/probe-status';
 
 type Params = Record<string, string | number | boolean>;
 type Where = { scope: Finding['scope']; host?: string; address?: string };
