@@ -1,11 +1,11 @@
 /**
  * The SSE writer's life cycle beyond the happy path (tests/unit/http-helpers.test.ts): a request
- * already gone, a start() that throws, listeners released, and clean-up that waits for the
- * stream to end.
+ * already gone, a start() that throws, the shared heartbeat's interval, listeners released, and
+ * clean-up that waits for the stream to end.
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatSseEvent, heartbeatStats, sseResponse, type SseSink } from '@/lib/http/sse';
+import { HEARTBEAT_MS, formatSseEvent, heartbeatStats, sseResponse, type SseSink } from '@/lib/http/sse';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -36,12 +36,26 @@ describe('SSE response life cycle', () => {
     expect(start).not.toHaveBeenCalled();
   });
 
-  it('a start() that throws errors the stream and leaves the shared heartbeat', async () => {
+  it('a start() that throws errors the stream and stops the heartbeat', async () => {
+    vi.useFakeTimers();
     const res = sseResponse(new Request('http://app.test/'), () => {
       throw new Error('subscribe failed');
     });
     await expect(readAll(res)).rejects.toThrow('subscribe failed');
     expect(heartbeatStats()).toEqual({ streams: 0, timer: false });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('beats once per HEARTBEAT_MS on the shared timer', async () => {
+    vi.useFakeTimers();
+    let sink!: SseSink;
+    const res = sseResponse(new Request('http://app.test/'), (s) => {
+      sink = s;
+    });
+    const text = readAll(res);
+    await vi.advanceTimersByTimeAsync(3.5 * HEARTBEAT_MS);
+    sink.close();
+    expect((await text).match(/: heartbeat\n\n/g)).toHaveLength(3);
   });
 
   it('cleans up when the stream ends, not when it starts, and releases the abort listener', async () => {
