@@ -20,6 +20,8 @@ export default {
     'lib/probe/dns/resolve-target.ts',
     'lib/probe/findings/evaluate.ts',
     'lib/probe/findings/summarize.ts',
+    // the interpretation layer (issue 9): status, roll-up, labels, certificate groups, terminal text
+    'lib/verdict/*.ts',
     'lib/export/csv.ts',
     'lib/http/sse.ts',
     'lib/badge/render-badge.ts',

@@ -111,7 +111,7 @@ describe('SmtpSession.readReply', () => {
     expect(notes()[0]).toMatch(/^the server sent .*HTTP.*: HTTP\/1\.1 400 Bad Request$/);
   });
 
-  it('a reader error without an excerpt is noted alone', async () => {
+  it('a protocol error is noted with the offending line', async () => {
     const { session, socket, notes } = open();
     const reading = session.readReply(never);
     socket.write('250-a\r\n251 b\r\n');

@@ -76,3 +76,20 @@ describe('SSE response life cycle', () => {
     expect(getEventListeners(request.signal, 'abort')).toHaveLength(before);
   });
 });
+
+describe('the shared heartbeat', () => {
+  it('keeps beating for the streams still open when another one closes', async () => {
+    vi.useFakeTimers();
+    const sinks: SseSink[] = [];
+    const open = () => readAll(sseResponse(new Request('http://app.test/'), (s) => void sinks.push(s)));
+    const first = open();
+    const second = open();
+    sinks[0]!.close();
+    expect(heartbeatStats()).toEqual({ streams: 1, timer: true });
+    await vi.advanceTimersByTimeAsync(2.5 * HEARTBEAT_MS);
+    sinks[1]!.close();
+    expect((await first).match(/: heartbeat\n\n/g)).toBeNull();
+    expect((await second).match(/: heartbeat\n\n/g)).toHaveLength(2);
+    expect(heartbeatStats()).toEqual({ streams: 0, timer: false });
+  });
+});

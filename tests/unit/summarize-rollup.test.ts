@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
 import { summarize } from '@/lib/probe/findings/summarize';
+import { probeStatus } from '@/lib/verdict/probe-status';
 import { worstSeverity } from '@/lib/verdict/severity';
 import type { CheckMode, Finding, Port, PortProbe, Summary } from '@/lib/probe/schema';
 import { dnsFor, ehlo, probe, silentProbe, tls } from '@/tests/fixtures/probe-builders';
@@ -171,6 +172,8 @@ describe('probe status precedence (probeStatus through the port summary)', () =>
     expect(portOf([silentProbe('connection-refused')], [f({})])).toBe('closed');
     expect(portOf([silentProbe('unreachable', { errorCode: 'EHOSTUNREACH' })], [f({})])).toBe('closed');
     expect(portOf([silentProbe('blocked-target')], [])).toBe('blocked');
+    // the CLI reads a probe's own status too, not only the roll-up (which starts at 'blocked')
+    expect(probeStatus(silentProbe('blocked-target'), [])).toBe('blocked');
   });
 
   it('an untested probe stays untested even when the TLS seen before it stopped was fine', () => {
