@@ -27,6 +27,12 @@ export interface StoredEvent {
   event: CheckEvent;
 }
 
+/** Position in a domain's history: the last row a page showed. */
+export interface HistoryCursor {
+  createdAt: number;
+  id: string;
+}
+
 export interface CheckStore {
   createCheck(check: { id: string; target: CheckInput; createdAt: number }): Promise<void>;
   getCheck(id: string): Promise<CheckRecord | null>;
@@ -50,6 +56,12 @@ export interface CheckStore {
    * none did. Badges read it to report a domain without ever starting a probe.
    */
   findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
+  /**
+   * History: the domain-mode checks of a domain, newest first (created_at, then id, descending),
+   * strictly older than `before` when given (keyset pagination: stable while new checks arrive).
+   * `doneOnly` keeps finished checks with a result.
+   */
+  listDomainChecks(domain: string, opts: { limit: number; before?: HistoryCursor; doneOnly?: boolean }): Promise<CheckRecord[]>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -22,6 +22,7 @@ import {
   StoreCorruptionError,
   type CheckRecord,
   type CheckStore,
+  type HistoryCursor,
   type StoredCheckStatus,
   type StoredEvent,
 } from './check-store';
@@ -125,6 +126,13 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
       `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done'
        ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
     ),
+    // (created_at, id) < (?, ?) as a row-value comparison: keyset pagination on checks_by_target.
+    listDomain: db.prepare(
+      `SELECT * FROM checks WHERE domain = ? AND mode = 'domain'
+         AND (? = 0 OR status = 'done')
+         AND (created_at, id) < (?, ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    ),
     ping: db.prepare('SELECT 1 AS ok'),
   };
 
@@ -185,6 +193,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     async findLatestDone(domain: string, mode: CheckMode) {
       const row = q.findLatestDone.get(domain, mode) as CheckRow | undefined;
       return row ? toRecord(row) : null;
+    },
+
+    async listDomainChecks(domain: string, opts: { limit: number; before?: HistoryCursor; doneOnly?: boolean }) {
+      // Without a cursor the bound is "after every possible row": created_at below MAX_SAFE_INTEGER.
+      const before = opts.before ?? { createdAt: Number.MAX_SAFE_INTEGER, id: '' };
+      const limit = Math.max(1, Math.trunc(opts.limit));
+      const rows = q.listDomain.all(domain, opts.doneOnly ? 1 : 0, before.createdAt, before.id, limit) as CheckRow[];
+      return rows.map(toRecord);
     },
 
     async ping() {

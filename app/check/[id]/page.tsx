@@ -6,6 +6,7 @@ import { connection } from 'next/server';
 import { cache } from 'react';
 import { LiveCheck } from '@/components/report/live-check';
 import { Report } from '@/components/report/report';
+import { HistoryLinks } from '@/components/history/history-links';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
 import { VERDICT_META } from '@/lib/report/status';
 
@@ -34,7 +35,10 @@ export default async function CheckPage({ params }: { params: Promise<{ id: stri
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       {view.status === 'done' ? (
-        <Report result={view.result} permalink={permalink} checkId={view.id} />
+        <>
+          {view.target.mode === 'domain' ? <HistoryLinks check={{ id: view.id, domain: view.target.domain, createdAt: view.createdAt }} /> : null}
+          <Report result={view.result} permalink={permalink} checkId={view.id} />
+        </>
       ) : (
         <LiveCheck
           checkId={view.id}
