@@ -277,6 +277,25 @@ function paths(): Json {
         responses: { '200': { description: 'The badge', content: SVG }, '404': { description: 'No such check', content: SVG } },
       },
     },
+    '/og/check/{id}': {
+      get: {
+        operationId: 'getCheckPreview',
+        tags: ['share'],
+        summary: 'Link-preview image of one check (Open Graph / Twitter card)',
+        description: 'A 1200×630 PNG: the domain, the verdict and the four ports per MX address. Immutable (cached for a year) once the check is done; never cached while it runs.',
+        parameters: [ID_PARAM],
+        responses: { '200': { description: 'The image', content: { 'image/png': { schema: { type: 'string', contentEncoding: 'binary' } } } }, '404': error('No such check') },
+      },
+    },
+    '/og/domain/{domain}': {
+      get: {
+        operationId: 'getDomainPreview',
+        tags: ['share'],
+        summary: 'Link-preview image of a domain’s last finished check',
+        parameters: [DOMAIN_PARAM],
+        responses: { '200': { description: 'The image (cached for 5 minutes)', content: { 'image/png': { schema: { type: 'string', contentEncoding: 'binary' } } } }, '400': error('Not a domain name') },
+      },
+    },
     '/embed/{id}': {
       get: {
         operationId: 'getEmbed',

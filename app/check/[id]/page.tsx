@@ -8,6 +8,7 @@ import { LiveCheck } from '@/components/report/live-check';
 import { Report } from '@/components/report/report';
 import { HistoryLinks } from '@/components/history/history-links';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
+import { shareMetadata } from '@/lib/og/share-metadata';
 import { VERDICT_META } from '@/lib/report/status';
 
 // One store read per request, shared by generateMetadata and the page.
@@ -20,8 +21,17 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const view = await load((await params).id);
   if (!view) return { title: 'Check not found' };
   const name = view.target.displayDomain;
+  const title = view.status === 'done' ? `${name}: ${VERDICT_META[view.result.summary.verdict].label}` : `Checking ${name}`;
+  const share = await shareMetadata({
+    title,
+    description: `How the mail servers of ${name} answer on SMTP ports 25, 465, 587 and 2525.`,
+    path: `/check/${view.id}`,
+    imagePath: `/og/check/${view.id}`,
+    imageAlt: `${title}, with the status of ports 25, 465, 587 and 2525 per mail server`,
+  });
   return {
-    title: view.status === 'done' ? `${name}: ${VERDICT_META[view.result.summary.verdict].label}` : `Checking ${name}`,
+    title,
+    ...share,
     // Permalinks are unguessable capabilities, not content for search engines.
     robots: { index: false, follow: false },
   };

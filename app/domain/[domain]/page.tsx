@@ -9,12 +9,21 @@ import { getServices } from '@/lib/checks/get-runner';
 import { decodeCursor } from '@/lib/history/cursor';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { loadHistoryPage } from '@/lib/history/domain-history';
+import { shareMetadata } from '@/lib/og/share-metadata';
 
 export async function generateMetadata({ params }: { params: Promise<{ domain: string }> }): Promise<Metadata> {
   const domain = domainFromParam((await params).domain);
   if (!domain) return { title: 'Not a domain' };
+  const share = await shareMetadata({
+    title: `Mail servers of ${domain.unicode}`,
+    description: `Every check of ${domain.unicode}'s mail servers on ports 25, 465, 587 and 2525, and what changed between them.`,
+    path: `/domain/${domain.ascii}`,
+    imagePath: `/og/domain/${domain.ascii}`,
+    imageAlt: `The latest check of ${domain.unicode}, with the status of ports 25, 465, 587 and 2525 per mail server`,
+  });
   return {
     title: `${domain.unicode}: history`,
+    ...share,
     alternates: { types: { 'application/atom+xml': `/domain/${domain.ascii}/feed.xml` } },
   };
 }
