@@ -38,7 +38,7 @@ export function HistoryList({ domain, checks }: { domain: string; checks: readon
                   </li>
                 ))}
               </ul>
-              <ul className="flex min-w-0 flex-col text-xs text-zinc-600 dark:text-zinc-400" aria-label="Certificate expiry per MX">
+              <ul className="flex min-w-0 flex-col text-xs text-zinc-600 md:flex-1 dark:text-zinc-400" aria-label="Certificate expiry per MX">
                 {c.certificates.map((cert) => (
                   <li key={cert.host} className="break-all">
                     {cert.host}: expires {formatDate(cert.notAfter)} ({cert.daysLeft} d)

@@ -89,7 +89,10 @@ export function describeChange(c: Change): ChangeText {
       const serious = f.severity === 'warning' || f.severity === 'critical';
       return {
         subject: where || 'Domain',
-        text: `${appeared ? 'New' : 'Resolved'} ${SEVERITY_META[f.severity].label.toLowerCase()}: ${title}`,
+        // Severity words only where they matter: "Resolved ok: …" would read as nonsense.
+        text: serious
+          ? `${appeared ? 'New' : 'Resolved'} ${SEVERITY_META[f.severity].label.toLowerCase()}: ${title}`
+          : `${appeared ? 'Now' : 'No longer'}: ${title}`,
         tone: !serious || f.untested ? 'muted' : appeared ? 'bad' : 'good',
       };
     }

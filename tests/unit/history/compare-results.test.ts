@@ -169,3 +169,13 @@ describe('compareResults', () => {
     expect(compareResults(CheckResultSchema.parse(SAMPLE_RESULT), after)).toEqual([]);
   });
 });
+
+describe('describeChange for findings', () => {
+  it('names the severity of warnings and criticals, and words ok/info findings without it', () => {
+    const ok = SAMPLE_RESULT.findings.find((f) => f.severity === 'ok')!;
+    expect(describeChange({ kind: 'finding-resolved', finding: ok }).text).toMatch(/^No longer: /);
+    expect(describeChange({ kind: 'finding-appeared', finding: ok }).text).toMatch(/^Now: /);
+    const critical = SAMPLE_RESULT.findings.find((f) => f.severity === 'critical')!;
+    expect(describeChange({ kind: 'finding-resolved', finding: critical })).toMatchObject({ tone: 'good', text: expect.stringMatching(/^Resolved critical: /) });
+  });
+});
