@@ -80,6 +80,21 @@ describe('domain history', () => {
     await store.close();
   });
 
+  it('never lists unlisted checks, nor offers one as the previous check or a feed entry', async () => {
+    const { store, running } = await seed();
+    const hidden = newCheckId();
+    await store.createCheck({ id: hidden, target: fakeTarget('x.test'), createdAt: 4_500, visibility: 'unlisted' });
+    await store.finishCheck(hidden, fakeResult(fakeTarget('x.test')), 4_600);
+    const all = await store.listDomainChecks('x.test', { limit: 100 });
+    expect(all.map((c) => c.id)).not.toContain(hidden);
+    expect(all).toHaveLength(6);
+    const done = await store.listDomainChecks('x.test', { limit: 100, doneOnly: true });
+    expect(done.map((c) => c.id)).not.toContain(hidden);
+    const latest = (await store.getCheck(running))!;
+    expect((await findPreviousDone(store, latest))?.id).not.toBe(hidden);
+    await store.close();
+  });
+
   it('round-trips cursors and refuses malformed ones', () => {
     const c = { createdAt: 1_700_000_000_123, id: newCheckId() };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
