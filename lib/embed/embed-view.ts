@@ -12,6 +12,7 @@ import { ENCRYPTION_LABEL, OUTCOME_LABEL, formatTlsVersion } from '@/lib/report/
 import { STAGE_LABEL, liveProgress, type LiveRow, type LiveStage, type LiveState } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
 import { tableRows } from '@/lib/report/table-rows';
+import { policySummary } from '@/lib/report/policy-view';
 
 export interface EmbedCell {
   port: Port;
@@ -51,6 +52,8 @@ export interface EmbedModel {
   checkedAt?: string;
   /** why no host is listed (null MX, NXDOMAIN, …) */
   note?: string;
+  /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
+  policy?: string;
 }
 
 /** Short words for outcomes that are not an encryption mode. */
@@ -157,6 +160,7 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     cert: soonestCert(result.probes),
     checkedAt: result.startedAt,
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
+    ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
   };
 }
 

@@ -82,6 +82,7 @@ export const PHASE_LABEL: Record<ProbePhase, string> = {
   'ehlo-tls': 'EHLO after TLS',
   quit: 'QUIT',
   done: 'done',
+  'mail-before-tls': 'MAIL FROM before TLS',
 };
 
 /** "TLSv1.3" → "TLS 1.3" */

@@ -3,6 +3,7 @@
  * and reworded without touching the rules. `{name}` placeholders take the finding's params.
  */
 import type { Severity } from '../schema';
+import { POLICY_FINDINGS } from './catalogue-policy';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -326,6 +327,8 @@ export const FINDINGS = {
     explanation: 'None of ports 465, 587 and 2525 accepted a session on this server, so mail clients and applications cannot send through it.',
     fix: 'Open port 587 (STARTTLS) and/or 465 (implicit TLS) for authenticated submission.',
   },
+  // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
+  ...POLICY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
