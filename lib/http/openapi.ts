@@ -28,6 +28,7 @@ import {
   PortProbeSchema,
   SummarySchema,
 } from '@/lib/probe/schema';
+import { ChangeSchema, CompareResponseSchema, HistoryEntrySchema, HistoryPageSchema } from '@/lib/history/schemas';
 
 type Json = Record<string, unknown>;
 
@@ -47,6 +48,10 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['SseInterrupted', SseInterruptedSchema],
   ['HealthResponse', HealthResponseSchema],
   ['ApiError', ApiErrorSchema],
+  ['HistoryPage', HistoryPageSchema],
+  ['HistoryEntry', HistoryEntrySchema],
+  ['CompareResponse', CompareResponseSchema],
+  ['Change', ChangeSchema],
 ];
 
 function componentSchemas(): Record<string, Json> {
@@ -183,6 +188,58 @@ function paths(): Json {
         },
       },
     },
+    '/api/domains/{domain}/checks': {
+      get: {
+        operationId: 'listDomainChecks',
+        tags: ['history'],
+        summary: 'A domain’s checks, newest first',
+        description:
+          'Every public domain-mode check of the domain (running, done or interrupted), newest first, with its verdict, duration, ports answering and the certificate expiry per MX. ' +
+          'Paginated with a cursor: pass nextCursor back as ?cursor= until it is null. Unlisted checks never appear.',
+        parameters: [
+          DOMAIN_PARAM,
+          { name: 'cursor', in: 'query', description: 'nextCursor of the previous page, verbatim', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', description: 'Checks per page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+        ],
+        responses: {
+          '200': { description: 'One page of the history', content: json(ref('HistoryPage')) },
+          '400': error('Not a domain name, a malformed cursor or a bad limit'),
+        },
+      },
+    },
+    '/api/domains/{domain}/compare': {
+      get: {
+        operationId: 'compareChecks',
+        tags: ['history'],
+        summary: 'What changed between two checks of a domain',
+        description:
+          'The change list from check `from` to check `to`: verdict, MX set, addresses, each host × address × port status, TLS version, certificate (fingerprint, expiry, issuer), findings appeared and resolved. ' +
+          'Each change comes as data (changes) and in words (text). Both checks must be finished; the answer is immutable.',
+        parameters: [
+          DOMAIN_PARAM,
+          { name: 'from', in: 'query', required: true, description: 'The older check id', schema: inline(CheckIdSchema) },
+          { name: 'to', in: 'query', required: true, description: 'The newer check id', schema: inline(CheckIdSchema) },
+        ],
+        responses: {
+          '200': { description: 'The changes (empty when nothing a reader would notice changed)', content: json(ref('CompareResponse')) },
+          '400': error('Not a domain name or check ids, or checks of different targets'),
+          '404': error('A check does not exist or is not of this domain'),
+          '409': error('A check is not finished'),
+        },
+      },
+    },
+    '/domain/{domain}/feed.xml': {
+      get: {
+        operationId: 'getDomainFeed',
+        tags: ['history'],
+        summary: 'Atom feed of the changes between a domain’s consecutive checks (RFC 4287)',
+        parameters: [DOMAIN_PARAM],
+        responses: {
+          '200': { description: 'The feed', content: { 'application/atom+xml': { schema: { type: 'string' } } } },
+          '400': error('Not a domain name'),
+        },
+      },
+    },
     '/api/health': {
       get: {
         operationId: 'getHealth',
@@ -221,6 +278,25 @@ function paths(): Json {
         description: 'The verdict of a finished check (immutable, cached for a year), or “checking…” while it runs.',
         parameters: [ID_PARAM],
         responses: { '200': { description: 'The badge', content: SVG }, '404': { description: 'No such check', content: SVG } },
+      },
+    },
+    '/og/check/{id}': {
+      get: {
+        operationId: 'getCheckPreview',
+        tags: ['share'],
+        summary: 'Link-preview image of one check (Open Graph / Twitter card)',
+        description: 'A 1200×630 PNG: the domain, the verdict and the four ports per MX address. Immutable (cached for a year) once the check is done; never cached while it runs.',
+        parameters: [ID_PARAM],
+        responses: { '200': { description: 'The image', content: { 'image/png': { schema: { type: 'string', contentEncoding: 'binary' } } } }, '404': error('No such check') },
+      },
+    },
+    '/og/domain/{domain}': {
+      get: {
+        operationId: 'getDomainPreview',
+        tags: ['share'],
+        summary: 'Link-preview image of a domain’s last finished check',
+        parameters: [DOMAIN_PARAM],
+        responses: { '200': { description: 'The image (cached for 5 minutes)', content: { 'image/png': { schema: { type: 'string', contentEncoding: 'binary' } } } }, '400': error('Not a domain name') },
       },
     },
     '/embed/{id}': {
@@ -263,6 +339,7 @@ export function openApiDocument(): Json {
     tags: [
       { name: 'checks', description: 'Start, follow and read checks' },
       { name: 'share', description: 'Badges and the embeddable widget' },
+      { name: 'history', description: 'A domain over time: its checks, what changed between two, a feed of changes' },
       { name: 'meta', description: 'Health and this document' },
     ],
     paths: paths(),

@@ -28,6 +28,12 @@ export interface StoredEvent {
   event: CheckEvent;
 }
 
+/** Position in a domain's history: the last row a page showed. */
+export interface HistoryCursor {
+  createdAt: number;
+  id: string;
+}
+
 /** 'unlisted' checks are reachable only by id: never returned by findRecent or findLatestDone. */
 export type CheckVisibility = 'public' | 'unlisted';
 
@@ -54,6 +60,12 @@ export interface CheckStore {
    * none did. Badges read it to report a domain without ever starting a probe.
    */
   findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
+  /**
+   * History: the public domain-mode checks of a domain (never unlisted ones), newest first (created_at, then id, descending),
+   * strictly older than `before` when given (keyset pagination: stable while new checks arrive).
+   * `doneOnly` keeps finished checks with a result.
+   */
+  listDomainChecks(domain: string, opts: { limit: number; before?: HistoryCursor; doneOnly?: boolean }): Promise<CheckRecord[]>;
   /**
    * Retention: deletes checks that finished ('done') before doneBefore and checks interrupted
    * before interruptedBefore, with their events, in small batches, then hands freed space back to

@@ -26,6 +26,7 @@ import {
   StoreCorruptionError,
   type CheckRecord,
   type CheckStore,
+  type HistoryCursor,
   type CheckVisibility,
   type StoredCheckStatus,
   type StoredEvent,
@@ -138,6 +139,13 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
       `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done' AND visibility = 'public'
        ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
     ),
+    // (created_at, id) < (?, ?) as a row-value comparison: keyset pagination on checks_by_target.
+    listDomain: db.prepare(
+      `SELECT * FROM checks WHERE domain = ? AND mode = 'domain' AND visibility = 'public'
+         AND (? = 0 OR status = 'done')
+         AND (created_at, id) < (?, ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    ),
     ping: db.prepare('SELECT 1 AS ok'),
     purgeBatch: db.prepare(
       `DELETE FROM checks WHERE id IN (
@@ -229,6 +237,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
         db.pragma('wal_checkpoint(TRUNCATE)');
       }
       return { checks };
+    },
+
+    async listDomainChecks(domain: string, opts: { limit: number; before?: HistoryCursor; doneOnly?: boolean }) {
+      // Without a cursor the bound is "after every possible row": created_at below MAX_SAFE_INTEGER.
+      const before = opts.before ?? { createdAt: Number.MAX_SAFE_INTEGER, id: '' };
+      const limit = Math.max(1, Math.trunc(opts.limit));
+      const rows = q.listDomain.all(domain, opts.doneOnly ? 1 : 0, before.createdAt, before.id, limit) as CheckRow[];
+      return rows.map((r) => toRecord(r, validate));
     },
 
     async ping() {

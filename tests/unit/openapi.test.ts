@@ -7,6 +7,7 @@ import { createTokenBucketLimiter } from '@/lib/checks/rate-limit';
 import { createRunner, type Runner } from '@/lib/checks/runner';
 import { ApiErrorCodeSchema, CheckResponseSchema } from '@/lib/http/api-schemas';
 import { openApiDocument } from '@/lib/http/openapi';
+import { ChangeSchema, HistoryPageSchema } from '@/lib/history/schemas';
 import { silentLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
@@ -110,6 +111,17 @@ describe('OpenAPI document', () => {
       expect(s).not.toHaveProperty('$schema');
       expect(s).not.toHaveProperty('$id');
     }
+  });
+});
+
+describe('history in the OpenAPI document', () => {
+  it('describes the history and compare APIs with the schemas lib/history answers with', () => {
+    expect(doc.paths['/api/domains/{domain}/checks']?.get).toBeDefined();
+    expect(doc.paths['/api/domains/{domain}/compare']?.get?.parameters?.map((p) => p.name)).toEqual(['domain', 'from', 'to']);
+    const page = doc.components.schemas.HistoryPage as { properties: Record<string, unknown> };
+    expect(Object.keys(page.properties).sort()).toEqual(Object.keys(HistoryPageSchema.shape).sort());
+    const change = doc.components.schemas.Change as { oneOf: { properties: { kind: { const: string } } }[] };
+    expect(change.oneOf.map((o) => o.properties.kind.const)).toEqual(ChangeSchema.options.map((o) => o.shape.kind.value));
   });
 });
 

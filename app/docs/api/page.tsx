@@ -35,6 +35,7 @@ const TOC = [
   ['events', 'Follow it live'],
   ['result', 'Read the result'],
   ['export', 'Export JSON and CSV'],
+  ['history', 'History, changes, feed'],
   ['badges', 'Badges'],
   ['embed', 'Embed the widget'],
   ['errors', 'Errors and limits'],
@@ -226,6 +227,29 @@ export default async function ApiDocsPage() {
             apostrophe.
           </p>
           <CodeBlock label="request" code={`curl -sS -OJ "${origin}/api/checks/${id}?format=csv&table=certificates"`} />
+        </Section>
+
+        <Section id="history" title="History, changes and the feed">
+          <p>
+            Every public check of a domain is kept in its history: <C>/domain/&lt;domain&gt;</C> lists them newest first
+            with their verdict, duration, ports answering and certificate expiry per MX. Unlisted checks never appear
+            there. The same as JSON, a page at a time: pass <C>nextCursor</C> back as <C>?cursor=</C> until it is{' '}
+            <C>null</C> (<C>?limit=</C> from 1 to 100, default 25).
+          </p>
+          <CodeBlock label="request" code={`curl -sS "${origin}/api/domains/example.com/checks?limit=10"`} />
+          <p>
+            What changed between two finished checks of a domain: the verdict, the MX set and addresses, each host ×
+            address × port status, the TLS version, the certificate (fingerprint, expiry, issuer), and findings that
+            appeared or were resolved. <C>changes</C> holds the facts (one object per change, its <C>kind</C> says
+            which), <C>text</C> the same changes in words. Two finished checks never change, so the answer is cacheable
+            for good. The page <C>/domain/&lt;domain&gt;/compare?from=&lt;id&gt;&amp;to=&lt;id&gt;</C> shows it as a list,
+            and every permalink links to the comparison with the check before it.
+          </p>
+          <CodeBlock label="request" code={`curl -sS "${origin}/api/domains/example.com/compare?from=<older id>&to=<newer id>"`} />
+          <p>
+            <C>/domain/&lt;domain&gt;/feed.xml</C> is an Atom feed (RFC 4287) with one entry per pair of consecutive
+            checks that differ: follow a domain in a feed reader or a chat tool&apos;s feed integration.
+          </p>
         </Section>
 
         <Section id="badges" title="Badges">

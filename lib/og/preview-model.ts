@@ -1,0 +1,52 @@
+/**
+ * What a link preview shows, from a result: the domain, the verdict, and for each MX host ×
+ * address the four ports with their status word. Statuses come from the interpretation layer
+ * (probePortStatus) and words from its tables; this file only picks and trims for a 1200×630 card.
+ */
+import { probePortStatus } from '@/lib/history/probe-port-status';
+import { PORTS, type CheckResult, type Port, type PortStatus } from '@/lib/probe/schema';
+import { PORT_STATUS_META, VERDICT_META, type Tone } from '@/lib/report/status';
+import { tableRows } from '@/lib/report/table-rows';
+
+/** The size Open Graph and Twitter's large card expect (1.91:1). */
+export const PREVIEW_SIZE = { width: 1200, height: 630 } as const;
+
+/** Rows that fit the card at a readable size; the rest are counted, not dropped silently. */
+export const PREVIEW_MAX_ROWS = 4;
+
+export interface PreviewModel {
+  domain: string;
+  verdict: { label: string; tone: Tone } | null;
+  /** shown instead of the verdict while the check runs or when there is none */
+  note?: string;
+  rows: { host: string; address: string; ports: { port: Port; label: string; tone: Tone }[] }[];
+  moreRows: number;
+  checkedAt?: string;
+}
+
+export function previewModel(result: CheckResult): PreviewModel {
+  const rows = tableRows(result).filter((r) => r.address !== undefined);
+  const shown = rows.slice(0, PREVIEW_MAX_ROWS).map((r) => ({
+    host: r.displayHost,
+    address: r.address!,
+    ports: PORTS.map((port) => {
+      const probe = r.probes[port];
+      const status: PortStatus | null = probe ? probePortStatus(probe, result.findings) : null;
+      return status
+        ? { port, label: PORT_STATUS_META[status].label, tone: PORT_STATUS_META[status].tone }
+        : { port, label: '–', tone: 'muted' as Tone };
+    }),
+  }));
+  const v = VERDICT_META[result.summary.verdict];
+  return {
+    domain: result.target.displayDomain,
+    verdict: { label: v.label, tone: v.tone },
+    rows: shown,
+    moreRows: rows.length - shown.length,
+    checkedAt: result.startedAt.slice(0, 10),
+  };
+}
+
+export function pendingModel(domain: string, note: string): PreviewModel {
+  return { domain, verdict: null, note, rows: [], moreRows: 0 };
+}
