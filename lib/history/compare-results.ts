@@ -3,11 +3,11 @@
  * JSON API, the Atom feed and monitor alerts all read, so none of them diffs results on its own.
  * It returns facts (codes and values), never sentences; lib/history/describe-change.ts words them.
  *
- * Status per probe comes from the interpretation layer (probePortStatus), never re-derived here.
+ * Status per probe comes from the interpretation layer (statusInResult), never re-derived here.
  */
 import type { Certificate, CheckResult, Finding, Port, PortProbe, Summary } from '@/lib/probe/schema';
 import type { CertFacts, Change } from './schemas';
-import { probePortStatus } from './probe-port-status';
+import { statusInResult } from '@/lib/verdict/probe-status';
 
 type Verdict = Summary['verdict'];
 
@@ -62,8 +62,8 @@ function probeChanges(before: CheckResult, after: CheckResult): Change[] {
   for (const ref of refs) {
     const pa: PortProbe | undefined = a.get(probeKey(ref));
     const pb: PortProbe | undefined = b.get(probeKey(ref));
-    const sa = pa ? probePortStatus(pa, before.findings) : null;
-    const sb = pb ? probePortStatus(pb, after.findings) : null;
+    const sa = pa ? statusInResult(pa, before.findings) : null;
+    const sb = pb ? statusInResult(pb, after.findings) : null;
     if (sa !== sb) out.push({ kind: 'port-status', ...ref, from: sa, to: sb });
     // TLS and certificate are compared only where both checks completed a handshake: a port that
     // closed already reads as a status change, and "certificate gone" would only repeat it.

@@ -5,7 +5,8 @@
  */
 import { findingText } from '@/lib/probe/findings/catalogue';
 import { SEVERITY_META, PORT_STATUS_META, VERDICT_META, type Tone } from '@/lib/report/status';
-import { formatEndpoint, formatTlsVersion } from '@/lib/report/format';
+import { formatEndpoint } from '@/lib/report/format';
+import { formatTlsVersion } from '@/lib/verdict/probe-view';
 import type { MxKind, PortStatus } from '@/lib/probe/schema';
 import type { Change } from './compare-results';
 

@@ -1,9 +1,9 @@
 /**
  * What a link preview shows, from a result: the domain, the verdict, and for each MX host ×
  * address the four ports with their status word. Statuses come from the interpretation layer
- * (probePortStatus) and words from its tables; this file only picks and trims for a 1200×630 card.
+ * (statusInResult) and words from its tables; this file only picks and trims for a 1200×630 card.
  */
-import { probePortStatus } from '@/lib/history/probe-port-status';
+import { statusInResult } from '@/lib/verdict/probe-status';
 import { PORTS, type CheckResult, type Port, type PortStatus } from '@/lib/probe/schema';
 import { PORT_STATUS_META, VERDICT_META, type Tone } from '@/lib/report/status';
 import { tableRows } from '@/lib/report/table-rows';
@@ -31,7 +31,7 @@ export function previewModel(result: CheckResult): PreviewModel {
     address: r.address!,
     ports: PORTS.map((port) => {
       const probe = r.probes[port];
-      const status: PortStatus | null = probe ? probePortStatus(probe, result.findings) : null;
+      const status: PortStatus | null = probe ? statusInResult(probe, result.findings) : null;
       return status
         ? { port, label: PORT_STATUS_META[status].label, tone: PORT_STATUS_META[status].tone }
         : { port, label: '–', tone: 'muted' as Tone };
