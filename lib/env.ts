@@ -75,6 +75,23 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
   /** a domain checked within this many seconds is answered with that check instead of a new probe */
   DEDUPE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  // --- operations (lib/observability): metrics, traces
+  /** Prometheus endpoint port; unset or 0: no metrics server (and no metrics collected) */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  /** address the metrics server binds; anything but loopback requires METRICS_TOKEN */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** bearer token the metrics endpoint requires (always when set; mandatory off loopback) */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** where this process's probes leave from, as the `vantage` label (a short fixed name) */
+  MXRAY_VANTAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'must be a short name: letters, digits, . _ -')
+    .default('default'),
+  /** OTLP/HTTP collector base URL (…/v1/traces is appended); unset: no tracing */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** OTLP/HTTP traces URL, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SDK_DISABLED: bool(false),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };

@@ -52,6 +52,8 @@ export interface CheckStore {
   findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
+  /** Proves a write would succeed now (readiness), without changing anything. */
+  checkWritable?(): Promise<void>;
   close(): Promise<void>;
 }
 
