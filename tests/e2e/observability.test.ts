@@ -160,9 +160,14 @@ describe('traces', () => {
     expect(check!.resource['mxray.vantage']).toBe('lab-1');
     expect(check!.attributes['mxray.check.verdict']).toBeTypeOf('string');
 
-    // The request's own span (Next's, or the caller's when Next emitted none) is the check's parent.
+    // Next's span for the HTTP request (kind SERVER) is in the caller's trace, and the check
+    // descends from it: web request → check, linked through the carried trace context.
     const sameTrace = otlp.spans.filter((s) => s.traceId === TRACE_ID);
-    expect([PARENT_SPAN, ...sameTrace.map((s) => s.spanId)]).toContain(check!.parentSpanId);
+    const request = sameTrace.find((s) => s.kind === 2 && s.parentSpanId === PARENT_SPAN);
+    expect(request, `a SERVER span among ${sameTrace.map((s) => `${s.name}/${s.kind}`).join(', ')}`).toBeDefined();
+    const ancestors: string[] = [];
+    for (let at = check!.parentSpanId; at && at !== PARENT_SPAN; at = sameTrace.find((s) => s.spanId === at)?.parentSpanId ?? '') ancestors.push(at);
+    expect(ancestors).toContain(request!.spanId);
 
     expect(probeSpans).toHaveLength(result.probes.length);
     expect(probeSpans.map((s) => Number(s.attributes['server.port'])).sort()).toEqual(result.probes.map((p) => p.port).sort());
@@ -210,5 +215,14 @@ describe('health', () => {
     expect(total(m!, 'mxray_ready')).toBe(0);
     expect(total(m!, 'mxray_checks_running')).toBe(1);
     await reader.cancel().catch(() => {});
+  });
+});
+
+describe('metrics endpoint configuration', () => {
+  it('refuses to start with a non-loopback METRICS_HOST and no METRICS_TOKEN (before binding anything)', async () => {
+    const port = await freePort();
+    // The policy rejects the address before any listen(): nothing binds 0.0.0.0 here.
+    const started = startApp({ ...lab.env, METRICS_PORT: String(port), METRICS_HOST: '0.0.0.0' });
+    await expect(started).rejects.toThrow(/exited early[\s\S]*METRICS_TOKEN/);
   });
 });
