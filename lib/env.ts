@@ -92,6 +92,9 @@ const EnvSchema = z.object({
   /** OTLP/HTTP traces URL, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_SDK_DISABLED: bool(false),
+  /** mxray's exporter speaks OTLP/HTTP with JSON bodies; another protocol is reported at start */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };

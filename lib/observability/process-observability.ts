@@ -20,7 +20,15 @@ const g = globalThis as unknown as { __mxrayObservability?: Promise<void> };
 
 type ObservabilityEnv = Pick<
   Env,
-  'METRICS_PORT' | 'METRICS_HOST' | 'METRICS_TOKEN' | 'MXRAY_VANTAGE' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED'
+  | 'METRICS_PORT'
+  | 'METRICS_HOST'
+  | 'METRICS_TOKEN'
+  | 'MXRAY_VANTAGE'
+  | 'OTEL_EXPORTER_OTLP_ENDPOINT'
+  | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+  | 'OTEL_SDK_DISABLED'
+  | 'OTEL_EXPORTER_OTLP_PROTOCOL'
+  | 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
 >;
 
 /**
@@ -36,7 +44,12 @@ export function startObservability(env: ObservabilityEnv, role: Role, logger: Pr
       const server = await startMetricsServer(metrics.registry, access);
       logger.info({ host: access.host, port: server.port, token: access.kind === 'token' }, 'metrics endpoint listening');
     }
-    if (traced) logger.info({}, 'OpenTelemetry tracing on');
+    if (traced) {
+      const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+      // Collectors (the OpenTelemetry Collector, Jaeger, Tempo) take JSON on the same /v1/traces.
+      if (protocol && protocol !== 'http/json') logger.warn({ protocol }, 'traces are sent as OTLP/HTTP JSON (http/json), not the protocol asked for');
+      logger.info({}, 'OpenTelemetry tracing on');
+    }
   })();
   return g.__mxrayObservability;
 }
