@@ -49,7 +49,7 @@ export function createMetrics(options: MetricsOptions) {
     }),
     checksFinished: new Counter({
       name: 'mxray_checks_finished_total',
-      help: 'Checks that ended: status done, incomplete (budget ran out) or interrupted; verdict "none" when interrupted',
+      help: 'Checks that ended: status done, incomplete (budget ran out) or interrupted (also queued checks dropped at shutdown); verdict "none" when interrupted',
       labelNames: ['mode', 'status', 'verdict'] as const,
       registers,
     }),
