@@ -88,9 +88,9 @@ const EnvSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'must be a short name: letters, digits, . _ -')
     .default('default'),
   /** OTLP/HTTP collector base URL (…/v1/traces is appended); unset: no tracing */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** OTLP/HTTP traces URL, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SDK_DISABLED: bool(false),
   /** mxray's exporter speaks OTLP/HTTP with JSON bodies; another protocol is reported at start */
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
