@@ -8,8 +8,6 @@ import { markShuttingDown } from '@/lib/checks/readiness';
 import { startObservability } from './process-observability';
 
 export async function registerObservability(): Promise<void> {
-  // `next build` also loads instrumentation while prerendering: no servers in a build.
-  if (process.env.NEXT_PHASE === 'phase-production-build') return;
   // Prepended: readiness must read "shutting down" before Next's own handler closes anything.
   process.prependOnceListener('SIGTERM', markShuttingDown);
   process.prependOnceListener('SIGINT', markShuttingDown);
