@@ -88,8 +88,8 @@ export function createMetrics(options: MetricsOptions) {
     }),
     rateLimited: new Counter({
       name: 'mxray_rate_limited_total',
-      help: 'Requests refused by the per-client rate limit (HTTP 429)',
-      labelNames: ['route'] as const,
+      help: 'Requests refused per client (HTTP 429): reason rate (token bucket) or client_busy (MAX_RUNNING_PER_CLIENT)',
+      labelNames: ['route', 'reason'] as const,
       registers,
     }),
     saturated: new Counter({

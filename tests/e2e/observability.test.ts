@@ -63,6 +63,8 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
     OTEL_SERVICE_NAME: 'mxray-e2e',
     OTEL_BSP_SCHEDULE_DELAY: '100',
+    // The rate-limit test opens 200 requests at once from one peer.
+    SERVER_MAX_CONNECTIONS_PER_CLIENT: '1000',
   });
 });
 

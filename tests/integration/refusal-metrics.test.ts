@@ -50,6 +50,6 @@ describe('refusal metrics', () => {
 
     // The bucket held 4; all are spent.
     expect((await post('five.test')).status).toBe(429);
-    expect(await count('mxray_rate_limited_total', { route: 'POST /api/checks' })).toBe(1);
+    expect(await count('mxray_rate_limited_total', { route: 'POST /api/checks', reason: 'rate' })).toBe(1);
   });
 });

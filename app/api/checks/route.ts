@@ -23,13 +23,13 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
   } catch {
     return problem('internal', 'the check service is unavailable'); // logged by getServices
   }
-  const { runner, rateLimiter, trustProxy, logger } = services;
+  const { runner, rateLimiter, logger } = services;
   try {
     // Rate limit first: refusing is cheaper than reading and validating a body.
-    const client = clientKey(request.headers, { trustProxy });
+    const client = clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix });
     const decision = await rateLimiter.take(client);
     if (!decision.allowed) {
-      currentMetrics()?.rateLimited.inc({ route: 'POST /api/checks' });
+      currentMetrics()?.rateLimited.inc({ route: 'POST /api/checks', reason: 'rate' });
       return problem('rate_limited', 'too many checks from your address; try again shortly', {
         retryAfterSec: decision.retryAfterSec,
       });
@@ -38,11 +38,17 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
     const body = await readJsonBody(request, CreateCheckRequestSchema, MAX_BODY_BYTES);
     if (!body.ok) return body.response;
 
-    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client);
+    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client, {
+      visibility: body.data.visibility ?? 'public',
+    });
     if (!started.ok) {
       if (started.code === 'saturated') {
         currentMetrics()?.saturated.inc({ reason: runner.accepting() ? 'busy' : 'shutting_down' });
         return problem('saturated', started.message, { retryAfterSec: started.retryAfterSec });
+      }
+      if (started.code === 'client_busy') {
+        currentMetrics()?.rateLimited.inc({ route: 'POST /api/checks', reason: 'client_busy' });
+        return problem('rate_limited', started.message, { retryAfterSec: started.retryAfterSec });
       }
       return problem('invalid_input', started.message, { details: { reason: started.reason } });
     }
