@@ -1,15 +1,15 @@
 // Every request except Next's immutable build assets – security headers (lib/http/security-headers.ts),
 // and for pages a fresh CSP nonce that Next's renderer reads back from the request.
 import { NextResponse, type NextRequest } from 'next/server';
-import { getEnv } from '@/lib/env';
+import { getEnv, isDevelopment } from '@/lib/env';
 import { createNonce, isHttps, responseKind, securityHeaders } from '@/lib/http/security-headers';
 
 function trustProxy(): boolean {
   try {
     return getEnv().TRUST_PROXY;
   } catch {
-    // A bad configuration is reported when the check service starts; here it only costs HSTS
-    // behind a proxy, never a header that would be wrong.
+    // A bad configuration stops the server at start-up (instrumentation.ts); should one slip
+    // through, it only costs HSTS behind a proxy here, never a header that would be wrong.
     return false;
   }
 }
@@ -22,7 +22,7 @@ export function proxy(request: NextRequest) {
     pathname,
     https: isHttps({ url: request.url, forwardedProto: request.headers.get('x-forwarded-proto'), trustProxy: trustProxy() }),
     ...(nonce ? { nonce } : {}),
-    dev: process.env.NODE_ENV === 'development',
+    dev: isDevelopment(),
   });
   let response: NextResponse;
   if (page) {

@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
-  resolve: { alias: { '@': root } },
+  // 'server-only' throws outside React's server condition; tests run server modules on Node, as the
+  // server does, so they get its empty variant (the browser-import test keeps the guard honest).
+  resolve: { alias: { '@': root, 'server-only': `${root}node_modules/server-only/empty.js` } },
   test: {
     projects: [
       {

@@ -1,36 +1,22 @@
 /**
  * The terminal report: port table per host and address, certificates, findings with fixes and the
- * recommendation. Colour only when asked (TTY); every status also has a word.
+ * recommendation. Built from the interpretation layer's view models (lib/verdict) like the web
+ * report; only the layout is the terminal's. Colour only when asked (TTY); every status also has a
+ * word or mark. Everything a server or a DNS zone supplied passes through visibleText(), so no
+ * control character from the outside reaches the terminal.
  */
+import { policyLines } from '@/lib/report/policy-view';
 import { createColors } from 'picocolors';
-import { findingText, recommendationText } from '@/lib/probe/findings/catalogue';
-import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
-import { probeStatus } from '@/lib/probe/findings/summarize';
+import { recommendationText } from '@/lib/probe/findings/catalogue';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
+import { formatDaysLeft, formatKey } from '@/lib/report/format';
+import { formatLocation, groupFindings } from '@/lib/report/group-findings';
+import { groupCertificates } from '@/lib/verdict/cert-groups';
+import { verdictLabel } from '@/lib/verdict/labels';
+import { describeProbe } from '@/lib/verdict/probe-view';
+import { visibleText as v } from '@/lib/verdict/visible-text';
 
 type Colors = ReturnType<typeof createColors>;
-
-const ENC_LABEL = { starttls: 'STARTTLS', 'implicit-tls': 'TLS', none: 'plain', unknown: '?' } as const;
-
-const OUTCOME_LABEL: Partial<Record<PortProbe['outcome'], string>> = {
-  'blocked-target': 'blocked',
-  'connection-refused': 'refused',
-  'connection-timeout': 'timeout',
-  unreachable: 'unreachable',
-  'connection-reset': 'reset',
-  'io-timeout': 'timeout',
-  'server-busy': 'busy',
-  'greeting-rejected': 'rejected',
-  'command-rejected': 'EHLO refused',
-  'not-smtp': 'not SMTP',
-  'tls-on-plain-port': 'TLS-first',
-  'plaintext-on-implicit-port': 'plaintext',
-  'starttls-rejected': 'STARTTLS refused',
-  'tls-handshake-failed': 'TLS failed',
-  'reply-too-large': 'flood',
-  'protocol-error': 'bad replies',
-  aborted: 'aborted',
-};
 
 function statusColor(c: Colors, s: PortStatus | Severity | 'untested'): (t: string) => string {
   switch (s) {
@@ -47,7 +33,8 @@ function statusColor(c: Colors, s: PortStatus | Severity | 'untested'): (t: stri
   }
 }
 
-const STATUS_MARK: Record<PortStatus, string> = {
+/** The terminal's marks for each status (the web shows icons). */
+export const STATUS_MARK: Record<PortStatus, string> = {
   ok: '✔',
   info: '✔',
   warning: '▲',
@@ -57,22 +44,18 @@ const STATUS_MARK: Record<PortStatus, string> = {
   blocked: '⊘',
 };
 
-/** One table cell: mark, what answered and how it was protected. */
+/** One table cell: mark, the reading (what protected the session or how it ended), TLS version, AUTH. */
 export function cellText(p: PortProbe, findings: readonly Finding[]): { text: string; status: PortStatus } {
-  const status = probeStatus(p, findings);
-  const parts: string[] = [STATUS_MARK[status]];
-  const label = OUTCOME_LABEL[p.outcome];
-  if (label) parts.push(label);
-  else {
-    parts.push(ENC_LABEL[p.encryption]);
-    if (p.tls?.version) parts.push(p.tls.version.replace('TLSv', ''));
-  }
-  const plainAuth = p.port === 465 ? [] : (p.ehlo?.auth ?? []);
-  if (p.outcome === 'success' || label === undefined) {
+  const view = describeProbe(p, findings);
+  const parts: string[] = [STATUS_MARK[view.status], view.terse];
+  if (p.tls?.version && (view.reading === 'starttls' || view.reading === 'implicit-tls')) parts.push(p.tls.version.replace('TLSv', ''));
+  if (p.outcome === 'success') {
+    // 465 has no clear-text phase: its EHLO is inside TLS.
+    const plainAuth = p.port === 465 ? [] : (p.ehlo?.auth ?? []);
     if (plainAuth.length > 0) parts.push('AUTH-in-clear');
     else if ((p.ehloTls?.auth.length ?? 0) > 0) parts.push('AUTH');
   }
-  return { text: parts.join(' '), status };
+  return { text: parts.join(' '), status: view.status };
 }
 
 function pad(s: string, n: number): string {
@@ -81,12 +64,51 @@ function pad(s: string, n: number): string {
   return len >= n ? s : s + ' '.repeat(n - len);
 }
 
+function certificateLines(c: Colors, result: CheckResult): string[] {
+  const groups = groupCertificates(result.probes);
+  if (groups.length === 0) return [];
+  const out = ['', c.bold('Certificates')];
+  for (const g of groups) {
+    const leaf = g.leaf;
+    const trust = g.trusted ? c.green('✔ trusted') : c.red(`✖ untrusted (${v(g.trustReason ?? g.verifyError ?? '?')})`);
+    const matches = Object.values(g.hostnameMatch);
+    const mismatched = Object.entries(g.hostnameMatch).filter(([, m]) => m === false).map(([h]) => h);
+    const match = mismatched.length > 0
+      ? c.red(` ✖ name mismatch (${v(mismatched.join(', '))})`)
+      : matches.length > 0 && matches.every((m) => m === true) ? c.green(' ✔ name matches') : '';
+    const daysText = formatDaysLeft(leaf.daysLeft).toLowerCase();
+    const days = leaf.daysLeft < 0 ? c.red(daysText) : leaf.daysLeft <= 14 ? c.yellow(daysText) : daysText;
+    out.push(`  ${v(g.hosts.join(', '))}: ${v(leaf.commonName ?? leaf.subject)}${c.dim(`  ports ${g.ports.join(', ')}`)}`);
+    out.push(c.dim(`    issuer ${v(leaf.issuer)} · ${formatKey(leaf.keyType, leaf.keyBits, leaf.curve)} · ${v(leaf.signatureAlgorithm)}`));
+    out.push(`    expires ${leaf.notAfter.slice(0, 10)} (${days}) · ${trust}${match}`);
+    out.push(c.dim(`    SANs ${v(leaf.subjectAltNames.join(', ')) || '—'}`));
+    out.push(c.dim(`    SHA-256 ${leaf.sha256}`));
+  }
+  return out;
+}
+
+function findingLines(c: Colors, result: CheckResult): string[] {
+  const out = ['', c.bold('Findings')];
+  const problems = groupFindings(result.findings).filter((g) => g.severity !== 'ok');
+  if (problems.length === 0) out.push(c.green('  No problems found.'));
+  for (const group of problems) {
+    for (const item of group.items) {
+      const where = item.locations.map(formatLocation).join('; ');
+      const sev = item.untested ? 'UNTESTED' : item.severity.toUpperCase();
+      out.push(`  ${statusColor(c, item.untested ? 'untested' : item.severity)(pad(sev, 9))}${v(item.title)}${where ? c.dim(`  [${v(where)}]`) : ''}`);
+      if (item.explanation) out.push(`           ${v(item.explanation)}`);
+      if (item.fix) out.push(c.dim(`           Fix: ${v(item.fix)}`));
+    }
+  }
+  return out;
+}
+
 export function formatReport(result: CheckResult, opts: { color: boolean }): string {
   const c = createColors(opts.color);
   const out: string[] = [];
   const t = result.target;
   const name = t.displayDomain !== t.domain ? `${t.displayDomain} (${t.domain})` : t.domain;
-  out.push(c.bold(`mxray · ${name}`) + c.dim(`  ${t.mode === 'host' ? 'one server' : 'domain MX'} · ${result.startedAt} · ${result.durationMs < 1000 ? `${result.durationMs} ms` : `${(result.durationMs / 1000).toFixed(1)} s`}`));
+  out.push(c.bold(`mxray · ${v(name)}`) + c.dim(`  ${t.mode === 'host' ? 'one server' : 'domain MX'} · ${result.startedAt} · ${result.durationMs < 1000 ? `${result.durationMs} ms` : `${(result.durationMs / 1000).toFixed(1)} s`}`));
 
   // DNS
   const dns = result.dns;
@@ -100,10 +122,10 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
           : dns.mxKind === 'host'
             ? 'not consulted (one server)'
             : `unavailable (${dns.mx.status})`;
-  out.push('', `${c.bold('MX')}  ${mxLine}`);
+  out.push('', `${c.bold('MX')}  ${v(mxLine)}`);
 
   for (const h of dns.hosts) {
-    out.push('', c.bold(h.displayName ? `${h.displayName} (${h.name})` : h.name) + (h.preference !== undefined ? c.dim(`  preference ${h.preference}`) : ''));
+    out.push('', c.bold(v(h.displayName ? `${h.displayName} (${h.name})` : h.name)) + (h.preference !== undefined ? c.dim(`  preference ${h.preference}`) : ''));
     if (h.addresses.length === 0) {
       out.push(c.red(`  no address (A ${h.a.status}, AAAA ${h.aaaa.status})`));
       continue;
@@ -123,65 +145,28 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
         const ptrText =
           ptr.names.length === 0
             ? c.yellow(`PTR ${ptr.lookup.status === 'ok' ? 'none' : ptr.lookup.status}`)
-            : `PTR ${ptr.names.join(', ')} ${ptr.forwardConfirmed ? c.green('✔ forward-confirmed') : c.yellow('▲ not forward-confirmed')}`;
+            : `PTR ${v(ptr.names.join(', '))} ${ptr.forwardConfirmed ? c.green('✔ forward-confirmed') : c.yellow('▲ not forward-confirmed')}`;
         out.push(c.dim('  ' + pad('', addrWidth)) + ptrText);
       }
     }
   }
 
-  // Certificates: one line per distinct leaf.
-  const seen = new Map<string, PortProbe>();
-  for (const p of result.probes) {
-    const leaf = p.tls?.chain[0];
-    if (leaf && !seen.has(`${p.host}|${leaf.sha256}`)) seen.set(`${p.host}|${leaf.sha256}`, p);
+  out.push(...certificateLines(c, result));
+  const policy = policyLines(result.policy);
+  if (policy.length > 0) {
+    out.push('', c.bold('Policy'));
+    const tint = { ok: c.green, info: (x: string) => x, warning: c.yellow, critical: c.red, untested: c.dim };
+    // Policy text comes from the domain's DNS and web server: control characters made visible too.
+    for (const l of policy) out.push(`  ${l.label}: ${tint[l.tone](v(l.text))}`);
   }
-  if (seen.size > 0) {
-    out.push('', c.bold('Certificates'));
-    for (const p of seen.values()) {
-      const tls = p.tls!;
-      const leaf = tls.chain[0]!;
-      const trust = tls.trusted ? c.green('✔ trusted') : c.red(`✖ untrusted (${tls.trustReason ?? tls.verifyError ?? '?'})`);
-      const match = tls.hostnameMatch === null ? '' : tls.hostnameMatch ? c.green(' ✔ name matches') : c.red(' ✖ name mismatch');
-      const days = leaf.daysLeft < 0 ? c.red(daysSinceExpiry(leaf.daysLeft) === 0 ? 'expired today' : `expired ${daysSinceExpiry(leaf.daysLeft)} days ago`) : leaf.daysLeft <= 14 ? c.yellow(`${leaf.daysLeft} days left`) : `${leaf.daysLeft} days left`;
-      const key = `${leaf.keyType.toUpperCase()}${leaf.keyBits ? ' ' + leaf.keyBits : ''}${leaf.curve ? ' ' + leaf.curve : ''}`;
-      out.push(`  ${p.host}: ${leaf.commonName ?? leaf.subject}`);
-      out.push(c.dim(`    issuer ${leaf.issuer} · ${key} · ${leaf.signatureAlgorithm}`));
-      out.push(`    expires ${leaf.notAfter.slice(0, 10)} (${days}) · ${trust}${match}`);
-      out.push(c.dim(`    SANs ${leaf.subjectAltNames.join(', ') || '—'}`));
-      out.push(c.dim(`    SHA-256 ${leaf.sha256}`));
-    }
-  }
-
-  // Findings, worst first, grouped by code and severity.
-  const order: Severity[] = ['critical', 'warning', 'info', 'ok'];
-  const groups = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const k = `${f.severity}|${f.code}|${JSON.stringify(f.params ?? {})}`;
-    groups.set(k, [...(groups.get(k) ?? []), f]);
-  }
-  const sorted = [...groups.values()].sort((a, b) => order.indexOf(a[0]!.severity) - order.indexOf(b[0]!.severity));
-  const problems = sorted.filter((g) => g[0]!.severity !== 'ok');
-  out.push('', c.bold('Findings'));
-  if (problems.length === 0) out.push(c.green('  No problems found.'));
-  for (const g of problems) {
-    const f = g[0]!;
-    const text = findingText(f.code, f.params);
-    const where = g
-      .map((x) => [x.host, x.address, x.port].filter((v) => v !== undefined).join(' '))
-      .filter(Boolean)
-      .join('; ');
-    const sev = f.untested ? 'UNTESTED' : f.severity.toUpperCase();
-    out.push(`  ${statusColor(c, f.untested ? 'untested' : f.severity)(pad(sev, 9))}${text.title}${where ? c.dim(`  [${where}]`) : ''}`);
-    if (text.explanation) out.push(`           ${text.explanation}`);
-    if (text.fix) out.push(c.dim(`           Fix: ${text.fix}`));
-  }
+  out.push(...findingLines(c, result));
 
   const rec = result.summary.recommendation;
   out.push('', c.bold('Which port to use'));
   out.push(`  Mail client:  ${rec.mailClient.port ?? '—'}  ${c.dim(recommendationText(rec.mailClient.reason))}`);
   out.push(`  Application:  ${rec.application.port ?? '—'}  ${c.dim(recommendationText(rec.application.reason))}`);
 
-  const v = result.summary.verdict;
-  out.push('', `${c.bold('Verdict')}  ${statusColor(c, v)(v.toUpperCase())}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
+  const verdict = result.summary.verdict;
+  out.push('', `${c.bold('Verdict')}  ${statusColor(c, verdict)(verdict.toUpperCase())}${c.dim(`  ${verdictLabel(verdict)}`)}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
   return out.join('\n') + '\n';
 }

@@ -4,11 +4,13 @@
  * because DNS failed.
  */
 import { parseArgs } from 'node:util';
-import { EnvError, loadEnv } from '@/lib/env';
-import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
-import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
-import type { CheckResult } from '@/lib/probe/schema';
-import { formatReport } from './format-report';
+import { EXIT } from './exit-codes';
+
+export { EXIT };
+
+/** Replaced with package.json's version when scripts/build-cli.mjs bundles the CLI. */
+declare const MXRAY_VERSION: string | undefined;
+const VERSION = typeof MXRAY_VERSION === 'string' ? MXRAY_VERSION : 'dev';
 
 const USAGE = `Usage:
   mxray check <domain> [--json]       test the MX servers of a domain on ports 25, 465, 587, 2525
@@ -23,28 +25,6 @@ Options:
 
 Environment: DNS_SERVERS, PROBE_ALLOW_CIDRS, PROBE_EHLO_NAME, ALLOW_TEST_DOMAINS, timeouts (README).
 Exit status: 0 no critical finding, 1 a critical finding, 2 bad input or DNS failure.`;
-
-export const EXIT = { OK: 0, CRITICAL: 1, INPUT: 2 } as const;
-
-const ANSWERED = new Set(['ok', 'nodata']);
-
-/**
- * DNS said nothing usable: a failure of the lookup, not a finding about mail servers. That is the
- * MX lookup failing, every host's addresses failing to resolve, or (host mode) a server name that
- * does not resolve at all.
- */
-function dnsFailed(r: CheckResult): boolean {
-  if (r.dns.mxKind === 'none' && !ANSWERED.has(r.dns.mx.status)) return true;
-  const hosts = r.dns.hosts;
-  if (hosts.length === 0) return false;
-  if (hosts.every(addressesUnknown)) return true;
-  return r.target.mode === 'host' && hosts.every((h) => h.addresses.length === 0 && !ANSWERED.has(h.a.status) && !ANSWERED.has(h.aaaa.status));
-}
-
-export function exitCodeFor(r: CheckResult): number {
-  if (dnsFailed(r)) return EXIT.INPUT;
-  return r.findings.some((f) => f.severity === 'critical' && !f.untested) ? EXIT.CRITICAL : EXIT.OK;
-}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let parsed;
@@ -70,7 +50,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return EXIT.OK;
   }
   if (values.version) {
-    io.out.write(`mxray ${process.env.MXRAY_VERSION ?? 'dev'}\n`);
+    io.out.write(`mxray ${VERSION}\n`);
     return EXIT.OK;
   }
   const [command, domainArg, ...rest] = positionals;
@@ -79,48 +59,6 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return EXIT.INPUT;
   }
 
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    if (e instanceof EnvError) {
-      io.err.write(`mxray: ${e.message}\n`);
-      return EXIT.INPUT;
-    }
-    throw e;
-  }
-  const engine = createEngine(engineConfigFromEnv(env));
-  const mode = values.host !== undefined ? 'host' : 'domain';
-  const prepared = engine.prepare((values.host ?? domainArg)!, mode);
-  if (!prepared.ok) {
-    io.err.write(`mxray: ${prepared.message}\n`);
-    return EXIT.INPUT;
-  }
-
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  const tty = !values.json && (io.err as NodeJS.WriteStream).isTTY === true;
-  let result: CheckResult | undefined;
-  let done = 0;
-  let planned = 0;
-  try {
-    for await (const ev of engine.run(prepared.target, abort.signal)) {
-      if (ev.type === 'probes-planned') planned = ev.probes.length;
-      if (ev.type === 'probe-done') done++;
-      if (ev.type === 'check-done') result = ev.result;
-      if (tty && planned > 0) io.err.write(`\r\x1b[2Kprobing ${done}/${planned} ports…`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    if (tty) io.err.write('\r\x1b[2K');
-  }
-  if (!result) throw new Error('engine ended without a result');
-
-  if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    const color = !values['no-color'] && !process.env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
-    io.out.write(formatReport(result, { color }));
-  }
-  return exitCodeFor(result);
+  const { runCheckCommand } = await import('./check-command');
+  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'] }, io);
 }

@@ -75,6 +75,13 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
   /** a domain checked within this many seconds is answered with that check instead of a new probe */
   DEDUPE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  // --- read here so that no other module touches process.env
+  /** Node's own extra trust anchors (PEM file); the probes' TLS context adds them to the root store */
+  NODE_EXTRA_CA_CERTS: z.string().optional(),
+  /** pretty logs in development unless 'false' */
+  LOG_PRETTY: bool(true),
+  /** https://no-color.org: any non-empty value turns the CLI's colours off */
+  NO_COLOR: z.string().optional().transform((v) => v !== undefined && v !== ''),
   // --- hosting safety (issue 10)
   /** with TRUST_PROXY: how many proxies of ours append to X-Forwarded-For (read by scripts/mxray-server.cjs) */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -100,6 +107,8 @@ const EnvSchema = z.object({
   SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2_000),
   SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
+  HOSTNAME: z.string().optional(),
   // --- operations (lib/observability): metrics, traces
   /** Prometheus endpoint port; unset or 0: no metrics server (and no metrics collected) */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
@@ -125,6 +134,26 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };
 
 export class EnvError extends Error {}
+
+/** True when the web server listens only on loopback (Next's standalone server binds 0.0.0.0 when unset). */
+export function listensOnLoopbackOnly(hostname: string | undefined): boolean {
+  const h = (hostname ?? '').trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * A server others can reach must announce a configured public name in EHLO: the host name of a
+ * container or a cloud machine is neither public nor ours to announce to other people's servers.
+ * A production server on loopback only (`npm start`'s default, a trial on one's own machine)
+ * falls back to the machine's name like the CLI does, so the quick start needs no setting.
+ */
+export function assertEhloNameConfigured(env: Pick<Env, 'NODE_ENV' | 'PROBE_EHLO_NAME' | 'HOSTNAME'>): void {
+  if (env.NODE_ENV === 'production' && !env.PROBE_EHLO_NAME && !listensOnLoopbackOnly(env.HOSTNAME)) {
+    throw new EnvError(
+      'Invalid configuration:\n  PROBE_EHLO_NAME: required when the server listens on a non-loopback address: the public host name mxray announces in EHLO',
+    );
+  }
+}
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
@@ -154,6 +183,37 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 }
 
 let cached: Env | undefined;
+
+/**
+ * Validates the environment at start-up (the server's instrumentation register(), the CLI's
+ * entry): on a bad value, prints which variable and why, and stops the process before it serves.
+ */
+export function validateEnvOrExit(write: (text: string) => void = (t) => process.stderr.write(t)): Env {
+  try {
+    return getEnv();
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    write(`mxray: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * The logger's settings. Never throws: the logger is built before anything can report a bad
+ * environment, and start-up validation (validateEnvOrExit) stops the process on one anyway.
+ */
+export function logSettings(source: Record<string, string | undefined> = process.env): { level: string; pretty: boolean } {
+  const parsed = EnvSchema.pick({ NODE_ENV: true, LOG_LEVEL: true, LOG_PRETTY: true }).safeParse(source);
+  const nodeEnv = parsed.success ? parsed.data.NODE_ENV : 'production';
+  // Tests are quiet unless they ask: LOG_LEVEL set explicitly wins.
+  const level = source.LOG_LEVEL && parsed.success ? parsed.data.LOG_LEVEL : nodeEnv === 'test' ? 'silent' : 'info';
+  return { level, pretty: nodeEnv === 'development' && (parsed.success ? parsed.data.LOG_PRETTY : true) };
+}
+
+/** True in `next dev` (the Content-Security-Policy relaxes for React's dev tooling). */
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === 'development';
+}
 
 /** The process's configuration, parsed on first use. */
 export function getEnv(): Env {

@@ -2,11 +2,12 @@
  * The process logger: pino JSON lines in production (one per request and per check), pretty in
  * development. The engine never imports this; callers pass it (or a child) in.
  */
+import 'server-only';
 import pino, { type Logger } from 'pino';
+import { logSettings } from '@/lib/env';
 
 function build(): Logger {
-  const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
-  const pretty = process.env.NODE_ENV === 'development' && process.env.LOG_PRETTY !== 'false';
+  const { level, pretty } = logSettings();
   return pino({
     level,
     base: { service: 'mxray' },

@@ -5,7 +5,9 @@
 //   (3) the server figures from the load script (npm run load), without its crash phase,
 //   (4) store + read of the worst fixture check for storage (127.112.1.0/24): stored bytes vs the
 //       engine's raw output, and the ms a read of the check, of its event log and of the API body cost.
-// Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB.
+//   (5) the CLI as a whole process: `mxray check` of the fixture domain vs `node -e 0` + the check's
+//       in-process time (ratio), and `mxray --version` vs `node -e 0`.
+// Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB, (5) ≤ 1.3× and ≤ 1.5×.
 //   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--json]
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
@@ -63,6 +65,16 @@ if (values.json) {
     `    slowest single port  ${c.slowestSinglePort.timing.median} ms (${c.slowestSinglePort.address} port ${c.slowestSinglePort.port})`,
     `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
     `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
+  );
+  const k = engine.cli;
+  lines.push(
+    '',
+    `(5) the CLI as a whole process, bin/mxray.mjs check ${k.domain} --json (16 probes on loopback, median of ${k.iterations}, interleaved)`,
+    `    whole process        ${k.check.median} ms (p95 ${k.check.p95})`,
+    `    node -e 0            ${k.emptyNode.median} ms`,
+    `    check in-process     ${k.inProcessCheck.median} ms (the result's durationMs, same runs)`,
+    `    ratio                ${k.checkRatio}× — ${mark(k.checkRatio <= 1.3)} (≤ 1.3× of node start + check)`,
+    `    mxray --version      ${k.version.median} ms, ${k.versionRatio}× node -e 0 — ${mark(k.versionRatio <= 1.5)} (≤ 1.5×)`,
   );
   }
   if (load) {

@@ -141,6 +141,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
 
       <div className="mt-2 space-y-1 text-xs">
         <CertLine model={model} />
+        {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (

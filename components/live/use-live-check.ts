@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useReducer, useRef, useState } from 'react';
+import type { LiveCheckStatus } from '@/lib/checks/check-status';
 import { CheckEventSchema, type CheckEvent } from '@/lib/probe/schema';
 import { CHECK_EVENT_TYPES, initialLiveState, liveReducer, type LiveState } from '@/lib/report/live-state';
 
@@ -24,7 +25,7 @@ export interface UseLiveCheckOptions {
 export function useLiveCheck(
   checkId: string,
   initialEvents: readonly { seq: number; event: CheckEvent }[],
-  status: 'running' | 'interrupted',
+  status: LiveCheckStatus,
   opts: UseLiveCheckOptions = {},
 ): { state: LiveState; connection: LiveConnection } {
   const initialAt = opts.initialAt ?? 0;

@@ -4,7 +4,7 @@ import { buttonGhost } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Icon } from '@/components/ui/icon';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { groupCertificates, validityElapsed, type CertGroup } from '@/lib/report/cert-groups';
+import { groupCertificates, validityElapsed, type CertGroup } from '@/lib/verdict/cert-groups';
 import { formatDate, formatDaysLeft, formatKey } from '@/lib/report/format';
 import type { StatusMeta } from '@/lib/report/status';
 

@@ -37,7 +37,6 @@ function Item({ item }: { item: FindingItem }) {
           ))}
         </p>
       ) : null}
-      {!item.known ? <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Finding code: {item.code}</p> : null}
     </li>
   );
 }

@@ -1,14 +1,15 @@
 import { PORTS, type Port } from '@/lib/probe/schema';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
-import { describeProbe } from '@/lib/report/describe-probe';
 import { formatMs } from '@/lib/report/format';
 import { STAGE_LABEL, liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type StatusMeta } from '@/lib/report/status';
+import { label } from '@/lib/verdict/labels';
+import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
 import { PortColumnsRow } from './port-columns-row';
 
 /** Neutral on purpose: whether a finished session was good is only known once findings arrive. */
-const DONE_META: StatusMeta = { label: 'Done', icon: 'check', tone: 'muted' };
+const DONE_META: StatusMeta = { label: label('live.done'), icon: 'check', tone: 'muted' };
 
 /** After this long in one stage a row says so: a tarpitting server should look stuck, not broken. */
 const SLOW_STAGE_MS = 3_000;
@@ -17,9 +18,10 @@ function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
   if (row.probe) {
     // Findings arrive with the final result; until then the outcome alone decides the badge.
     const v = describeProbe(row.probe, []);
+    const live = liveProbeStatus(row.probe);
     return (
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-        <StatusBadge meta={row.probe.outcome === 'success' ? DONE_META : PORT_STATUS_META[v.status]} />
+        <StatusBadge meta={live === 'done' ? DONE_META : PORT_STATUS_META[live]} />
         <span className="text-sm font-medium">
           {v.headline}
           {v.tlsVersion ? <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {v.tlsVersion}</span> : null}

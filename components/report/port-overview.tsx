@@ -1,6 +1,6 @@
 import type { PortSummary } from '@/lib/probe/schema';
 import { StatusBadge } from '@/components/ui/badge';
-import { ENCRYPTION_LABEL } from '@/lib/report/format';
+import { encryptionLabel } from '@/lib/verdict/labels';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META } from '@/lib/report/status';
 
@@ -34,7 +34,7 @@ export function PortOverview({ ports }: { ports: PortSummary[] }) {
             {s.answered > 0 ? (
               <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
                 {[
-                  s.encryption === 'unknown' ? 'encryption not measured' : ENCRYPTION_LABEL[s.encryption],
+                  s.encryption === 'unknown' ? 'encryption not measured' : encryptionLabel(s.encryption),
                   DOWNGRADE[s.downgradeRisk],
                   s.auth === 'offered' ? (s.authBeforeTls ? 'AUTH before TLS' : 'AUTH after TLS') : '',
                 ]

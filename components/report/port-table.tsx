@@ -1,7 +1,7 @@
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
-import { describeProbe } from '@/lib/report/describe-probe';
+import { describeProbe } from '@/lib/verdict/probe-view';
 import { formatMs } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META, SEVERITY_META } from '@/lib/report/status';

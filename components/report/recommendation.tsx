@@ -1,7 +1,7 @@
 import type { Summary } from '@/lib/probe/schema';
 import { recommendationText } from '@/lib/probe/findings/catalogue';
 import { Icon, type IconName } from '@/components/ui/icon';
-import { ENCRYPTION_LABEL } from '@/lib/report/format';
+import { encryptionLabel } from '@/lib/verdict/labels';
 
 type Rec = Summary['recommendation']['mailClient'];
 
@@ -20,7 +20,7 @@ function RecCard({ who, example, icon, rec }: { who: string; example?: string; i
           {rec.port !== null ? (
             <>
               Port <span className="font-mono">{rec.port}</span>
-              {rec.encryption ? <span className="font-normal text-zinc-700 dark:text-zinc-300"> · {ENCRYPTION_LABEL[rec.encryption]}</span> : null}
+              {rec.encryption ? <span className="font-normal text-zinc-700 dark:text-zinc-300"> · {encryptionLabel(rec.encryption)}</span> : null}
             </>
           ) : (
             'No port to recommend'

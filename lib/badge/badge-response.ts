@@ -1,4 +1,5 @@
 /** An SVG badge as an HTTP response, with the caching its state allows. */
+import 'server-only';
 import type { BadgeAnswer } from './badge-state';
 import { renderBadge } from './render-badge';
 

@@ -2,10 +2,12 @@
  * What a badge says, decided from what the store holds. A badge request only ever reads: it never
  * starts a probe, so a README viewed a thousand times costs a thousand cheap lookups, not checks.
  */
+import type { CheckStatus } from '@/lib/checks/check-status';
 import { displayDomainName } from '@/lib/probe/homograph';
 import type { CheckResult } from '@/lib/probe/schema';
 import { formatDate } from '@/lib/report/format';
 import type { Verdict } from '@/lib/report/status';
+import { verdictLabel } from '@/lib/verdict/labels';
 import type { BadgeSpec } from './render-badge';
 
 export const BADGE_LABEL = 'mail servers';
@@ -27,13 +29,18 @@ export const BADGE_COLORS = {
   neutral: '#6e7781',
 } as const;
 
-export const VERDICT_BADGE: Record<Verdict, { value: string; color: string }> = {
-  ok: { value: 'all good', color: BADGE_COLORS.ok },
-  info: { value: 'good, with notes', color: BADGE_COLORS.info },
-  warning: { value: 'needs attention', color: BADGE_COLORS.warning },
-  critical: { value: 'problems found', color: BADGE_COLORS.critical },
-  untested: { value: 'could not test', color: BADGE_COLORS.neutral },
+const VERDICT_COLOR: Record<Verdict, string> = {
+  ok: BADGE_COLORS.ok,
+  info: BADGE_COLORS.info,
+  warning: BADGE_COLORS.warning,
+  critical: BADGE_COLORS.critical,
+  untested: BADGE_COLORS.neutral,
 };
+
+/** The verdict's own words (lower case, as badges write them) on the verdict's colour. */
+export const VERDICT_BADGE = Object.fromEntries(
+  Object.entries(VERDICT_COLOR).map(([v, color]) => [v, { value: verdictLabel(v as Verdict).toLowerCase(), color }]),
+) as Record<Verdict, { value: string; color: string }>;
 
 /** A badge plus how to serve it. */
 export interface BadgeAnswer {
@@ -61,7 +68,7 @@ function verdictSpec(result: CheckResult): BadgeSpec {
 
 /** The badge of one check: its verdict once done, its state while not. */
 export function checkBadge(
-  check: { status: 'queued' | 'running' | 'done' | 'interrupted'; result: CheckResult | null; target: { displayDomain: string } } | null,
+  check: { status: CheckStatus; result: CheckResult | null; target: { displayDomain: string } } | null,
 ): BadgeAnswer {
   if (!check) return neutral('unknown check', `${BADGE_LABEL}: no such check`, 404, CACHE_REVALIDATE);
   if (check.status === 'done' && check.result) return { spec: verdictSpec(check.result), status: 200, cacheControl: CACHE_IMMUTABLE };

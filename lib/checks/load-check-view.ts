@@ -3,9 +3,11 @@
  * interrupted), the events stored so far. The page never starts a probe; reloading a permalink
  * only reads.
  */
+import 'server-only';
 import type { CheckInput, CheckResult } from '@/lib/probe/schema';
+import type { CheckStatus } from './check-status';
 import type { StoredEvent } from '@/lib/store/check-store';
-import { isCheckId } from '@/lib/store/check-id';
+import { isCheckId } from './check-id-pattern';
 import { resultFromEvents } from './event-log';
 import { getServices } from './get-runner';
 
@@ -13,7 +15,7 @@ import { getServices } from './get-runner';
 export interface CheckViewSource {
   getCheck(id: string): Promise<{
     id: string;
-    status: 'queued' | 'running' | 'done' | 'interrupted';
+    status: CheckStatus;
     target: CheckInput;
     /** ms since epoch, server clock */
     createdAt: number;

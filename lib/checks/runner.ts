@@ -4,6 +4,7 @@
  * the check already running or just finished, persists every event before anyone sees it, and fans
  * live events out to viewers, who attach with replay-then-tail (subscribe).
  */
+import 'server-only';
 import type { CheckEngine } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
@@ -18,7 +19,8 @@ import { replayThenTail, type Subscriber } from './replay-then-tail';
 export type { CheckEnd } from './event-hub';
 export type { Subscriber } from './replay-then-tail';
 
-export type CheckStatus = 'queued' | 'running' | 'done' | 'interrupted';
+export type { CheckStatus } from './check-status';
+import type { CheckStatus } from './check-status';
 
 export interface RunnerOptions {
   engine: CheckEngine;

@@ -5,13 +5,15 @@
  * Pure: the server render, the live client and the tests agree.
  */
 import { displayDomainName } from '@/lib/probe/homograph';
-import { PORTS, type CheckResult, type DnsResult, type Port, type PortProbe, type PortStatus } from '@/lib/probe/schema';
-import { describeProbe } from '@/lib/report/describe-probe';
+import { PORTS, type CheckResult, type DnsResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { explainMx } from '@/lib/report/dns-text';
-import { ENCRYPTION_LABEL, OUTCOME_LABEL, formatTlsVersion } from '@/lib/report/format';
-import { STAGE_LABEL, liveProgress, type LiveRow, type LiveStage, type LiveState } from '@/lib/report/live-state';
+import { STAGE_LABEL, liveProgress, type LiveRow, type LiveState } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
 import { tableRows } from '@/lib/report/table-rows';
+import { policySummary } from '@/lib/report/policy-view';
+import { label } from '@/lib/verdict/labels';
+import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
+import { rollUpStatus } from '@/lib/verdict/severity';
 
 export interface EmbedCell {
   port: Port;
@@ -51,64 +53,32 @@ export interface EmbedModel {
   checkedAt?: string;
   /** why no host is listed (null MX, NXDOMAIN, …) */
   note?: string;
-}
-
-/** Short words for outcomes that are not an encryption mode. */
-const OUTCOME_SHORT: Record<PortProbe['outcome'], string> = {
-  success: 'Answered',
-  'blocked-target': 'Skipped',
-  'connection-refused': 'Closed',
-  'connection-timeout': 'Timeout',
-  unreachable: 'Unreachable',
-  'connection-reset': 'Dropped',
-  'io-timeout': 'Stalled',
-  'server-busy': 'Busy',
-  'greeting-rejected': 'Rejects',
-  'command-rejected': 'Refused',
-  'not-smtp': 'Not SMTP',
-  'tls-on-plain-port': 'TLS only',
-  'plaintext-on-implicit-port': 'No TLS',
-  'starttls-rejected': 'No TLS',
-  'tls-handshake-failed': 'TLS failed',
-  'reply-too-large': 'Flood',
-  'protocol-error': 'Garbled',
-  aborted: 'Cancelled',
-};
-
-function shortText(probe: PortProbe): string {
-  if (probe.encryption === 'starttls') return 'STARTTLS';
-  if (probe.encryption === 'implicit-tls') return 'TLS';
-  if (probe.outcome === 'success' && probe.encryption === 'none') return 'No TLS';
-  return OUTCOME_SHORT[probe.outcome];
-}
-
-function longText(probe: PortProbe): string {
-  const encrypted = probe.encryption === 'starttls' || probe.encryption === 'implicit-tls';
-  const head = encrypted || probe.outcome === 'success' ? ENCRYPTION_LABEL[probe.encryption] : OUTCOME_LABEL[probe.outcome];
-  const version = formatTlsVersion(probe.tls?.version);
-  return version ? `${head}, ${version}` : head;
+  /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
+  policy?: string;
 }
 
 /**
- * Which address speaks for the host when they disagree: the worst reading, with "could not test"
- * above "fine" so a host that half answers does not look healthy.
+ * One cell for a port of a host. Several addresses roll up by the interpretation layer's ranking
+ * (the worst decides); before findings arrive (live), a finished session reads "done", not "good".
  */
-const STATUS_RANK: Record<PortStatus, number> = { critical: 6, warning: 5, untested: 4, info: 3, ok: 2, closed: 1, blocked: 0 };
-
 function cellFromProbes(port: Port, probes: PortProbe[], findings: CheckResult['findings'] | null): EmbedCell {
   if (probes.length === 0) return { port, text: '–', detail: `Port ${port}: not probed`, tone: 'muted', icon: null, pending: false };
-  const views = probes.map((p) => ({ p, v: describeProbe(p, findings ?? []) }));
-  const worst = views.reduce((a, b) => (STATUS_RANK[b.v.status] > STATUS_RANK[a.v.status] ? b : a));
-  const meta = PORT_STATUS_META[worst.v.status];
-  const differ = new Set(views.map((x) => `${x.v.status}|${shortText(x.p)}`)).size > 1;
-  // Before findings arrive (live), a finished session is only "done", not yet "good".
-  const tone = findings === null && worst.p.outcome === 'success' ? 'muted' : meta.tone;
+  const views = probes.map((p) => {
+    const v = describeProbe(p, findings ?? []);
+    const live = findings === null ? liveProbeStatus(p) : v.status;
+    return { v, status: live === 'done' ? v.status : live, done: live === 'done' };
+  });
+  const status = rollUpStatus(views.map((x) => x.status));
+  const worst = views.find((x) => x.status === status)!;
+  const meta = PORT_STATUS_META[status];
+  const differ = new Set(views.map((x) => `${x.status}|${x.v.short}`)).size > 1;
+  const head = worst.v.tlsVersion ? `${worst.v.headline}, ${worst.v.tlsVersion}` : worst.v.headline;
   const judged = findings === null ? '' : ` (${meta.label})`;
   return {
     port,
-    text: shortText(worst.p),
-    detail: `Port ${port}: ${longText(worst.p)}${judged}${differ ? `; addresses differ, the worst is shown` : ''}`,
-    tone,
+    text: worst.v.short,
+    detail: `Port ${port}: ${head}${judged}${differ ? `; addresses differ, the worst is shown` : ''}`,
+    tone: worst.done ? 'muted' : meta.tone,
     icon: findings === null ? null : meta.icon,
     pending: false,
   };
@@ -157,26 +127,15 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     cert: soonestCert(result.probes),
     checkedAt: result.startedAt,
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
+    ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
   };
 }
-
-/** The stage a running probe waits in, short enough for a cell. */
-const STAGE_SHORT: Record<LiveStage, string> = {
-  connecting: 'Connecting',
-  tls: 'TLS',
-  greeting: 'Greeting',
-  ehlo: 'EHLO',
-  starttls: 'STARTTLS',
-  'ehlo-tls': 'EHLO',
-  closing: 'Closing',
-  done: 'Done',
-};
 
 function liveCell(port: Port, rows: LiveRow[]): EmbedCell {
   if (rows.length === 0) return { port, text: '–', detail: `Port ${port}: not planned`, tone: 'muted', icon: null, pending: false };
   const running = rows.find((r) => !r.probe);
   if (running) {
-    return { port, text: `${STAGE_SHORT[running.stage]}…`, detail: `Port ${port}: ${STAGE_LABEL[running.stage]}…`, tone: 'muted', icon: null, pending: true };
+    return { port, text: `${label(`short-stage.${running.stage}`)}…`, detail: `Port ${port}: ${STAGE_LABEL[running.stage]}…`, tone: 'muted', icon: null, pending: true };
   }
   return cellFromProbes(port, rows.map((r) => r.probe!), null);
 }

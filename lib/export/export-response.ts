@@ -6,6 +6,7 @@
  *   format=result           the bare result, exactly the CheckResult schema, as a download
  *   format=csv[&table=ports|certificates]   the port table or the certificates, RFC 4180
  */
+import 'server-only';
 import { z } from 'zod';
 import type { CheckResult } from '@/lib/probe/schema';
 import { problem } from '@/lib/http/problem';

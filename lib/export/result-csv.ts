@@ -4,9 +4,10 @@
  * distinct chain). Values are plain: codes and numbers rather than the report's sentences, so a
  * spreadsheet can filter and sort them.
  */
+import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
-import { groupCertificates, type CertGroup } from '@/lib/report/cert-groups';
-import { describeProbe } from '@/lib/report/describe-probe';
+import { groupCertificates, type CertGroup } from '@/lib/verdict/cert-groups';
+import { describeProbe } from '@/lib/verdict/probe-view';
 import { formatKey } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';
@@ -56,6 +57,10 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'error_code', value: (r) => r.probe?.errorCode },
     { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
     { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
+    // Transport-security policy: the port's answer to MAIL before TLS, the domain's MTA-STS/TLS-RPT.
+    { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
+    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? mtaStsLine(result.policy.mtaSts).text : undefined) },
+    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? tlsRptLine(result.policy.tlsRpt).text : undefined) },
   ];
 }
 

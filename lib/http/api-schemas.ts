@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { CheckInputSchema, CheckModeSchema, CheckResultSchema } from '@/lib/probe/schema';
-import { CHECK_ID_RE } from '@/lib/store/check-id';
+import { CHECK_ID_RE } from '@/lib/checks/check-id-pattern';
+import { CheckStatusSchema } from '@/lib/checks/check-status';
 
 /** Request bodies larger than this are refused (413) before parsing. */
 export const MAX_BODY_BYTES = 4 * 1024;
@@ -59,8 +60,8 @@ export const CreateCheckRequestSchema = z.strictObject({
 });
 export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
 
-/** 'queued' is waiting for a slot; 'done' has a result; 'interrupted' never will. */
-export const ApiCheckStatusSchema = z.enum(['queued', 'running', 'done', 'interrupted']);
+/** The check status vocabulary (lib/checks/check-status.ts), as the API names it. */
+export const ApiCheckStatusSchema = CheckStatusSchema;
 export type ApiCheckStatus = z.infer<typeof ApiCheckStatusSchema>;
 
 export const CheckLinksSchema = z.object({
@@ -106,7 +107,7 @@ export type CheckResponse = z.infer<typeof CheckResponseSchema>;
 export const SSE_INTERRUPTED_EVENT = 'interrupted';
 
 export const SseInterruptedSchema = z.object({
-  status: z.literal('interrupted'),
+  status: CheckStatusSchema.extract(['interrupted']),
   reason: z.string(),
 });
 export type SseInterrupted = z.infer<typeof SseInterruptedSchema>;

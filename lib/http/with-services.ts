@@ -2,6 +2,7 @@
  * The app's services for one route handler: a 500 problem when they cannot start (getServices has
  * logged why), and an unexpected error inside the handler becomes a logged 500, never a crash.
  */
+import 'server-only';
 import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import { internalError, problem } from '@/lib/http/problem';
 

@@ -25,13 +25,15 @@ export interface EngineConfig {
    * fairness); absent: unbounded beyond limits.concurrency per check.
    */
   maxProbesPerTarget?: number;
+  /** a PEM file of extra trust anchors (NODE_EXTRA_CA_CERTS) */
+  extraCaFile?: string;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
   const deps = {
     resolver: createResolver({ servers: config.dnsServers, timeoutMs: config.limits.dnsTimeoutMs, tries: 2 }),
     policy: createAddressPolicy({ allowCidrs: config.allowCidrs }),
-    tls: createTlsContext(),
+    tls: createTlsContext({ extraCaFile: config.extraCaFile ?? '' }),
     limits: config.limits,
     ehloName: config.ehloName,
     ...(config.logger ? { logger: config.logger } : {}),
@@ -56,11 +58,13 @@ export function engineConfigFromEnv(env: {
   PROBE_ALLOW_CIDRS: string[];
   ALLOW_TEST_DOMAINS: boolean;
   PROBE_MAX_PER_TARGET?: number;
+  NODE_EXTRA_CA_CERTS?: string;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
   return {
     ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
+    ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

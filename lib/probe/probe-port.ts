@@ -1,7 +1,8 @@
 /**
  * One port on one address, probed the way a careful mail client would: connect through the address
  * guard, wait for the whole greeting before saying a word, EHLO, STARTTLS when offered (implicit TLS
- * on 465), EHLO again inside TLS, QUIT. Never MAIL, RCPT or DATA. It also recognises the usual
+ * on 465), EHLO again inside TLS, QUIT. On submission ports, MAIL FROM:<> before STARTTLS to see
+ * whether TLS is required (then RSET). Never RCPT or DATA. It also recognises the usual
  * misconfigurations: plaintext on 465, TLS from the first byte on 25/587/2525, a rejected or broken
  * STARTTLS, a non-SMTP speaker, a flood.
  *
@@ -9,7 +10,8 @@
  * gathered. It throws only for our own bugs.
  */
 import type { TLSSocket } from 'node:tls';
-import type { CheckEvent, PortProbe, Port } from './schema';
+import type { CheckEvent, CheckMode, PortProbe, Port } from './schema';
+import { mailBeforeTls, testsMailBeforeTls } from './smtp/mail-before-tls';
 import { ProbeRun, ProbeStop } from './smtp/probe-run';
 import {
   acceptGreeting,
@@ -42,6 +44,8 @@ export interface ProbePortOptions {
   onEvent?: (ev: CheckEvent) => void;
   /** the raw TCP connector used after the address guard (default: net.connect to the literal) */
   connect?: ConnectFn;
+  /** the check's mode: in host mode port 25 is tested like a submission port (MAIL before TLS) */
+  mode?: CheckMode;
 }
 
 export async function probePort(opts: ProbePortOptions): Promise<PortProbe> {
@@ -84,6 +88,7 @@ async function probeStarttlsPort(run: ProbeRun): Promise<void> {
   await acceptGreeting(run, session, greeting.reply);
   const ehlo = await sayEhlo(run, session, false);
   if (ehlo.starttls) {
+    if (testsMailBeforeTls(run.opts)) await mailBeforeTls(run, session);
     await startTls(run, session);
     await sayEhlo(run, session, true);
   } else {

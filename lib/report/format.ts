@@ -3,7 +3,6 @@
  * Intl-based so the server and the browser produce byte-identical text (no hydration mismatch
  * from differing ICU data or time zones); dates are always shown in UTC and say so.
  */
-import type { Encryption, ProbeOutcome, ProbePhase } from '@/lib/probe/schema';
 import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -41,54 +40,6 @@ export function formatDaysLeft(days: number): string {
   }
   if (days === 0) return 'Expires today';
   return `${days} day${days === 1 ? '' : 's'} left`;
-}
-
-export const ENCRYPTION_LABEL: Record<Encryption, string> = {
-  starttls: 'STARTTLS',
-  'implicit-tls': 'Implicit TLS',
-  none: 'No encryption',
-  unknown: 'Unknown',
-};
-
-/** Short reason a probe did not complete, in the words of someone reading a table cell. */
-export const OUTCOME_LABEL: Record<ProbeOutcome, string> = {
-  success: 'Answered',
-  'blocked-target': 'Not probed: special-purpose address',
-  'connection-refused': 'Refused',
-  'connection-timeout': 'Timed out',
-  unreachable: 'Network unreachable',
-  'connection-reset': 'Connection dropped',
-  'io-timeout': 'Stopped answering',
-  'server-busy': 'Busy, try later',
-  'greeting-rejected': 'Rejects sessions',
-  'command-rejected': 'EHLO refused',
-  'not-smtp': 'Not SMTP',
-  'tls-on-plain-port': 'Expects TLS at once',
-  'plaintext-on-implicit-port': 'Plain text, not TLS',
-  'starttls-rejected': 'STARTTLS refused',
-  'tls-handshake-failed': 'TLS handshake failed',
-  'reply-too-large': 'Reply flood',
-  'protocol-error': 'Malformed replies',
-  aborted: 'Cancelled',
-};
-
-export const PHASE_LABEL: Record<ProbePhase, string> = {
-  policy: 'address check',
-  connect: 'connect',
-  greeting: 'greeting',
-  ehlo: 'EHLO',
-  starttls: 'STARTTLS',
-  tls: 'TLS handshake',
-  'ehlo-tls': 'EHLO after TLS',
-  quit: 'QUIT',
-  done: 'done',
-};
-
-/** "TLSv1.3" → "TLS 1.3" */
-export function formatTlsVersion(v: string | undefined): string | undefined {
-  if (!v) return undefined;
-  const m = /^TLSv(\d(?:\.\d)?)$/.exec(v);
-  return m ? `TLS ${m[1]}` : v;
 }
 
 /** IPv6 literals are bracketed when followed by a port, as in URLs. */

@@ -3,8 +3,8 @@
  * item with eight locations, not eight paragraphs. Grouped by severity, worst first.
  */
 import type { Finding, Port, Severity } from '@/lib/probe/schema';
-import { findingText } from '@/lib/probe/findings/catalogue';
-import { SEVERITY_ORDER } from './status';
+import { findingText, type FindingCode } from '@/lib/probe/findings/catalogue';
+import { SEVERITY_ORDER } from '@/lib/verdict/severity';
 
 export interface FindingLocation {
   host?: string;
@@ -13,14 +13,12 @@ export interface FindingLocation {
 }
 
 export interface FindingItem {
-  code: string;
+  code: FindingCode;
   severity: Severity;
   untested: boolean;
   title: string;
   explanation: string;
   fix: string;
-  /** the catalogue knows this code (otherwise title is the bare code) */
-  known: boolean;
   locations: FindingLocation[];
 }
 
@@ -41,7 +39,6 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
         severity: f.severity,
         untested: f.untested,
         ...text,
-        known: !(text.title === f.code && text.explanation === '' && text.fix === ''),
         locations: [],
       };
       items.set(key, item);

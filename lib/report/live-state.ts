@@ -5,6 +5,7 @@
  * reconnect) are idempotent because anything at or below the last applied seq is ignored.
  * `at` is the viewer's clock (ms) when the event was applied; it drives the ticking timers only.
  */
+import type { PolicyResult } from '@/lib/probe/schema';
 import {
   CheckEventSchema,
   type CheckEvent,
@@ -15,25 +16,20 @@ import {
   type Port,
   type PortProbe,
 } from '@/lib/probe/schema';
+import { label } from '@/lib/verdict/labels';
+import { formatTlsVersion } from '@/lib/verdict/probe-view';
 import { resultOf } from '@/lib/checks/event-log';
-import { formatTlsVersion } from './format';
 
 /** Every SSE event name the server may send for a check (one per CheckEvent type). */
 export const CHECK_EVENT_TYPES: readonly CheckEventType[] = CheckEventSchema.options.map((o) => o.shape.type.value);
 
 /** What the row is waiting for. */
-export type LiveStage = 'connecting' | 'tls' | 'greeting' | 'ehlo' | 'starttls' | 'ehlo-tls' | 'closing' | 'done';
+export const LIVE_STAGES = ['connecting', 'tls', 'greeting', 'ehlo', 'starttls', 'ehlo-tls', 'closing', 'done'] as const;
+export type LiveStage = (typeof LIVE_STAGES)[number];
 
-export const STAGE_LABEL: Record<LiveStage, string> = {
-  connecting: 'Connecting',
-  tls: 'TLS handshake',
-  greeting: 'Waiting for greeting',
-  ehlo: 'EHLO',
-  starttls: 'STARTTLS',
-  'ehlo-tls': 'EHLO after TLS',
-  closing: 'Closing',
-  done: 'Done',
-};
+export const STAGE_LABEL: Record<LiveStage, string> = Object.fromEntries(
+  LIVE_STAGES.map((st) => [st, label(`stage.${st}`)]),
+) as Record<LiveStage, string>;
 
 export interface LiveStep {
   label: string;
@@ -66,6 +62,8 @@ export interface LiveState {
   result?: CheckResult;
   /** the server gave up on this check (restart, shutdown) */
   interrupted: boolean;
+  /** policy pieces (MTA-STS, TLS-RPT) as they arrive, before the result holds them all */
+  policy?: PolicyResult;
 }
 
 export type LiveAction =
@@ -150,6 +148,10 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       const probes = state.rows.flatMap((r) => (r.probe ? [r.probe] : []));
       return { ...state, result: resultOf(event, { ...(state.dns ? { dns: state.dns } : {}), probes }) };
     }
+    case 'policy-mta-sts':
+      return { ...state, policy: { ...state.policy, mtaSts: event.mtaSts } };
+    case 'policy-tls-rpt':
+      return { ...state, policy: { ...state.policy, tlsRpt: event.tlsRpt } };
   }
 }
 

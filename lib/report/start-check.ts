@@ -2,19 +2,8 @@
  * The browser's side of POST /api/checks: start (or join) a check and turn every failure into a
  * message a person can act on. The fetch function is passed in so tests need no network.
  */
-import { z } from 'zod';
+import { ApiErrorSchema, CreateCheckResponseSchema } from '@/lib/http/api-schemas';
 import type { CheckMode } from '@/lib/probe/schema';
-
-const StartedSchema = z.object({
-  id: z.string().min(1),
-  status: z.string(),
-  deduped: z.boolean(),
-  urls: z.object({ permalink: z.string() }),
-});
-
-const ErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
-});
 
 export type StartCheckResult =
   | { ok: true; id: string; permalink: string; deduped: boolean }
@@ -37,14 +26,14 @@ export async function startCheck(
   }
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) {
-    const parsed = StartedSchema.safeParse(body);
+    const parsed = CreateCheckResponseSchema.safeParse(body);
     if (parsed.success) {
       const { id, deduped, urls } = parsed.data;
       return { ok: true, id, deduped, permalink: urls.permalink };
     }
     return { ok: false, code: 'bad_response', message: 'The server answered in an unexpected way. Please try again.' };
   }
-  const err = ErrorSchema.safeParse(body);
+  const err = ApiErrorSchema.safeParse(body);
   const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
   const code = err.success ? err.data.error.code : `http_${res.status}`;
   let message = err.success ? err.data.error.message : `The server answered ${res.status}. Please try again.`;

@@ -1,8 +1,10 @@
 /**
- * Words for the closed status vocabularies, so a status is never told by colour alone: every
- * badge shows an icon and one of these words, and its tone is only a reinforcement.
+ * Icons and tones for the closed status vocabularies, so a status is never told by colour alone:
+ * every badge shows an icon and its word, and its tone is only a reinforcement. The words come
+ * from the interpretation layer's label table (lib/verdict/labels.ts).
  */
 import type { PortStatus, Severity, Summary } from '@/lib/probe/schema';
+import { severityLabel, statusLabel, verdictLabel } from '@/lib/verdict/labels';
 
 export type Verdict = Summary['verdict'];
 
@@ -18,38 +20,29 @@ export interface StatusMeta {
   tone: Tone;
 }
 
-export const SEVERITY_META: Record<Severity, StatusMeta> = {
-  ok: { label: 'OK', icon: 'check', tone: 'good' },
-  info: { label: 'Info', icon: 'info', tone: 'note' },
-  warning: { label: 'Warning', icon: 'warning', tone: 'warn' },
-  critical: { label: 'Critical', icon: 'cross', tone: 'bad' },
+const SEVERITY_LOOK: Record<Severity, Omit<StatusMeta, 'label'>> = {
+  ok: { icon: 'check', tone: 'good' },
+  info: { icon: 'info', tone: 'note' },
+  warning: { icon: 'warning', tone: 'warn' },
+  critical: { icon: 'cross', tone: 'bad' },
 };
 
-export const VERDICT_META: Record<Verdict, StatusMeta> = {
-  ok: { label: 'All good', icon: 'check', tone: 'good' },
-  info: { label: 'Good, with notes', icon: 'info', tone: 'note' },
-  warning: { label: 'Needs attention', icon: 'warning', tone: 'warn' },
-  critical: { label: 'Problems found', icon: 'cross', tone: 'bad' },
-  untested: { label: 'Could not test', icon: 'question', tone: 'muted' },
-};
+const withLabels = <K extends string>(look: Record<K, Omit<StatusMeta, 'label'>>, word: (k: K) => string) =>
+  Object.fromEntries(Object.entries(look).map(([k, v]) => [k, { ...(v as object), label: word(k as K) }])) as Record<K, StatusMeta>;
 
-export const PORT_STATUS_META: Record<PortStatus, StatusMeta> = {
-  ok: { label: 'OK', icon: 'check', tone: 'good' },
-  info: { label: 'OK, notes', icon: 'info', tone: 'note' },
-  warning: { label: 'Warning', icon: 'warning', tone: 'warn' },
-  critical: { label: 'Critical', icon: 'cross', tone: 'bad' },
-  untested: { label: 'Not tested', icon: 'question', tone: 'muted' },
-  closed: { label: 'Closed', icon: 'minus', tone: 'muted' },
-  blocked: { label: 'Not probed', icon: 'blocked', tone: 'muted' },
-};
+export const SEVERITY_META: Record<Severity, StatusMeta> = withLabels(SEVERITY_LOOK, severityLabel);
 
-const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
+export const VERDICT_META: Record<Verdict, StatusMeta> = withLabels<Verdict>(
+  { ...SEVERITY_LOOK, untested: { icon: 'question', tone: 'muted' } },
+  verdictLabel,
+);
 
-/** Most severe first. */
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'warning', 'info', 'ok'];
-
-export function worstSeverity(severities: Iterable<Severity>): Severity | null {
-  let worst: Severity | null = null;
-  for (const s of severities) if (worst === null || SEVERITY_RANK[s] > SEVERITY_RANK[worst]) worst = s;
-  return worst;
-}
+export const PORT_STATUS_META: Record<PortStatus, StatusMeta> = withLabels<PortStatus>(
+  {
+    ...SEVERITY_LOOK,
+    untested: { icon: 'question', tone: 'muted' },
+    closed: { icon: 'minus', tone: 'muted' },
+    blocked: { icon: 'blocked', tone: 'muted' },
+  },
+  statusLabel,
+);

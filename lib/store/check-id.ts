@@ -4,14 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 
-/** Shared with the API schemas (lib/http/api-schemas.ts). */
-export const CHECK_ID_RE = /^[A-Za-z0-9_-]{22}$/;
+import { CHECK_ID_RE, isCheckId } from '@/lib/checks/check-id-pattern';
+
+export { CHECK_ID_RE, isCheckId };
 
 /** 16 random bytes as base64url: 22 characters. */
 export function newCheckId(): string {
   return randomBytes(16).toString('base64url');
-}
-
-export function isCheckId(value: string): boolean {
-  return CHECK_ID_RE.test(value);
 }

@@ -5,7 +5,8 @@
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 
 /** A check's persisted state; 'running' covers queued checks too (the runner knows which). */
-export type StoredCheckStatus = 'running' | 'done' | 'interrupted';
+export type { StoredCheckStatus } from '@/lib/checks/check-status';
+import type { StoredCheckStatus } from '@/lib/checks/check-status';
 
 export interface CheckRecord {
   id: string;

@@ -5,9 +5,11 @@
  * of blocked event loop), unless validateOnRead asks for the full check (tests, tools). Invalid
  * JSON is always a clear error instead of a malformed report.
  */
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { StoredCheckStatusSchema } from '@/lib/checks/check-status';
 import type { z } from 'zod';
 import {
   CheckEventSchema,
@@ -52,7 +54,6 @@ interface CheckRow {
   error: string | null;
 }
 
-const STATUSES: readonly string[] = ['running', 'done', 'interrupted'] satisfies StoredCheckStatus[];
 
 function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
   let value: unknown;
@@ -78,10 +79,11 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, v
 function toRecord(row: CheckRow, validate: boolean): CheckRecord {
   const what = `check ${row.id}`;
   const mode = CheckModeSchema.safeParse(row.mode);
-  if (!mode.success || !STATUSES.includes(row.status)) {
+  const stored = StoredCheckStatusSchema.safeParse(row.status);
+  if (!mode.success || !stored.success) {
     throw new StoreCorruptionError(`${what} has an unknown mode or status (${row.mode}, ${row.status})`);
   }
-  const status = row.status as StoredCheckStatus;
+  const status = stored.data;
   if (status === 'done' && row.result === null) {
     throw new StoreCorruptionError(`${what} is done but has no result`);
   }

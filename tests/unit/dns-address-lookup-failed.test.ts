@@ -6,7 +6,7 @@
  * A DNS failure that leaves nothing to probe ends the CLI with exit code 2, in host mode too.
  */
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor } from '@/cli/main';
+import { exitCodeFor } from '@/cli/check-command';
 import { createAddressPolicy } from '@/lib/probe/address-policy';
 import { resolveTarget } from '@/lib/probe/dns/resolve-target';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
-import { probeStatus, summarize } from '@/lib/probe/findings/summarize';
+import { summarize } from '@/lib/probe/findings/summarize';
+import { statusInResult as probeStatus } from '@/lib/verdict/probe-status';
 import type { DnsResult, PortProbe } from '@/lib/probe/schema';
 
 const dns: DnsResult = {

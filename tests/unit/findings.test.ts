@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
-import { summarize, probeStatus } from '@/lib/probe/findings/summarize';
+import { summarize } from '@/lib/probe/findings/summarize';
+import { statusInResult as probeStatus } from '@/lib/verdict/probe-status';
 import { FINDINGS, findingText } from '@/lib/probe/findings/catalogue';
 import type { Certificate, DnsResult, Ehlo, PortProbe, TlsInfo, CheckMode } from '@/lib/probe/schema';
 

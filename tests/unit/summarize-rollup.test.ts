@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
-import { summarize, worstSeverity } from '@/lib/probe/findings/summarize';
+import { summarize } from '@/lib/probe/findings/summarize';
+import { worstSeverity } from '@/lib/verdict/severity';
 import type { CheckMode, Finding, Port, PortProbe, Summary } from '@/lib/probe/schema';
 import { dnsFor, ehlo, probe, silentProbe, tls } from '@/tests/fixtures/probe-builders';
 
@@ -18,8 +19,9 @@ const port = (s: Summary, p: Port) => s.ports.find((x) => x.port === p)!;
 const at = (address: string, p: Port, over: Partial<PortProbe> = {}) => probe({ address, port: p, ...over });
 
 describe('worstSeverity', () => {
-  it('ranks ok < info < warning < critical, and is ok for nothing', () => {
-    expect(worstSeverity([])).toBe('ok');
+  it('ranks ok < info < warning < critical, and is null for nothing (the summary reads that as ok)', () => {
+    expect(worstSeverity([])).toBeNull();
+    expect(summaryOf([]).severity).toBe('ok');
     expect(worstSeverity(['info', 'ok'])).toBe('info');
     expect(worstSeverity(['info', 'warning', 'ok'])).toBe('warning');
     expect(worstSeverity(['critical', 'warning', 'info'])).toBe('critical');

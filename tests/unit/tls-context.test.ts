@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '@/lib/env';
+import { engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { createTlsContext, splitPemCertificates } from '@/lib/probe/tls/tls-context';
 import { createTestPki, type TestPki } from '@/tests/fixtures/pki';
 
@@ -44,13 +46,23 @@ describe('createTlsContext', () => {
     expect(ctx.anchorFingerprints.size).toBe(new Set(rootCertificates.map(fingerprint)).size + 2);
   });
 
-  it('reads NODE_EXTRA_CA_CERTS when no extraCaFile is given, and ignores it for extraCaFile ""', () => {
+  it('takes NODE_EXTRA_CA_CERTS from the validated environment, not from process.env', () => {
     const file = join(dir, 'env-ca.pem');
     writeFileSync(file, pki.caPem);
-    const fromEnv = withEnv(file, () => createTlsContext());
-    expect(fromEnv.anchorFingerprints.has(fingerprint(pki.caPem))).toBe(true);
-    const ignored = withEnv(file, () => createTlsContext({ extraCaFile: '' }));
+    const config = engineConfigFromEnv(loadEnv({ NODE_EXTRA_CA_CERTS: file }));
+    expect(config.extraCaFile).toBe(file);
+    expect(createTlsContext({ extraCaFile: config.extraCaFile }).anchorFingerprints.has(fingerprint(pki.caPem))).toBe(true);
+    const ignored = withEnv(file, () => createTlsContext());
     expect(ignored.anchorFingerprints.has(fingerprint(pki.caPem))).toBe(false);
+  });
+
+  it('builds nothing expensive until a handshake or a chain needs it', () => {
+    const ctx = createTlsContext({ extraCaPem: pki.caPem });
+    const own = Object.getOwnPropertyDescriptors(ctx);
+    for (const key of ['secureContext', 'anchorFingerprints', 'anchorsBySubject'] as const) expect(own[key]?.get).toBeTypeOf('function');
+    const first = ctx.secureContext;
+    expect(ctx.secureContext).toBe(first);
+    expect(ctx.anchorsBySubject?.get(new X509Certificate(pki.caPem).subject)?.length).toBe(1);
   });
 
   it('prefers an explicit extraCaFile over the environment', () => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '@/cli/format-report';
-import { evaluateFindings, isUntestedOutcome } from '@/lib/probe/findings/evaluate';
+import { evaluateFindings } from '@/lib/probe/findings/evaluate';
+import { isUntestedOutcome } from '@/lib/verdict/probe-status';
 import { summarize } from '@/lib/probe/findings/summarize';
 import type { CheckMode, CheckResult, DnsResult, Port, PortProbe } from '@/lib/probe/schema';
 import { dnsFor, probe, silentProbe, tls } from '@/tests/fixtures/probe-builders';

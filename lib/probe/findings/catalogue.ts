@@ -3,6 +3,7 @@
  * and reworded without touching the rules. `{name}` placeholders take the finding's params.
  */
 import type { Severity } from '../schema';
+import { POLICY_FINDINGS } from './catalogue-policy';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -326,6 +327,8 @@ export const FINDINGS = {
     explanation: 'None of ports 465, 587 and 2525 accepted a session on this server, so mail clients and applications cannot send through it.',
     fix: 'Open port 587 (STARTTLS) and/or 465 (implicit TLS) for authenticated submission.',
   },
+  // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
+  ...POLICY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
@@ -352,16 +355,19 @@ function fill(template: string, params: Record<string, string | number | boolean
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (params && k in params ? String(params[k]) : m));
 }
 
-/** Human text of a finding with its params filled in; unknown codes fall back to the code. */
+/** Human text of a finding with its params filled in. */
 export function findingText(
-  code: string,
+  code: FindingCode,
   params?: Record<string, string | number | boolean>,
 ): { title: string; explanation: string; fix: string } {
-  const def = (FINDINGS as Record<string, FindingDefinition>)[code];
-  if (!def) return { title: code, explanation: '', fix: '' };
+  const def: FindingDefinition = FINDINGS[code];
   return { title: fill(def.title, params), explanation: fill(def.explanation, params), fix: fill(def.fix, params) };
 }
 
-export function recommendationText(code: string): string {
-  return (RECOMMENDATIONS as Record<string, string>)[code] ?? code;
+export function recommendationText(code: RecommendationCode): string {
+  return RECOMMENDATIONS[code];
 }
+
+/** The closed vocabularies the result schema (lib/probe/schema.ts) declares as enums. */
+export const FINDING_CODES = Object.keys(FINDINGS) as [FindingCode, ...FindingCode[]];
+export const RECOMMENDATION_CODES = Object.keys(RECOMMENDATIONS) as [RecommendationCode, ...RecommendationCode[]];

@@ -5,6 +5,8 @@
 import type { CheckMode, DnsResult, Finding, Port, PortProbe, Severity } from '../schema';
 import { addressesUnknown } from '../dns/address-lookup';
 import { FINDINGS, type FindingCode } from './catalogue';
+// The "could not test" rule is the interpretation layer's, so findings and every reader agree.
+import { answered, isUntestedOutcome, noRouteFromHere } from '@/lib/verdict/probe-status';
 
 /** RFC 8996 deprecates TLS 1.0 and 1.1; anything older is worse still. */
 const DEPRECATED_TLS = new Set(['TLSv1', 'TLSv1.1', 'SSLv3', 'SSLv2']);
@@ -44,27 +46,6 @@ function finding(
 }
 
 const where = (p: PortProbe) => ({ scope: 'port' as const, host: p.host, address: p.address, port: p.port });
-
-/** A port probe produced an SMTP conversation (or a TLS handshake on 465): the server answered. */
-export function answered(p: PortProbe): boolean {
-  return p.greeting !== undefined || p.tls !== undefined;
-}
-
-/** The only 'unreachable' codes that come from the far side (an ICMP host-unreachable/prohibited). */
-const REMOTE_UNREACHABLE = new Set(['EHOSTUNREACH', 'EHOSTDOWN']);
-
-/**
- * Unreachable for a reason on our side of the network: no route (ENETUNREACH, e.g. a tester without
- * IPv6), no source address (EADDRNOTAVAIL), interface down. It tells nothing about the server.
- */
-export function noRouteFromHere(p: PortProbe): boolean {
-  return p.outcome === 'unreachable' && !REMOTE_UNREACHABLE.has(p.errorCode ?? '');
-}
-
-/** Outcomes that say nothing about the server: we could not test. */
-export function isUntestedOutcome(p: PortProbe): boolean {
-  return ['connection-timeout', 'io-timeout', 'server-busy', 'aborted', 'blocked-target'].includes(p.outcome) || noRouteFromHere(p);
-}
 
 function replyText(lines: readonly string[] | undefined): string {
   return (lines ?? []).join(' ').slice(0, 160);

@@ -46,6 +46,7 @@ export class ProbeRun {
   starttlsReply: SmtpReply | undefined;
   tls: TlsInfo | undefined;
   ehloTls: Ehlo | undefined;
+  mailBeforeTls: PortProbe['mailBeforeTls'];
 
   private readonly t0: number;
   private readonly budgetAt: number;
@@ -137,6 +138,7 @@ export class ProbeRun {
       ...(this.starttlsReply ? { starttlsReply: this.starttlsReply } : {}),
       ...(this.tls ? { tls: this.tls } : {}),
       ...(this.ehloTls ? { ehloTls: this.ehloTls } : {}),
+      ...(this.mailBeforeTls ? { mailBeforeTls: this.mailBeforeTls } : {}),
       encryption: this.encryption,
       transcript: this.transcript.entries,
       transcriptTruncated: this.transcript.truncated,

@@ -1,17 +1,16 @@
 /**
- * The TLS client context every probe shares, built once: creating a secure context from ~150 roots
- * costs tens of milliseconds, more than a handshake.
+ * The TLS client context every probe shares, built once and only when needed: creating a secure
+ * context from ~150 roots costs tens of milliseconds, more than a handshake.
  */
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { TlsContext } from '@/lib/probe/types';
 
 export interface TlsContextOptions {
   /**
-   * A PEM file of extra trust anchors. Defaults to process.env.NODE_EXTRA_CA_CERTS: that variable is
-   * Node's own convention, and a context given an explicit `ca` list no longer sees it, so it is
-   * read here rather than through the app's env module. Pass '' to ignore it.
+   * A PEM file of extra trust anchors: the app passes NODE_EXTRA_CA_CERTS (Node's own convention;
+   * a context given an explicit `ca` list no longer sees it, so it must be added here).
    */
   extraCaFile?: string;
   /** extra trust anchors as PEM text (tests pass their root CA here) */
@@ -25,51 +24,73 @@ export function splitPemCertificates(text: string): string[] {
   return text.match(PEM_CERT) ?? [];
 }
 
-interface Anchor {
-  pem: string;
-  cert: X509Certificate;
-}
-
 /** A broken anchor is a configuration mistake: say which one instead of trusting less silently. */
-function parseAnchors(text: string, source: string): Anchor[] {
-  return splitPemCertificates(text).map((pem, i) => {
+function parseAnchors(pems: readonly string[], source: string): X509Certificate[] {
+  return pems.map((pem, i) => {
     try {
-      return { pem, cert: new X509Certificate(pem) };
+      return new X509Certificate(pem);
     } catch (err) {
       throw new Error(`certificate #${i + 1} in ${source} does not parse: ${(err as Error).message}`);
     }
   });
 }
 
-function readCaFile(path: string): Anchor[] {
+function readCaFile(path: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`cannot read CA file ${path} (extraCaFile / NODE_EXTRA_CA_CERTS): ${(err as Error).message}`);
   }
-  return parseAnchors(text, path);
+  const pems = splitPemCertificates(text);
+  parseAnchors(pems, path);
+  return pems;
+}
+
+/** "AB:CD:…", as X509Certificate.fingerprint256 writes it, from the DER inside a PEM block. */
+function pemFingerprint256(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64');
+  return (createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g) ?? []).join(':');
 }
 
 /**
- * Node's root store + the extra CA file + extraCaPem. Throws (a configuration error, at start-up)
- * when the CA file cannot be read or holds a certificate that does not parse.
+ * Node's root store + the extra CA file + extraCaPem. The extra anchors are read and checked at
+ * once (a missing file or a certificate that does not parse is a configuration error, reported at
+ * start-up); everything that costs (the secure context from ~150 roots, ~30 ms; parsing every root
+ * into an X509Certificate, ~30 ms) is built on first use, so a process that never completes a
+ * TLS handshake (the CLI's --help, a check of a domain without MX) never pays for it. The anchors
+ * are indexed by subject only when a chain has to be completed.
  */
 export function createTlsContext(opts: TlsContextOptions = {}): TlsContext {
-  const extraFile = opts.extraCaFile ?? process.env.NODE_EXTRA_CA_CERTS ?? '';
-  const anchors = [
-    ...parseAnchors(rootCertificates.join('\n'), 'tls.rootCertificates'),
-    ...(extraFile ? readCaFile(extraFile) : []),
-    ...parseAnchors(opts.extraCaPem ?? '', 'extraCaPem'),
-  ];
-  const secureContext = createSecureContext({
-    ca: anchors.map((a) => a.pem),
-    // Measure old servers instead of failing to reach them: the probe reports TLS 1.0 or a weak
-    // key as a finding, which it could not do if the handshake were refused.
-    minVersion: 'TLSv1',
-    ciphers: 'DEFAULT:@SECLEVEL=0',
-  });
-  const anchorsBySubject = new Map<string, X509Certificate[]>();
-  for (const { cert } of anchors) anchorsBySubject.set(cert.subject, [...(anchorsBySubject.get(cert.subject) ?? []), cert]);
-  return { secureContext, anchorFingerprints: new Set(anchors.map((a) => a.cert.fingerprint256)), anchorsBySubject };
+  const extraFile = opts.extraCaFile ?? '';
+  const extraPem = splitPemCertificates(opts.extraCaPem ?? '');
+  parseAnchors(extraPem, 'extraCaPem');
+  const extra = [...(extraFile ? readCaFile(extraFile) : []), ...extraPem];
+  const pems = () => [...rootCertificates, ...extra];
+  let secureContext: SecureContext | undefined;
+  let fingerprints: ReadonlySet<string> | undefined;
+  let bySubject: Map<string, X509Certificate[]> | undefined;
+  return {
+    get secureContext() {
+      secureContext ??= createSecureContext({
+        ca: pems(),
+        // Measure old servers instead of failing to reach them: the probe reports TLS 1.0 or a weak
+        // key as a finding, which it could not do if the handshake were refused.
+        minVersion: 'TLSv1',
+        ciphers: 'DEFAULT:@SECLEVEL=0',
+      });
+      return secureContext;
+    },
+    get anchorFingerprints() {
+      fingerprints ??= new Set(pems().map(pemFingerprint256));
+      return fingerprints;
+    },
+    get anchorsBySubject() {
+      if (!bySubject) {
+        bySubject = new Map();
+        for (const cert of parseAnchors(pems(), 'the trust anchors')) bySubject.set(cert.subject, [...(bySubject.get(cert.subject) ?? []), cert]);
+      }
+      return bySubject;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortProbe } from '@/lib/probe/schema';
-import { groupCertificates, validityElapsed } from '@/lib/report/cert-groups';
+import { groupCertificates, validityElapsed } from '@/lib/verdict/cert-groups';
 import { MX1_LEAF, MX2_LEAF, SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
 describe('groupCertificates', () => {

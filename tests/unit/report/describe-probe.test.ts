@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PortProbe } from '@/lib/probe/schema';
-import { describeProbe, findingsForProbe } from '@/lib/report/describe-probe';
+import { describeProbe } from '@/lib/verdict/probe-view';
+import { findingsForProbe } from '@/lib/verdict/probe-status';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
 const find = (address: string, port: number) => SAMPLE_RESULT.probes.find((p) => p.address === address && p.port === port)!;

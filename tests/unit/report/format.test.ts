@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatDaysLeft, formatEndpoint, formatKey, formatMs, formatTlsVersion } from '@/lib/report/format';
+import { formatDate, formatDateTime, formatDaysLeft, formatEndpoint, formatKey, formatMs } from '@/lib/report/format';
+import { formatTlsVersion } from '@/lib/verdict/probe-view';
 
 describe('format', () => {
   it('formats dates in UTC whatever the local zone', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { findingText } from '@/lib/probe/findings/catalogue';
+import { FindingSchema } from '@/lib/probe/schema';
 import { formatLocation, groupFindings } from '@/lib/report/group-findings';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
@@ -13,7 +15,7 @@ describe('groupFindings', () => {
     expect(auth.locations).toHaveLength(2);
     expect(auth.title).toBe('Credentials could travel in clear');
     expect(auth.explanation).toContain('PLAIN LOGIN');
-    expect(auth.known).toBe(true);
+    expect(auth.fix).not.toBe('');
     const expired = critical.items.filter((i) => i.code === 'cert.expired');
     expect(expired).toHaveLength(1);
     expect(expired[0]!.locations.map((l) => l.port)).toEqual([25, 587, 587]);
@@ -26,9 +28,20 @@ describe('groupFindings', () => {
     expect(timeouts.map((t) => t.explanation.match(/port (\d+)/)?.[1])).toEqual(['465', '25']);
   });
 
-  it('shows an unknown code as itself instead of failing', () => {
-    const [g] = groupFindings([{ code: 'future.thing', severity: 'warning', untested: false, scope: 'domain' }]);
-    expect(g!.items[0]).toMatchObject({ title: 'future.thing', known: false, locations: [] });
+  it('groups a domain-wide finding without locations', () => {
+    const [g] = groupFindings([{ code: 'mx.none', severity: 'critical', untested: false, scope: 'domain' }]);
+    expect(g!.items[0]).toMatchObject({ code: 'mx.none', title: findingText('mx.none').title, locations: [] });
+  });
+
+  it('has no place for a code the catalogue does not know: the schema refuses it', () => {
+    const unknown = { code: 'future.thing', severity: 'warning', untested: false, scope: 'domain' };
+    expect(FindingSchema.safeParse(unknown).success).toBe(false);
+    expect(FindingSchema.safeParse({ ...unknown, code: 'mx.none' }).success).toBe(true);
+    // Never called: only for the compiler, which must refuse an unknown code (tsc runs in CI).
+    const typeCheckOnly = () =>
+      // @ts-expect-error an unknown code is a type error too
+      groupFindings([unknown]);
+    expect(typeCheckOnly).toBeTypeOf('function');
   });
 
   it('formats a location', () => {

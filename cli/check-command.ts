@@ -1,0 +1,81 @@
+/**
+ * `mxray check`: validates the environment, runs the engine and prints the report. Loaded only
+ * when a check is asked for, so `mxray --help` and `--version` never load the engine or zod.
+ */
+import { EnvError, loadEnv } from '@/lib/env';
+import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
+import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
+import type { CheckResult } from '@/lib/probe/schema';
+import { EXIT } from './exit-codes';
+import { formatReport } from './format-report';
+
+const ANSWERED = new Set(['ok', 'nodata']);
+
+/**
+ * DNS said nothing usable: a failure of the lookup, not a finding about mail servers. That is the
+ * MX lookup failing, every host's addresses failing to resolve, or (host mode) a server name that
+ * does not resolve at all.
+ */
+function dnsFailed(r: CheckResult): boolean {
+  if (r.dns.mxKind === 'none' && !ANSWERED.has(r.dns.mx.status)) return true;
+  const hosts = r.dns.hosts;
+  if (hosts.length === 0) return false;
+  if (hosts.every(addressesUnknown)) return true;
+  return r.target.mode === 'host' && hosts.every((h) => h.addresses.length === 0 && !ANSWERED.has(h.a.status) && !ANSWERED.has(h.aaaa.status));
+}
+
+export function exitCodeFor(r: CheckResult): number {
+  if (dnsFailed(r)) return EXIT.INPUT;
+  return r.findings.some((f) => f.severity === 'critical' && !f.untested) ? EXIT.CRITICAL : EXIT.OK;
+}
+
+export async function runCheckCommand(
+  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean },
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+): Promise<number> {
+  const domainArg = values.domain;
+  let env;
+  try {
+    env = loadEnv();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      io.err.write(`mxray: ${e.message}\n`);
+      return EXIT.INPUT;
+    }
+    throw e;
+  }
+  const engine = createEngine(engineConfigFromEnv(env));
+  const mode = values.host !== undefined ? 'host' : 'domain';
+  const prepared = engine.prepare((values.host ?? domainArg)!, mode);
+  if (!prepared.ok) {
+    io.err.write(`mxray: ${prepared.message}\n`);
+    return EXIT.INPUT;
+  }
+
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  const tty = !values.json && (io.err as NodeJS.WriteStream).isTTY === true;
+  let result: CheckResult | undefined;
+  let done = 0;
+  let planned = 0;
+  try {
+    for await (const ev of engine.run(prepared.target, abort.signal)) {
+      if (ev.type === 'probes-planned') planned = ev.probes.length;
+      if (ev.type === 'probe-done') done++;
+      if (ev.type === 'check-done') result = ev.result;
+      if (tty && planned > 0) io.err.write(`\r\x1b[2Kprobing ${done}/${planned} ports…`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    if (tty) io.err.write('\r\x1b[2K');
+  }
+  if (!result) throw new Error('engine ended without a result');
+
+  if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
+    io.out.write(formatReport(result, { color }));
+  }
+  return exitCodeFor(result);
+}
