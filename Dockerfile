@@ -40,6 +40,9 @@ COPY --from=build --chown=mxray:mxray /app/scripts/mxray-server.cjs ./mxray-serv
 USER mxray
 VOLUME ["/data"]
 EXPOSE 3000
+# Readiness (store writable, runner accepting, not shutting down): the container turns unhealthy on
+# SIGTERM before it drains. Orchestrators with separate probes: liveness /api/health/live, readiness
+# /api/health/ready. Metrics: METRICS_PORT (loopback by default; METRICS_TOKEN to publish them).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "mxray-server.cjs"]

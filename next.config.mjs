@@ -3,7 +3,18 @@ const nextConfig = {
   // The Dockerfile runs the standalone server (.next/standalone/server.js).
   output: 'standalone',
   // Native and worker-thread packages must be loaded from node_modules, not bundled.
-  serverExternalPackages: ['better-sqlite3', 'pino', 'pino-pretty', 'thread-stream'],
+  serverExternalPackages: [
+    'better-sqlite3',
+    'pino',
+    'pino-pretty',
+    'thread-stream',
+    // One copy shared by instrumentation.ts and every route bundle (one registry, one tracer provider).
+    'prom-client',
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/resources',
+  ],
   poweredByHeader: false,
   // The build type-checks the app only; `npm test` type-checks everything (tests, CLI) with tsc.
   typescript: { tsconfigPath: 'tsconfig.build.json' },

@@ -109,6 +109,26 @@ const EnvSchema = z.object({
   SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
   /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
   HOSTNAME: z.string().optional(),
+  // --- operations (lib/observability): metrics, traces
+  /** Prometheus endpoint port; unset or 0: no metrics server (and no metrics collected) */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  /** address the metrics server binds; anything but loopback requires METRICS_TOKEN */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** bearer token the metrics endpoint requires (always when set; mandatory off loopback) */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** where this process's probes leave from, as the `vantage` label (a short fixed name) */
+  MXRAY_VANTAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'must be a short name: letters, digits, . _ -')
+    .default('default'),
+  /** OTLP/HTTP collector base URL (…/v1/traces is appended); unset: no tracing */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP/HTTP traces URL, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SDK_DISABLED: bool(false),
+  /** mxray's exporter speaks OTLP/HTTP with JSON bodies; another protocol is reported at start */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };

@@ -11,6 +11,7 @@ import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
+import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
 import type { ViewerLimiter } from './viewer-limits';
 
@@ -60,16 +61,17 @@ export async function getRunner(): Promise<Runner> {
 }
 
 async function createServices(): Promise<AppServices> {
-  const [{ getEnv, assertEhloNameConfigured }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
+  const [{ getEnv, assertEhloNameConfigured }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }, observability] = await Promise.all([
     import('@/lib/env'),
     import('@/lib/probe/create-engine'),
     import('@/lib/log'),
+    import('@/lib/observability/process-observability'),
   ]);
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
   const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
-  const store = createSqliteStore({ file });
+  const store = observability.observedStore(createSqliteStore({ file }));
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   const runner = createRunner({
     engine,
@@ -80,7 +82,10 @@ async function createServices(): Promise<AppServices> {
     dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
     maxPerClient: env.MAX_RUNNING_PER_CLIENT,
     maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
+    observers: observability.checkObservers(),
   });
+  observability.routeMetrics()?.bindRunner(() => runner.stats());
+  observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
   const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');
   const viewers = createViewerLimiter({
@@ -90,7 +95,7 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention);
+  handleSignals(runner, store, logger, stopRetention, observability.stopTracing);
   logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
   return {
     runner,
@@ -110,15 +115,24 @@ async function createServices(): Promise<AppServices> {
  * connections and waits for open responses, which include our SSE streams; they end as the
  * checks end, then Next exits. When nothing else handles the signal, we exit ourselves.
  */
-function handleSignals(runner: Runner, store: CheckStore, logger: ProbeLogger, stopRetention: () => void): void {
+function handleSignals(
+  runner: Runner,
+  store: CheckStore,
+  logger: ProbeLogger,
+  stopRetention: () => void,
+  flushTraces: () => Promise<void>,
+): void {
   if (g.__mxraySignalsHandled) return;
   g.__mxraySignalsHandled = true;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Readiness first (load balancers stop sending), then drain.
+    markShuttingDown();
     logger.info({ signal, ...runner.stats() }, 'shutting down the check runner');
     stopRetention();
     void runner
       .shutdown()
       .then(() => store.close())
+      .then(() => flushTraces())
       .catch((err: unknown) => logger.error({ err }, 'check runner shutdown failed'))
       .finally(() => {
         if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -10,6 +10,7 @@ import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
+import { combineObservers, type CheckObserver, type TraceCarrier } from './check-observer';
 import { createEventHub } from './event-hub';
 import { createRefusedRedactor } from './redact-refused';
 import { createStorageBudget } from './storage-budget';
@@ -43,6 +44,8 @@ export interface RunnerOptions {
   maxPerClient?: number;
   /** bytes one check may store, events and result together (CHECK_MAX_STORED_BYTES) */
   maxStoredBytes?: number;
+  /** metrics and traces (lib/observability); guarded, never able to fail a check */
+  observers?: CheckObserver[];
 }
 
 export type StartOutcome =
@@ -76,6 +79,8 @@ export interface Runner {
    */
   subscribe(id: string, afterSeq: number, subscriber: Subscriber): () => void;
   stats(): { running: number; queued: number; viewers: number };
+  /** false once shutdown() has begun: readiness reports it before anything else stops */
+  accepting(): boolean;
   /** Stop accepting, let running checks finish within the grace period, interrupt the rest. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -91,6 +96,8 @@ interface Entry {
   done?: Promise<void>;
   /** holds one of its client's maxPerClient places until released */
   counted?: boolean;
+  /** trace context captured where the check was requested (see CheckObserver) */
+  carrier?: TraceCarrier;
 }
 
 function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
@@ -111,6 +118,7 @@ async function within(ms: number, work: Promise<unknown>): Promise<void> {
 export function createRunner(options: RunnerOptions): Runner {
   const { engine, store, logger, maxConcurrent, queueSize, dedupeWindowMs } = options;
   const clock = options.clock ?? systemClock;
+  const observer = combineObservers(options.observers ?? [], logger);
   const hub = createEventHub((err) => logger.warn({ err }, 'check viewer failed'));
   const active = new Map<string, Entry>();
   const queue: Entry[] = [];
@@ -149,12 +157,20 @@ export function createRunner(options: RunnerOptions): Runner {
     return r ? viewStatus(r) : fallback;
   }
 
-  function logEnd(e: Entry, fields: Record<string, unknown>): void {
+  function logEnd(e: Entry, fields: Record<string, unknown>, result?: CheckResult): void {
     const durationMs = e.startedAt === undefined ? 0 : Math.round(clock.monotonic() - e.startedAt);
     logger.info(
       { checkId: e.id, domain: e.target.domain, mode: e.target.mode, client: e.clientKey, durationMs, ...fields },
       'check finished',
     );
+    const done = fields.outcome === 'done';
+    observer.ended(e.id, e.target, {
+      status: done ? 'done' : 'interrupted',
+      ...(done ? {} : { reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' }),
+      ...(done && result ? { result } : {}),
+      ran: e.startedAt !== undefined,
+      durationMs,
+    });
   }
 
   /** Frees the check's slot and its dedupe entry as soon as its final state is stored. */
@@ -185,6 +201,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const budget = createStorageBudget(options.maxStoredBytes);
     const redact = createRefusedRedactor();
     let fields: Record<string, unknown> = {};
+    let result: CheckResult | undefined;
     try {
       for (;;) {
         const step = await gen.next();
@@ -195,12 +212,15 @@ export function createRunner(options: RunnerOptions): Runner {
         }
         // An engine that returns its result without yielding 'check-done' still gets one logged.
         const event: CheckEvent = step.done ? { type: 'check-done', result: step.value } : step.value;
+        // Observers (metrics, traces) see what the engine reported, before storage trims it.
+        observer.event(e.id, event);
         if (event.type === 'check-done') {
           // Stored once, within the check's budget; the logged check-done leaves out what earlier
           // events carried (event version 2).
           const final = budget.finish(redact.result(event.result));
           const seq = await store.appendEvent(e.id, final.event);
           await store.finishCheck(e.id, final.result, clock.now());
+          result = final.result;
           release(e);
           hub.publish(e.id, seq, final.event);
           hub.end(e.id, { status: 'done' });
@@ -225,13 +245,14 @@ export function createRunner(options: RunnerOptions): Runner {
       }
     } finally {
       await gen.return(undefined as never).catch(() => {});
-      logEnd(e, fields);
+      logEnd(e, fields, result);
     }
   }
 
   function launch(e: Entry): void {
     active.set(e.id, e);
     e.startedAt = clock.monotonic();
+    observer.started(e.id, e.target, e.carrier);
     e.done = execute(e)
       .catch((err: unknown) => logger.error({ checkId: e.id, err }, 'check runner failed'))
       .finally(() => release(e));
@@ -278,6 +299,8 @@ export function createRunner(options: RunnerOptions): Runner {
       return saturated('the server is shutting down');
     }
     if (visibility === 'public') live.set(key, e);
+    // Still inside the request's async context: the observer captures it for the check's spans.
+    e.carrier = observer.accepted(e.id, target);
     if (active.size < maxConcurrent) launch(e);
     else queue.push(e);
     return { ok: true, id: e.id, status: statusOf(e.id), deduped: false };
@@ -332,6 +355,10 @@ export function createRunner(options: RunnerOptions): Runner {
 
     stats() {
       return { running: active.size, queued: queue.length, viewers: hub.listenerCount() };
+    },
+
+    accepting() {
+      return !closing;
     },
 
     shutdown(graceMs = options.shutdownGraceMs ?? 5_000) {

@@ -123,3 +123,21 @@ export const HealthResponseSchema = z.object({
   db: z.enum(['ok', 'error']),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** GET /api/health/live: the process answers; nothing else is consulted. */
+export const LivenessResponseSchema = z.object({ status: z.literal('ok') });
+export type LivenessResponse = z.infer<typeof LivenessResponseSchema>;
+
+/** GET /api/health/ready: whether this process should get traffic now, and why not. */
+export const ReadinessResponseSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  checks: z.object({
+    /** 'shutting-down' from the first SIGTERM on: readiness flips before the drain */
+    shutdown: z.enum(['running', 'shutting-down']),
+    /** the check runner takes new checks ('error': the check service could not start) */
+    runner: z.enum(['accepting', 'closed', 'error']),
+    /** the store took its write lock and released it */
+    store: z.enum(['ok', 'error']),
+  }),
+});
+export type ReadinessResponse = z.infer<typeof ReadinessResponseSchema>;

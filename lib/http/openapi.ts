@@ -13,6 +13,8 @@ import {
   CreateCheckRequestSchema,
   CreateCheckResponseSchema,
   HealthResponseSchema,
+  LivenessResponseSchema,
+  ReadinessResponseSchema,
   MAX_BODY_BYTES,
   SSE_INTERRUPTED_EVENT,
   SseInterruptedSchema,
@@ -47,6 +49,8 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['CheckEvent', CheckEventSchema],
   ['SseInterrupted', SseInterruptedSchema],
   ['HealthResponse', HealthResponseSchema],
+  ['LivenessResponse', LivenessResponseSchema],
+  ['ReadinessResponse', ReadinessResponseSchema],
   ['ApiError', ApiErrorSchema],
   ['HistoryPage', HistoryPageSchema],
   ['HistoryEntry', HistoryEntrySchema],
@@ -248,6 +252,28 @@ function paths(): Json {
         responses: {
           '200': { description: 'Working', content: json(ref('HealthResponse')) },
           '503': { description: 'The database or the check service is not available', content: json(ref('HealthResponse')) },
+        },
+      },
+    },
+    '/api/health/live': {
+      get: {
+        operationId: 'getLiveness',
+        tags: ['meta'],
+        summary: 'Liveness: the process answers',
+        description: 'Consults nothing else, so a slow database never gets a working process restarted. For liveness probes.',
+        responses: { '200': { description: 'The process answers', content: json(ref('LivenessResponse')) } },
+      },
+    },
+    '/api/health/ready': {
+      get: {
+        operationId: 'getReadiness',
+        tags: ['meta'],
+        summary: 'Readiness: store writable, runner accepting, not shutting down',
+        description:
+          'For readiness probes and load balancers. Turns 503 on the first SIGTERM, before running checks drain, and whenever the store cannot take a write.',
+        responses: {
+          '200': { description: 'Ready for traffic', content: json(ref('ReadinessResponse')) },
+          '503': { description: 'Not ready; checks says which part', content: json(ref('ReadinessResponse')) },
         },
       },
     },

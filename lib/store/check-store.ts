@@ -74,6 +74,8 @@ export interface CheckStore {
   purge(opts: { doneBefore: number; interruptedBefore: number; batch?: number }): Promise<{ checks: number }>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
+  /** Proves a write would succeed now (readiness), without changing anything. */
+  checkWritable?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -251,6 +251,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
       q.ping.get();
     },
 
+    async checkWritable() {
+      // Takes the write lock and lets it go: fails on a read-only file or a lock held too long.
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('ROLLBACK');
+    },
+
     async close() {
       if (db.open) db.close();
     },

@@ -18,6 +18,8 @@ export interface AppServer {
   url: string;
   dataDir: string;
   logs: readonly string[];
+  /** the server process, for signals a test sends itself */
+  pid: number;
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
@@ -37,7 +39,7 @@ export async function startApp(env: Record<string, string>, opts: { dataDir?: st
       ...env,
     },
   });
-  return { url: server.url, dataDir, logs: server.logs, stop: (signal) => server.kill(signal) };
+  return { url: server.url, dataDir, logs: server.logs, pid: server.pid, stop: (signal) => server.kill(signal) };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -11,6 +11,7 @@ import {
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { withRequestLog } from '@/lib/http/with-request-log';
+import { currentMetrics } from '@/lib/observability/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -28,6 +29,7 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
     const client = clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix });
     const decision = await rateLimiter.take(client);
     if (!decision.allowed) {
+      currentMetrics()?.rateLimited.inc({ route: 'POST /api/checks', reason: 'rate' });
       return problem('rate_limited', 'too many checks from your address; try again shortly', {
         retryAfterSec: decision.retryAfterSec,
       });
@@ -41,9 +43,11 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
     });
     if (!started.ok) {
       if (started.code === 'saturated') {
+        currentMetrics()?.saturated.inc({ reason: runner.accepting() ? 'busy' : 'shutting_down' });
         return problem('saturated', started.message, { retryAfterSec: started.retryAfterSec });
       }
       if (started.code === 'client_busy') {
+        currentMetrics()?.rateLimited.inc({ route: 'POST /api/checks', reason: 'client_busy' });
         return problem('rate_limited', started.message, { retryAfterSec: started.retryAfterSec });
       }
       return problem('invalid_input', started.message, { details: { reason: started.reason } });

@@ -1,0 +1,40 @@
+/**
+ * Liveness and readiness. Liveness: the process answers (nothing else: restarting a process because
+ * its database is slow makes things worse). Readiness: this process should get traffic now: not
+ * shutting down, the runner accepting checks, the store writable.
+ *
+ * Shutdown flips readiness first (markShuttingDown, the first thing a SIGTERM does), then drains.
+ */
+import type { Runner } from './runner';
+import type { CheckStore } from '@/lib/store/check-store';
+
+const g = globalThis as unknown as { __mxrayShuttingDown?: boolean };
+
+export function markShuttingDown(): void {
+  g.__mxrayShuttingDown = true;
+}
+
+export function isShuttingDown(): boolean {
+  return g.__mxrayShuttingDown === true;
+}
+
+export type CheckState = 'ok' | 'error';
+
+export interface Readiness {
+  ready: boolean;
+  checks: { shutdown: 'running' | 'shutting-down'; runner: 'accepting' | 'closed' | 'error'; store: CheckState };
+}
+
+/** Evaluates readiness; never throws (a failing part reads as not ready). */
+export async function readiness(services: { runner: Runner; store: CheckStore } | undefined): Promise<Readiness> {
+  const shutdown = isShuttingDown() ? 'shutting-down' : 'running';
+  if (!services) return { ready: false, checks: { shutdown, runner: 'error', store: 'error' } };
+  const runner = services.runner.accepting() ? 'accepting' : 'closed';
+  let store: CheckState = 'ok';
+  try {
+    await (services.store.checkWritable ? services.store.checkWritable() : services.store.ping());
+  } catch {
+    store = 'error';
+  }
+  return { ready: shutdown === 'running' && runner === 'accepting' && store === 'ok', checks: { shutdown, runner, store } };
+}
