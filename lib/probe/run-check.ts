@@ -7,6 +7,7 @@ import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
+import { planRelayTests } from './relay/plan-relay-tests';
 import {
   PORTS,
   type CheckEvent,
@@ -41,6 +42,8 @@ export interface CheckDeps {
    * Absent: no bound beyond limits.concurrency within this check.
    */
   targetGate?: TargetGate;
+  /** MAIL FROM and foreign RCPT TO of the open relay test (default relay-test@example.com) */
+  relayTestAddress?: string;
 }
 
 /** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
@@ -117,11 +120,13 @@ export async function* runCheck(
     return addrs.flatMap((a) => PORTS.map((port) => ({ host: h.name, address: a.address, family: a.family, port })));
   });
   yield { type: 'probes-planned', probes: plan };
+  // The relay test rides on one port 25 probe per address (not per port, not per MX name).
+  const relayPlans = planRelayTests(plan, target, deps.relayTestAddress);
 
   const events = channel<CheckEvent>();
   let settled = false;
   const all = pool(
-    plan.map((item) => async (): Promise<PortProbe> => {
+    plan.map((item, index) => async (): Promise<PortProbe> => {
       // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
       // got one before the budget ran out ends as 'aborted' at once.
       const release = await deps.targetGate?.acquire(item.address, checkSignal);
@@ -138,6 +143,7 @@ export async function* runCheck(
           logger,
           onEvent: (e) => events.push(e),
           ...(deps.connect ? { connect: deps.connect } : {}),
+          ...(relayPlans.has(index) ? { relay: relayPlans.get(index)! } : {}),
         });
       } finally {
         release?.();

@@ -80,6 +80,7 @@ export const PHASE_LABEL: Record<ProbePhase, string> = {
   starttls: 'STARTTLS',
   tls: 'TLS handshake',
   'ehlo-tls': 'EHLO after TLS',
+  relay: 'relay test',
   quit: 'QUIT',
   done: 'done',
 };
