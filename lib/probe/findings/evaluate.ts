@@ -5,6 +5,7 @@
 import type { CheckMode, DnsResult, Finding, Port, PortProbe, Severity } from '../schema';
 import { addressesUnknown } from '../dns/address-lookup';
 import { FINDINGS, type FindingCode } from './catalogue';
+import { evaluateRelay } from './relay-findings';
 
 /** RFC 8996 deprecates TLS 1.0 and 1.1; anything older is worse still. */
 const DEPRECATED_TLS = new Set(['TLSv1', 'TLSv1.1', 'SSLv3', 'SSLv2']);
@@ -285,6 +286,7 @@ export function evaluateFindings(input: {
     ...evaluateDns(input.dns, input.domain),
     ...evaluateDomain(input.dns, input.probes, input.mode),
     ...input.probes.flatMap((p) => evaluateProbe(p, input.mode)),
+    ...evaluateRelay(input.probes),
   ];
 }
 
