@@ -4,7 +4,7 @@
  * the check already running or just finished, persists every event before anyone sees it, and fans
  * live events out to viewers, who attach with replay-then-tail (subscribe).
  */
-import type { CheckEngine } from '@/lib/probe/engine';
+import type { CheckEngine, PrepareOptions } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
@@ -54,7 +54,8 @@ export interface CheckView {
 export interface Runner {
   /** settles once checks left 'running' by a previous process are marked interrupted */
   readonly ready: Promise<void>;
-  start(input: string, mode: CheckMode, clientKey: string): Promise<StartOutcome>;
+  /** options.relayTest: run the open relay test in host mode (domain checks always run it) */
+  start(input: string, mode: CheckMode, clientKey: string, options?: PrepareOptions): Promise<StartOutcome>;
   getCheck(id: string): Promise<CheckView | null>;
   /**
    * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
@@ -214,7 +215,9 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   async function startNew(target: CheckInput, key: string, clientKey: string): Promise<StartOutcome> {
-    const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+    const found = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+    // A host check without the relay test does not answer for one that asked for it, nor back.
+    const recent = found && Boolean(found.target.relayTest) === Boolean(target.relayTest) ? found : null;
     if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
     if (closing) return saturated('the server is shutting down');
     if (active.size + queue.length + reserved >= maxConcurrent + queueSize) {
@@ -240,13 +243,13 @@ export function createRunner(options: RunnerOptions): Runner {
   return {
     ready,
 
-    async start(input, mode, clientKey) {
+    async start(input, mode, clientKey, options = {}) {
       if (closing) return saturated('the server is shutting down');
       await ready;
-      const prepared = engine.prepare(input, mode);
+      const prepared = engine.prepare(input, mode, options);
       if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
       const { target } = prepared;
-      const key = `${target.mode}\u0000${target.domain}`;
+      const key = `${target.mode}\u0000${target.domain}${target.relayTest ? '\u0000relay' : ''}`;
       // From here to pending.set nothing awaits, so concurrent starts see each other.
       const running = live.get(key);
       if (running) return { ok: true, id: running.id, status: statusOf(running.id), deduped: true };

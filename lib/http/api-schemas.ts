@@ -51,6 +51,11 @@ export const CreateCheckRequestSchema = z.strictObject({
   /** domain (or host name in host mode) as typed; Unicode allowed, the engine normalises it */
   domain: z.string().min(1).max(1024),
   mode: CheckModeSchema.optional(),
+  /**
+   * host mode: also run the open relay test (MAIL FROM / RCPT TO / RSET on port 25, never DATA).
+   * Domain checks always run it on their MX addresses; a single server is only tested when asked.
+   */
+  relayTest: z.boolean().optional(),
 });
 export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
 

@@ -36,7 +36,9 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
     const body = await readJsonBody(request, CreateCheckRequestSchema, MAX_BODY_BYTES);
     if (!body.ok) return body.response;
 
-    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client);
+    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client, {
+      ...(body.data.relayTest ? { relayTest: true } : {}),
+    });
     if (!started.ok) {
       if (started.code === 'saturated') {
         return problem('saturated', started.message, { retryAfterSec: started.retryAfterSec });
