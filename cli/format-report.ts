@@ -6,6 +6,7 @@ import { createColors } from 'picocolors';
 import { findingText, recommendationText } from '@/lib/probe/findings/catalogue';
 import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 import { probeStatus } from '@/lib/probe/findings/summarize';
+import { relayRowFor } from '@/lib/report/relay';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
 
 type Colors = ReturnType<typeof createColors>;
@@ -125,6 +126,11 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
             ? c.yellow(`PTR ${ptr.lookup.status === 'ok' ? 'none' : ptr.lookup.status}`)
             : `PTR ${ptr.names.join(', ')} ${ptr.forwardConfirmed ? c.green('✔ forward-confirmed') : c.yellow('▲ not forward-confirmed')}`;
         out.push(c.dim('  ' + pad('', addrWidth)) + ptrText);
+      }
+      const relay = relayRowFor(result, a.address);
+      if (relay) {
+        const tone = relay.meta.tone === 'bad' ? c.red : relay.meta.tone === 'good' ? c.green : c.dim;
+        out.push(c.dim('  ' + pad('', addrWidth)) + `Relay ${tone(relay.label)} ${c.dim(`(${relay.detail})`)}`);
       }
     }
   }

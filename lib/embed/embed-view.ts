@@ -10,6 +10,7 @@ import { explainMx } from '@/lib/report/dns-text';
 import { ENCRYPTION_LABEL, OUTCOME_LABEL, formatTlsVersion } from '@/lib/report/format';
 import { STAGE_LABEL, liveProgress, type LiveRow, type LiveStage, type LiveState } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
+import { relaySummary } from '@/lib/report/relay';
 import { tableRows } from '@/lib/report/table-rows';
 
 export interface EmbedCell {
@@ -50,6 +51,8 @@ export interface EmbedModel {
   checkedAt?: string;
   /** why no host is listed (null MX, NXDOMAIN, …) */
   note?: string;
+  /** the open relay test over every MX address (finished checks only) */
+  relay?: { text: string; tone: Tone; icon: IconName };
 }
 
 /** Short words for outcomes that are not an encryption mode. */
@@ -155,7 +158,13 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     cert: soonestCert(result.probes),
     checkedAt: result.startedAt,
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
+    ...relayLine(result),
   };
+}
+
+function relayLine(result: CheckResult): Pick<EmbedModel, 'relay'> {
+  const s = relaySummary(result);
+  return s ? { relay: { text: s.text, tone: s.meta.tone, icon: s.meta.icon } } : {};
 }
 
 /** The stage a running probe waits in, short enough for a cell. */

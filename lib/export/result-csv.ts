@@ -56,6 +56,10 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'error_code', value: (r) => r.probe?.errorCode },
     { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
     { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
+    // The open relay test rides on one port 25 probe per address: filled on that record only.
+    { name: 'relay', value: (r) => r.probe?.relay?.status },
+    { name: 'relay_reason', value: (r) => r.probe?.relay?.reason },
+    { name: 'relay_accepted_form', value: (r) => r.probe?.relay?.acceptedForm },
   ];
 }
 
