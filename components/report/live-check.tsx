@@ -1,5 +1,6 @@
 'use client';
 
+import { displayDomainName } from '@/lib/probe/homograph';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
@@ -86,7 +87,7 @@ export function LiveCheck(props: LiveCheckProps) {
           <p className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
             {state.interrupted ? 'Check interrupted' : target.mode === 'host' ? 'Checking one server' : 'Checking the mail servers of'}
           </p>
-          <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{target.displayDomain}</h1>
+          <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{displayDomainName(target)}</h1>
           <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
             <p role="status" aria-live="polite" className="font-medium">
               {state.lastSeq === 0 && !state.interrupted && props.queued ? 'Queued: waiting for a free slot…' : progress.text}

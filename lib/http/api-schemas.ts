@@ -56,6 +56,11 @@ export const CreateCheckRequestSchema = z.strictObject({
    * Domain checks always run it on their MX addresses; a single server is only tested when asked.
    */
   relayTest: z.boolean().optional(),
+  /**
+   * 'public' (default): a domain-mode check is findable by its domain (badges, /embed/domain/<d>,
+   * dedupe). 'unlisted': reachable only through its id; never returned by domain look-ups.
+   */
+  visibility: z.enum(['public', 'unlisted']).optional(),
 });
 export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
 

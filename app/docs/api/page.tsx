@@ -133,6 +133,12 @@ export default async function ApiDocsPage() {
             check and <C>{'"deduped": true'}</C>: the servers are not probed twice. The check runs on the server whether
             or not anyone watches; <C>urls.permalink</C> is its page.
           </p>
+          <p>
+            <strong>A domain-mode check is public</strong>: anyone can see the latest result for a domain through its
+            badge and <C>/embed/domain/&lt;domain&gt;</C>, and the next request for that domain gets the same check. Add{' '}
+            <C>{'"visibility": "unlisted"'}</C> for a private check: it is reachable only through its id and never
+            returned by domain look-ups, badges or dedupe.
+          </p>
         </Section>
 
         <Section id="events" title="Follow it live">
