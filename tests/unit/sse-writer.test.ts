@@ -1,11 +1,11 @@
 /**
  * The SSE writer's life cycle beyond the happy path (tests/unit/http-helpers.test.ts): a request
- * already gone, a start() that throws, the heartbeat interval asked for, listeners released, and
+ * already gone, a start() that throws, the shared heartbeat's interval, listeners released, and
  * clean-up that waits for the stream to end.
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatSseEvent, sseResponse, type SseSink } from '@/lib/http/sse';
+import { HEARTBEAT_MS, formatSseEvent, heartbeatStats, sseResponse, type SseSink } from '@/lib/http/sse';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -40,19 +40,20 @@ describe('SSE response life cycle', () => {
     vi.useFakeTimers();
     const res = sseResponse(new Request('http://app.test/'), () => {
       throw new Error('subscribe failed');
-    }, { heartbeatMs: 1_000 });
+    });
     await expect(readAll(res)).rejects.toThrow('subscribe failed');
+    expect(heartbeatStats()).toEqual({ streams: 0, timer: false });
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('beats at the interval asked for, not the default', async () => {
+  it('beats once per HEARTBEAT_MS on the shared timer', async () => {
     vi.useFakeTimers();
     let sink!: SseSink;
     const res = sseResponse(new Request('http://app.test/'), (s) => {
       sink = s;
-    }, { heartbeatMs: 1_000 });
+    });
     const text = readAll(res);
-    await vi.advanceTimersByTimeAsync(3_500);
+    await vi.advanceTimersByTimeAsync(3.5 * HEARTBEAT_MS);
     sink.close();
     expect((await text).match(/: heartbeat\n\n/g)).toHaveLength(3);
   });
