@@ -9,6 +9,7 @@ import { createResolver } from '@/lib/probe/dns/resolver';
 import { runCheck } from '@/lib/probe/run-check';
 import { CheckResultSchema, type CheckResult, type PortProbe } from '@/lib/probe/schema';
 import type { RelayPlan } from '@/lib/probe/smtp/relay-test';
+import { relayRows } from '@/lib/report/relay';
 import { createTlsContext } from '@/lib/probe/tls/tls-context';
 import { startDnsServer, type DnsServerHandle } from '@/tests/fixtures/dns-server';
 import { RELAY_POLICIES } from '@/tests/fixtures/mail-commands';
@@ -159,8 +160,12 @@ describe('open relay test in a whole check', () => {
       ['127.10.17.20', 'open'],
       ['127.10.17.21', 'untested'],
     ]);
-    // Two port 25 sessions reached the shared address (one per MX name); only one carried MAIL FROM.
+    // The shared address is tested once: one MAIL FROM, and the relay row names both MX hosts.
     expect(open.verbs().filter((v) => v === 'MAIL')).toHaveLength(1);
+    expect(relayRows(result).map((r) => [r.address, r.hosts])).toEqual([
+      ['127.10.17.20', ['mx1.shared.relay.test', 'mx2.shared.relay.test']],
+      ['127.10.17.21', ['mx2.shared.relay.test']],
+    ]);
     expect(open.received.find((r) => r.line.startsWith('MAIL'))?.line).toBe('MAIL FROM:<probe@example.net>');
     expect(mailVerbs(grey).filter((l) => l.startsWith('RCPT'))).toEqual([
       'RCPT TO:<probe@example.net>',
