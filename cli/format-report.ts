@@ -2,6 +2,7 @@
  * The terminal report: port table per host and address, certificates, findings with fixes and the
  * recommendation. Colour only when asked (TTY); every status also has a word.
  */
+import { policyLines } from '@/lib/report/policy-view';
 import { createColors } from 'picocolors';
 import { findingText, recommendationText } from '@/lib/probe/findings/catalogue';
 import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
@@ -156,6 +157,13 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
       out.push(c.dim(`    SANs ${leaf.subjectAltNames.join(', ') || '—'}`));
       out.push(c.dim(`    SHA-256 ${leaf.sha256}`));
     }
+  }
+
+  const policy = policyLines(result.policy);
+  if (policy.length > 0) {
+    out.push('', c.bold('Policy'));
+    const tint = { ok: c.green, info: (x: string) => x, warning: c.yellow, critical: c.red, untested: c.dim };
+    for (const l of policy) out.push(`  ${l.label}: ${tint[l.tone](l.text)}`);
   }
 
   // Findings, worst first, grouped by code and severity.

@@ -112,11 +112,33 @@ const EnvSchema = z.object({
   SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2_000),
   SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
+  HOSTNAME: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };
 
 export class EnvError extends Error {}
+
+/** True when the web server listens only on loopback (Next's standalone server binds 0.0.0.0 when unset). */
+export function listensOnLoopbackOnly(hostname: string | undefined): boolean {
+  const h = (hostname ?? '').trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * A server others can reach must announce a configured public name in EHLO: the host name of a
+ * container or a cloud machine is neither public nor ours to announce to other people's servers.
+ * A production server on loopback only (`npm start`'s default, a trial on one's own machine)
+ * falls back to the machine's name like the CLI does, so the quick start needs no setting.
+ */
+export function assertEhloNameConfigured(env: Pick<Env, 'NODE_ENV' | 'PROBE_EHLO_NAME' | 'HOSTNAME'>): void {
+  if (env.NODE_ENV === 'production' && !env.PROBE_EHLO_NAME && !listensOnLoopbackOnly(env.HOSTNAME)) {
+    throw new EnvError(
+      'Invalid configuration:\n  PROBE_EHLO_NAME: required when the server listens on a non-loopback address: the public host name mxray announces in EHLO',
+    );
+  }
+}
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);

@@ -135,8 +135,11 @@ module.exports = { CLIENT_HEADER, clientAddress, serverConfig, install };
 if (require.main === module) {
   // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops
   // at start with a clear message instead of answering its first check with a 500.
-  if ((process.env.NODE_ENV ?? 'production') === 'production' && !(process.env.PROBE_EHLO_NAME ?? '').trim()) {
-    fail('PROBE_EHLO_NAME is required in production: the public host name mxray announces in EHLO (e.g. mxray.example.org)');
+  // The same rule as assertEhloNameConfigured in lib/env.ts (this file runs before any TypeScript).
+  const host = (process.env.HOSTNAME ?? '').trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const loopbackOnly = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if ((process.env.NODE_ENV ?? 'production') === 'production' && !(process.env.PROBE_EHLO_NAME ?? '').trim() && !loopbackOnly) {
+    fail('PROBE_EHLO_NAME is required when the server listens on a non-loopback address: the public host name mxray announces in EHLO (e.g. mxray.example.org)');
   }
   install();
   require(path.resolve(process.argv[2] ?? path.join(__dirname, 'server.js')));

@@ -147,6 +147,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
             <span className={model.relay.tone === 'bad' ? `${toneText('bad')} font-medium` : undefined}>{model.relay.text}</span>
           </p>
         ) : null}
+        {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (

@@ -13,6 +13,7 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { liveProgress } from '@/lib/report/live-state';
 import { VERDICT_META } from '@/lib/report/status';
 import { DnsSummary } from './dns-summary';
+import { PolicySection } from './policy-section';
 import { EmbedDialog } from './embed-dialog';
 import { LiveTable } from './live-table';
 import { Report } from './report';
@@ -123,6 +124,12 @@ export function LiveCheck(props: LiveCheckProps) {
       {state.rows.length ? (
         <Section id="live-ports" title="Probes" description="Each cell follows one connection: connect, greeting, EHLO, TLS, done.">
           <LiveTable rows={state.rows} now={finished ? null : now} />
+        </Section>
+      ) : null}
+
+      {state.policy ? (
+        <Section id="live-policy" title="Policy" description="MTA-STS and TLS-RPT, as they arrive.">
+          <PolicySection policy={state.policy} />
         </Section>
       ) : null}
 

@@ -3,6 +3,7 @@ import { Section } from '@/components/ui/card';
 import { Certificates } from './certificates';
 import { DnsSummary } from './dns-summary';
 import { FindingsList } from './findings-list';
+import { PolicySection } from './policy-section';
 import { PortOverview } from './port-overview';
 import { PortTable } from './port-table';
 import { Recommendation } from './recommendation';
@@ -54,6 +55,11 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
       <Section id="findings" title="Findings" description="What to fix, worst first. Identical findings on several addresses are listed once.">
         <FindingsList findings={result.findings} />
       </Section>
+      {result.policy ? (
+        <Section id="policy" title="Policy" description="Whether senders will insist on encryption to this domain: MTA-STS (RFC 8461) and TLS reporting (RFC 8460).">
+          <PolicySection policy={result.policy} />
+        </Section>
+      ) : null}
       {probed ? (
         <Section id="certificates" title="Certificates" description="Grouped by certificate: servers that present the same one are shown together.">
           <Certificates probes={result.probes} at={result.startedAt} />

@@ -59,16 +59,13 @@ export async function getRunner(): Promise<Runner> {
 }
 
 async function createServices(): Promise<AppServices> {
-  const [{ getEnv, EnvError }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
+  const [{ getEnv, assertEhloNameConfigured }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
     import('@/lib/env'),
     import('@/lib/probe/create-engine'),
     import('@/lib/log'),
   ]);
   const env = getEnv();
-  if (env.NODE_ENV === 'production' && !env.PROBE_EHLO_NAME) {
-    // The container's host name is neither public nor ours to announce to other people's servers.
-    throw new EnvError('Invalid configuration:\n  PROBE_EHLO_NAME: required in production: the public host name mxray announces in EHLO');
-  }
+  assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
   const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
   const store = createSqliteStore({ file });

@@ -59,6 +59,10 @@ export function createRefusedRedactor(): RefusedRedactor {
         case 'probe-done':
           return { ...e, probe: probeOut(e.probe) };
         case 'check-started':
+        // Policy pieces hold only public facts: TXT records, and the address the policy fetch
+        // connected to, which the address policy allowed.
+        case 'policy-mta-sts':
+        case 'policy-tls-rpt':
           return e;
         case 'check-done':
           return { ...e, result: this.result(e.result) };

@@ -13,6 +13,7 @@ import { STAGE_LABEL, liveProgress, type LiveRow, type LiveStage, type LiveState
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
 import { relaySummary } from '@/lib/report/relay';
 import { tableRows } from '@/lib/report/table-rows';
+import { policySummary } from '@/lib/report/policy-view';
 
 export interface EmbedCell {
   port: Port;
@@ -54,6 +55,8 @@ export interface EmbedModel {
   note?: string;
   /** the open relay test over every MX address (finished checks only) */
   relay?: { text: string; tone: Tone; icon: IconName };
+  /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
+  policy?: string;
 }
 
 /** Short words for outcomes that are not an encryption mode. */
@@ -161,6 +164,7 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     checkedAt: result.startedAt,
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
     ...relayLine(result),
+    ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * distinct chain). Values are plain: codes and numbers rather than the report's sentences, so a
  * spreadsheet can filter and sort them.
  */
+import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, type CertGroup } from '@/lib/report/cert-groups';
 import { describeProbe } from '@/lib/report/describe-probe';
@@ -60,6 +61,10 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'relay', value: (r) => r.probe?.relay?.status },
     { name: 'relay_reason', value: (r) => r.probe?.relay?.reason },
     { name: 'relay_accepted_form', value: (r) => r.probe?.relay?.acceptedForm },
+    // Transport-security policy: the port's answer to MAIL before TLS, the domain's MTA-STS/TLS-RPT.
+    { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
+    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? mtaStsLine(result.policy.mtaSts).text : undefined) },
+    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? tlsRptLine(result.policy.tlsRpt).text : undefined) },
   ];
 }
 

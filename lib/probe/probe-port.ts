@@ -1,7 +1,8 @@
 /**
  * One port on one address, probed the way a careful mail client would: connect through the address
  * guard, wait for the whole greeting before saying a word, EHLO, STARTTLS when offered (implicit TLS
- * on 465), EHLO again inside TLS, QUIT. On the one port 25 probe per address that run-check picks,
+ * on 465), EHLO again inside TLS, QUIT. On submission ports, MAIL FROM:<> before STARTTLS to see
+ * whether TLS is required (then RSET). On the one port 25 probe per address that run-check picks,
  * the open relay test comes before QUIT (MAIL FROM, RCPT TO, RSET: smtp/relay-test.ts). Never DATA.
  * It also recognises the usual
  * misconfigurations: plaintext on 465, TLS from the first byte on 25/587/2525, a rejected or broken
@@ -11,7 +12,8 @@
  * gathered. It throws only for our own bugs.
  */
 import type { TLSSocket } from 'node:tls';
-import type { CheckEvent, PortProbe, Port } from './schema';
+import type { CheckEvent, CheckMode, PortProbe, Port } from './schema';
+import { mailBeforeTls, testsMailBeforeTls } from './smtp/mail-before-tls';
 import { ProbeRun, ProbeStop } from './smtp/probe-run';
 import {
   acceptGreeting,
@@ -47,6 +49,8 @@ export interface ProbePortOptions {
   connect?: ConnectFn;
   /** port 25 only: run the open relay test before QUIT, or record why not (absent: not this probe) */
   relay?: RelayPlan;
+  /** the check's mode: in host mode port 25 is tested like a submission port (MAIL before TLS) */
+  mode?: CheckMode;
 }
 
 export async function probePort(opts: ProbePortOptions): Promise<PortProbe> {
@@ -89,6 +93,7 @@ async function probeStarttlsPort(run: ProbeRun): Promise<void> {
   await acceptGreeting(run, session, greeting.reply);
   const ehlo = await sayEhlo(run, session, false);
   if (ehlo.starttls) {
+    if (testsMailBeforeTls(run.opts)) await mailBeforeTls(run, session);
     await startTls(run, session);
     await sayEhlo(run, session, true);
   } else {

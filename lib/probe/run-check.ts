@@ -7,6 +7,9 @@ import { setMaxListeners } from 'node:events';
 import { targetKey } from './net/target-gate';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
+import { evaluatePolicy } from './findings/evaluate-policy';
+import { evaluateMailBeforeTls, evaluateMxAliases } from './findings/evaluate-transport';
+import { startPolicyCheck } from './policy/start-policy-check';
 import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
@@ -172,6 +175,8 @@ export async function* runCheck(
 
   const events = channel<CheckEvent>();
   let settled = false;
+  // MTA-STS and TLS-RPT are looked up and fetched alongside the port probes, announced as they come.
+  const policyTask = startPolicyCheck({ target, dns, deps, clock, signal: checkSignal, onEvent: (e) => events.push(e) });
   const all = pool(
     [...groups.values()].map(([first, ...aliases]) => async (): Promise<PortProbe[]> => {
       const item = first!;
@@ -183,6 +188,7 @@ export async function* runCheck(
       try {
         probe = await probePort({
           ...item,
+          mode: target.mode,
           ehloName: deps.ehloName,
           limits: deps.limits,
           policy: deps.policy,
@@ -204,7 +210,8 @@ export async function* runCheck(
       return [probe, ...copies];
     }),
     deps.limits.concurrency,
-  ).finally(() => {
+  );
+  const allDone = Promise.all([all, policyTask]).finally(() => {
     settled = true;
     events.notify();
   });
@@ -213,11 +220,13 @@ export async function* runCheck(
     await events.wait();
     for (const e of events.drain()) yield e;
   }
+  const [, policy] = await allDone;
   const byKey = new Map((await all).flat().map((p) => [`${p.host}|${p.address}|${p.port}`, p]));
   const probes = plan.map((i) => byKey.get(`${i.host}|${i.address}|${i.port}`)).filter((p): p is PortProbe => p !== undefined);
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
+  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes), ...evaluateMxAliases(dns));
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
   if (dns.truncated && dns.truncated.questionsRefused > 0) findings.push(dnsQuestionLimitFinding(dns.truncated, deps.limits));
   const summary = summarize({
@@ -240,6 +249,7 @@ export async function* runCheck(
     findings,
     summary,
     incomplete: checkSignal.aborted,
+    ...(policy ? { policy } : {}),
   };
   logger.debug({ domain: target.domain, durationMs, verdict: summary.verdict }, 'check finished');
   yield { type: 'check-done', result };

@@ -77,6 +77,8 @@ export const HostDnsSchema = z.object({
   a: DnsLookupSchema,
   aaaa: DnsLookupSchema,
   addresses: z.array(AddressInfoSchema),
+  /** the MX target is an alias (CNAME) for this name (RFC 2181 §10.3); probed under `name` still */
+  cnameTarget: z.string().optional(),
 });
 export type HostDns = z.infer<typeof HostDnsSchema>;
 
@@ -237,6 +239,7 @@ export const ProbePhaseSchema = z.enum([
   'relay', // the open relay test on port 25 (MAIL FROM / RCPT TO / RSET, never DATA)
   'quit',
   'done',
+  'mail-before-tls', // MAIL FROM:<> sent in plaintext on a submission port, to see if TLS is required
 ]);
 export type ProbePhase = z.infer<typeof ProbePhaseSchema>;
 
@@ -353,6 +356,11 @@ export const PortProbeSchema = z.object({
   starttlsReply: SmtpReplySchema.optional(),
   tls: TlsInfoSchema.optional(),
   ehloTls: EhloSchema.optional(),
+  /**
+   * Submission ports (and 25 in host mode): `MAIL FROM:<>` sent after the plaintext EHLO, then RSET.
+   * accepted: the server opened a mail transaction before TLS (a 2xx reply).
+   */
+  mailBeforeTls: z.object({ reply: SmtpReplySchema, accepted: z.boolean() }).optional(),
   /** what protection this port actually gave us */
   encryption: EncryptionSchema,
   transcript: z.array(TranscriptEntrySchema),
@@ -440,6 +448,101 @@ export const SummarySchema = z.object({
 export type Summary = z.infer<typeof SummarySchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Transport-security policy: MTA-STS (RFC 8461), TLS-RPT (RFC 8460)
+
+/** Why a policy TXT record set cannot be used (the RFCs make senders ignore it then). */
+export const PolicyRecordProblemSchema = z.enum([
+  'none', // no record of this version at all
+  'multiple', // more than one: RFC 8461 §3.1 / RFC 8460 §3 say "assume no policy"
+  'invalid', // exactly one, but malformed (fields, id, URIs)
+]);
+
+/** A policy TXT record set (_mta-sts.<domain>, _smtp._tls.<domain>) and what it says. */
+const PolicyTxtSchema = z.object({
+  lookup: DnsLookupSchema,
+  /** every TXT record at the name, each record's strings joined */
+  records: z.array(z.string()),
+  problem: PolicyRecordProblemSchema.optional(),
+  /** what is wrong with the one record, in words (problem 'invalid') */
+  detail: z.string().optional(),
+});
+
+/** How fetching https://mta-sts.<domain>/.well-known/mta-sts.txt ended (RFC 8461 §3.3). */
+export const StsFetchOutcomeSchema = z.enum([
+  'fetched', // a 200 whose body was read in full (its certificate and type are judged apart)
+  'no-address', // mta-sts.<domain> has no usable A/AAAA
+  'blocked-target', // every address of it is refused by the address policy
+  'connect-failed',
+  'timeout',
+  'tls-failed',
+  'redirect', // a 3xx: RFC 8461 §3.3 forbids following it
+  'http-status', // another status than 200
+  'oversize', // the body went past the 64 KiB cap
+  'aborted',
+]);
+
+export const StsFetchSchema = z.object({
+  url: z.string(),
+  /** the address connected to (the one the address policy allowed) */
+  address: z.string().optional(),
+  outcome: StsFetchOutcomeSchema,
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  status: z.number().int().optional(),
+  location: z.string().optional(),
+  contentType: z.string().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  tls: z
+    .object({
+      version: z.string().optional(),
+      trusted: z.boolean(),
+      verifyError: z.string().optional(),
+      /** the certificate is valid for mta-sts.<domain> */
+      hostnameMatch: z.boolean(),
+      /** leaf subjectAltNames, for the report */
+      names: z.array(z.string()),
+    })
+    .optional(),
+  ms: z.number().nonnegative(),
+});
+export type StsFetch = z.infer<typeof StsFetchSchema>;
+
+export const StsModeSchema = z.enum(['enforce', 'testing', 'none']);
+
+/** The policy body, parsed per RFC 8461 §3.2. */
+export const StsPolicySchema = z.object({
+  /** the body as served (UTF-8, at most 64 KiB) */
+  text: z.string(),
+  version: z.string().optional(),
+  mode: StsModeSchema.optional(),
+  mx: z.array(z.string()),
+  maxAge: z.number().int().optional(),
+  /** what makes the policy invalid; empty when it is valid */
+  errors: z.array(z.string()),
+});
+export type StsPolicy = z.infer<typeof StsPolicySchema>;
+
+export const MtaStsSchema = PolicyTxtSchema.extend({
+  /** the id of the one valid record */
+  id: z.string().optional(),
+  fetch: StsFetchSchema.optional(),
+  policy: StsPolicySchema.optional(),
+});
+export type MtaSts = z.infer<typeof MtaStsSchema>;
+
+export const TlsRptSchema = PolicyTxtSchema.extend({
+  /** reporting URIs of the one valid record (mailto: or https:) */
+  rua: z.array(z.string()),
+});
+export type TlsRpt = z.infer<typeof TlsRptSchema>;
+
+export const PolicyResultSchema = z.object({
+  mtaSts: MtaStsSchema.optional(),
+  tlsRpt: TlsRptSchema.optional(),
+});
+export type PolicyResult = z.infer<typeof PolicyResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The check result
 
 export const CheckInputSchema = z.object({
@@ -469,6 +572,8 @@ export const CheckResultSchema = z.object({
   summary: SummarySchema,
   /** true when the check's total budget ran out or it was cancelled before every probe ended */
   incomplete: z.boolean(),
+  /** MTA-STS, TLS-RPT: the domain's transport-security policy (domain mode) */
+  policy: PolicyResultSchema.optional(),
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
@@ -514,6 +619,9 @@ export const CheckEventSchema = z.discriminatedUnion('type', [
     trusted: z.boolean(),
   }),
   z.object({ type: z.literal('probe-done'), probe: PortProbeSchema }),
+  /** the domain's MTA-STS record and policy, as soon as they are fetched */
+  z.object({ type: z.literal('policy-mta-sts'), mtaSts: MtaStsSchema }),
+  z.object({ type: z.literal('policy-tls-rpt'), tlsRpt: TlsRptSchema }),
   z.object({
     type: z.literal('check-done'),
     result: CheckResultSchema,

@@ -88,6 +88,10 @@ export interface DnsResolver {
   resolve6(name: string): Promise<string[]>;
   reverse(ip: string): Promise<string[]>;
   getServers(): string[];
+  /** TXT records, each as its strings (policy records); absent: policies are not checked */
+  resolveTxt?(name: string): Promise<string[][]>;
+  /** the CNAME target of an alias (MX shape); absent: aliases are not reported */
+  resolveCname?(name: string): Promise<string[]>;
 }
 
 export interface Clock {

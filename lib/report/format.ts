@@ -83,6 +83,7 @@ export const PHASE_LABEL: Record<ProbePhase, string> = {
   relay: 'relay test',
   quit: 'QUIT',
   done: 'done',
+  'mail-before-tls': 'MAIL FROM before TLS',
 };
 
 /** "TLSv1.3" → "TLS 1.3" */

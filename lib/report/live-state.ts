@@ -5,6 +5,7 @@
  * reconnect) are idempotent because anything at or below the last applied seq is ignored.
  * `at` is the viewer's clock (ms) when the event was applied; it drives the ticking timers only.
  */
+import type { PolicyResult } from '@/lib/probe/schema';
 import {
   CheckEventSchema,
   type CheckEvent,
@@ -66,6 +67,8 @@ export interface LiveState {
   result?: CheckResult;
   /** the server gave up on this check (restart, shutdown) */
   interrupted: boolean;
+  /** policy pieces (MTA-STS, TLS-RPT) as they arrive, before the result holds them all */
+  policy?: PolicyResult;
 }
 
 export type LiveAction =
@@ -150,6 +153,10 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       const probes = state.rows.flatMap((r) => (r.probe ? [r.probe] : []));
       return { ...state, result: resultOf(event, { ...(state.dns ? { dns: state.dns } : {}), probes }) };
     }
+    case 'policy-mta-sts':
+      return { ...state, policy: { ...state.policy, mtaSts: event.mtaSts } };
+    case 'policy-tls-rpt':
+      return { ...state, policy: { ...state.policy, tlsRpt: event.tlsRpt } };
   }
 }
 

@@ -77,10 +77,18 @@ export async function probe(
   return { result, events };
 }
 
-/** The client never spoke before the greeting ended and never tried to send mail. */
+/**
+ * The client never spoke before the greeting ended and never tried to send mail: the only MAIL is
+ * the null-sender `MAIL FROM:<>` in plaintext (the TLS-required test), each followed by RSET.
+ */
 export function expectPolite(server: FakeSmtpHandle): void {
   expect(server.received.filter((r) => !r.afterGreeting)).toEqual([]);
-  expect(server.verbs().filter((v) => ['MAIL', 'RCPT', 'DATA', 'BDAT', 'AUTH'].includes(v))).toEqual([]);
+  expect(server.verbs().filter((v) => ['RCPT', 'DATA', 'BDAT', 'AUTH'].includes(v))).toEqual([]);
+  server.received.forEach((r, i) => {
+    if (!/^MAIL\b/i.test(r.line)) return;
+    expect(r).toMatchObject({ line: 'MAIL FROM:<>', tls: false });
+    expect(server.received[i + 1]?.line).toBe('RSET');
+  });
 }
 
 export const transcriptText = (r: PortProbe) => r.transcript.map((e) => `${e.dir} ${e.text}`).join('\n');

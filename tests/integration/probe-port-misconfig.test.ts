@@ -74,7 +74,7 @@ describe('probePort: misconfigurations', () => {
     expect(result.errorCode).toMatch(/^ERR_SSL_|ECONNRESET/);
     expect(result.tls).toBeUndefined();
     expect(result.ehlo?.starttls).toBe(true);
-    expect(server.verbs()).toEqual(['EHLO', 'STARTTLS']);
+    expect(server.verbs()).toEqual(['EHLO', 'MAIL', 'RSET', 'STARTTLS']);
   });
 
   it('discards bytes sent after STARTTLS 220 before the handshake (RFC 3207 §6)', async () => {

@@ -41,8 +41,10 @@ describe('probePort: working servers', () => {
       'probe-tls',
       'ehlo:true',
     ]);
-    expect(server.verbs()).toEqual(['EHLO', 'STARTTLS', 'EHLO', 'QUIT']);
-    expect(server.received.map((r) => r.tls)).toEqual([false, false, true, true]);
+    // Submission ports also ask whether a transaction is accepted before TLS (MAIL FROM:<>, RSET).
+    const plainMail = port === 25 ? [] : ['MAIL', 'RSET'];
+    expect(server.verbs()).toEqual(['EHLO', ...plainMail, 'STARTTLS', 'EHLO', 'QUIT']);
+    expect(server.received.map((r) => r.tls)).toEqual([false, ...plainMail.map(() => false), false, true, true]);
     expect(server.received[0]?.line).toBe('EHLO probe.mxray.test');
     expectPolite(server);
 

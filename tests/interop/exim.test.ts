@@ -96,13 +96,16 @@ describe('Exim mx2 (GnuTLS)', () => {
     expectPinnedTls(p, 'starttls');
     expect(capLines(p.ehloTls)).toEqual(eximEhlo({ starttls: false, auth: true }));
     expect(p.ehloTls?.auth).toEqual(['PLAIN', 'LOGIN']);
-    expect(codesAt(result, a, 587)).toEqual(['tls.ok']);
+    // acl_smtp_mail: no transaction before STARTTLS on 587, answered 530 5.7.0.
+    expect(p.mailBeforeTls).toEqual({ accepted: false, reply: { code: 530, enhanced: '5.7.0', lines: ['5.7.0 Must issue a STARTTLS command first'] } });
+    expect(codesAt(result, a, 587)).toEqual(['submission.tls-required', 'tls.ok']);
   });
 
-  it('2525: refused; the domain as a whole is OK, with 465 recommended to mail clients', () => {
+  it('2525: refused; the domain as a whole is OK but for its missing MTA-STS, with 465 recommended to mail clients', () => {
     expect(probeOf(result, a, 2525)).toMatchObject({ outcome: 'connection-refused', errorCode: 'ECONNREFUSED' });
-    expect(result.findings.filter((f) => f.severity !== 'ok')).toEqual([]);
-    expect(result.summary.verdict).toBe('ok');
+    // The lab's zone publishes no MTA-STS record: the one piece of information.
+    expect(result.findings.filter((f) => f.severity !== 'ok').map((f) => f.code)).toEqual(['mta-sts.absent']);
+    expect(result.summary.verdict).toBe('info');
     expect(result.summary.recommendation.mailClient).toMatchObject({ port: 465, encryption: 'implicit-tls' });
     expect(result.summary.recommendation.application).toMatchObject({ port: 587, encryption: 'starttls' });
   });
@@ -110,9 +113,13 @@ describe('Exim mx2 (GnuTLS)', () => {
   it('Exim logged polite sessions: every one ended by QUIT, nothing received, only the relay test refused', () => {
     const sessions = eximLog.split('\n').filter((l) => l.includes('SMTP connection from'));
     expect(sessions.filter((l) => l.endsWith(`(${EHLO_NAME}) [127.0.0.1] closed by QUIT`))).toHaveLength(3);
-    // The relay test's four foreign recipients, refused by the relay_from_hosts rule; nothing else.
+    expect(eximLog).not.toMatch(/ <= | dropped| TLS error|syntax/);
+    // The relay test's four foreign recipients on 25, refused by the relay_from_hosts rule, and
+    // MAIL FROM:<> in clear on 587 (acl_check_mail); nothing else.
     expect(eximLog.match(/ rejected RCPT <[^>]+>: relay not permitted/g)).toHaveLength(4);
-    expect(eximLog.replace(/.* rejected RCPT <[^>]+>: relay not permitted\n?/g, '')).not.toMatch(/ <= | rejected | dropped| TLS error|syntax/);
+    const rejected = eximLog.split('\n').filter((l) => / rejected /.test(l) && !/ rejected RCPT <[^>]+>: relay not permitted/.test(l));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(/H=\(probe\.interop\.test\) \[127\.0\.0\.1\] .*rejected MAIL <>: 530 5\.7\.0 Must issue a STARTTLS command first|rejected MAIL <>/);
   });
 });
 

@@ -147,8 +147,11 @@ describe('Postfix mx1: STARTTLS on 25, wrapper mode on 465, AUTH after STARTTLS 
     expect(capLines(p.ehloTls)).toEqual(postfixEhlo({ starttls: false, auth: true }));
     expect(p.ehloTls?.auth).toEqual(DOVECOT_MECHANISMS);
     expectTlsAsLogged(p, log, 'mx1-587');
-    expect(postfixSessions(log, 'mx1-587').disconnects).toEqual(['ehlo=2 starttls=1 quit=1 commands=4']);
-    expect(codesAt(result, a, 587)).toEqual(['tls.ok']);
+    // smtpd_tls_security_level=encrypt: MAIL FROM:<> in clear gets 530 5.7.0 (Postfix counts it
+    // as a failed command), then RSET (refused as well before TLS), then STARTTLS.
+    expect(p.mailBeforeTls).toMatchObject({ accepted: false, reply: { code: 530, enhanced: '5.7.0' } });
+    expect(postfixSessions(log, 'mx1-587').disconnects).toEqual(['ehlo=2 starttls=1 mail=0/1 rset=0/1 quit=1 commands=4/6']);
+    expect(codesAt(result, a, 587)).toEqual(['submission.tls-required', 'tls.ok']);
     const row = result.summary.ports.find((s) => s.port === 587);
     expect(row).toMatchObject({ encryption: 'starttls', auth: 'offered', authBeforeTls: false });
   });
@@ -172,7 +175,11 @@ describe('Postfix mx.authclear: AUTH offered before TLS on 587', () => {
     expect(p.ehloTls?.auth).toEqual(DOVECOT_MECHANISMS);
     expect(p.encryption).toBe('starttls');
     expectTlsAsLogged(p, log, 'authClear-587');
-    expect(codesAt(result, a, 587)).toEqual(['auth.before-tls', 'tls.ok']);
+    // A real Postfix with TLS optional (may) accepts MAIL FROM:<> in clear: critical on 587.
+    expect(p.mailBeforeTls).toMatchObject({ accepted: true, reply: { code: 250 } });
+    expect(codesAt(result, a, 587)).toEqual(['auth.before-tls', 'submission.mail-before-tls', 'tls.ok']);
+    expect(result.findings.find((x) => x.code === 'submission.mail-before-tls')).toMatchObject({ severity: 'critical', port: 587 });
+    expect(postfixSessions(log, 'authClear-587').disconnects).toEqual(['ehlo=2 starttls=1 mail=1 rset=1 quit=1 commands=6']);
     const f = result.findings.find((x) => x.code === 'auth.before-tls');
     expect(f).toMatchObject({ severity: 'critical', params: { port: 587, mechanisms: DOVECOT_MECHANISMS.join(' ') } });
     expect(result.summary.ports.find((s) => s.port === 587)).toMatchObject({ auth: 'offered', authBeforeTls: true, status: 'critical' });

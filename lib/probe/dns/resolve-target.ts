@@ -120,6 +120,17 @@ async function resolveHost(name: string, preference: number | undefined, ctx: Ct
   return host;
 }
 
+/**
+ * An MX target must not be an alias (RFC 2181 §10.3), though RFC 5321 §5.1 has senders follow it.
+ * The alias is recorded; the host keeps its MX name for probing and certificate matching.
+ */
+async function withAlias(host: HostDns, ctx: { run: Runner; resolver: DnsResolver }): Promise<HostDns> {
+  if (!ctx.resolver.resolveCname) return host;
+  const c = await ctx.run(`CNAME ${host.name}`, () => ctx.resolver.resolveCname!(host.name));
+  const target = c.status === 'ok' ? c.value?.[0] : undefined;
+  return target ? { ...host, cnameTarget: canonName(target) } : host;
+}
+
 function normalizeMx(raw: { exchange: string; priority: number }[]): MxRecord[] {
   return raw
     .map((r) => ({ exchange: r.exchange === '.' ? '' : canonName(r.exchange), preference: r.priority }))
@@ -176,7 +187,7 @@ export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResu
     // The host cap applies before resolving: hosts over it are never asked about.
     const resolved = unique.slice(0, opts.maxHosts ?? unique.length);
     skippedHosts = unique.length - resolved.length;
-    const hosts = await Promise.all(resolved.map((r) => resolveHost(r.exchange, r.preference, ctx)));
+    const hosts = await Promise.all(resolved.map((r) => resolveHost(r.exchange, r.preference, ctx).then((h) => withAlias(h, ctx))));
     return done({ mx, mxKind: 'explicit', hosts, servers });
   }
 

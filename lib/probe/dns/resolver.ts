@@ -64,6 +64,8 @@ export function createResolver(opts: { servers?: string[]; timeoutMs: number; tr
     // and timeouts into ENOTFOUND. A plain PTR question keeps the statuses apart and asks only DNS.
     reverse: async (ip) => resolver.resolvePtr(reverseName(ip)),
     getServers: () => resolver.getServers(),
+    resolveTxt: (name) => resolver.resolveTxt(name),
+    resolveCname: (name) => resolver.resolveCname(name),
   };
 }
 

@@ -3,6 +3,7 @@
  * and reworded without touching the rules. `{name}` placeholders take the finding's params.
  */
 import type { Severity } from '../schema';
+import { POLICY_FINDINGS } from './catalogue-policy';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -364,6 +365,8 @@ export const FINDINGS = {
       '{address} was checked as a single server, not as an MX of a domain, so the relay test was not run.',
     fix: 'Check the domain instead, or ask for the test on this server (CLI --relay-test, API "relayTest": true).',
   },
+  // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
+  ...POLICY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;

@@ -48,6 +48,7 @@ export class ProbeRun {
   tls: TlsInfo | undefined;
   ehloTls: Ehlo | undefined;
   relay: RelayTest | undefined;
+  mailBeforeTls: PortProbe['mailBeforeTls'];
 
   private readonly t0: number;
   private readonly budgetAt: number;
@@ -139,6 +140,7 @@ export class ProbeRun {
       ...(this.starttlsReply ? { starttlsReply: this.starttlsReply } : {}),
       ...(this.tls ? { tls: this.tls } : {}),
       ...(this.ehloTls ? { ehloTls: this.ehloTls } : {}),
+      ...(this.mailBeforeTls ? { mailBeforeTls: this.mailBeforeTls } : {}),
       encryption: this.encryption,
       transcript: this.transcript.entries,
       transcriptTruncated: this.transcript.truncated,
