@@ -94,8 +94,8 @@ describe('open relay test (fake servers)', () => {
     expect(server.verbs().filter((v) => v === 'RCPT')).toEqual([]);
   });
 
-  it('a server that does not implement MAIL (502) is "could not test"', async () => {
-    const server = await serve({ address: '127.10.17.6', port: 25 });
+  it('a server that refuses MAIL FROM in clear (530 "STARTTLS first") is "could not test"', async () => {
+    const server = await serve({ address: '127.10.17.6', port: 25, ehlo: NO_STARTTLS });
     const { result } = await probe('127.10.17.6', 25, { relay: PLAN });
     expect(result.relay).toMatchObject({ status: 'untested', reason: 'mail-from-refused' });
     expectNoMessage(server);
