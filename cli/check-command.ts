@@ -30,7 +30,7 @@ export function exitCodeFor(r: CheckResult): number {
 }
 
 export async function runCheckCommand(
-  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean },
+  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean; relayTest?: boolean },
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
 ): Promise<number> {
   const domainArg = values.domain;
@@ -46,7 +46,7 @@ export async function runCheckCommand(
   }
   const engine = createEngine(engineConfigFromEnv(env));
   const mode = values.host !== undefined ? 'host' : 'domain';
-  const prepared = engine.prepare((values.host ?? domainArg)!, mode);
+  const prepared = engine.prepare((values.host ?? domainArg)!, mode, { relayTest: values.relayTest });
   if (!prepared.ok) {
     io.err.write(`mxray: ${prepared.message}\n`);
     return EXIT.INPUT;

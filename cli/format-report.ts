@@ -8,6 +8,7 @@
 import { policyLines } from '@/lib/report/policy-view';
 import { createColors } from 'picocolors';
 import { recommendationText } from '@/lib/probe/findings/catalogue';
+import { relayRowFor } from '@/lib/report/relay';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
 import { formatDaysLeft, formatKey } from '@/lib/report/format';
 import { formatLocation, groupFindings } from '@/lib/report/group-findings';
@@ -147,6 +148,11 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
             ? c.yellow(`PTR ${ptr.lookup.status === 'ok' ? 'none' : ptr.lookup.status}`)
             : `PTR ${v(ptr.names.join(', '))} ${ptr.forwardConfirmed ? c.green('✔ forward-confirmed') : c.yellow('▲ not forward-confirmed')}`;
         out.push(c.dim('  ' + pad('', addrWidth)) + ptrText);
+      }
+      const relay = relayRowFor(result, a.address);
+      if (relay) {
+        const tone = relay.meta.tone === 'bad' ? c.red : relay.meta.tone === 'good' ? c.green : c.dim;
+        out.push(c.dim('  ' + pad('', addrWidth)) + `Relay ${tone(relay.label)} ${c.dim(`(${relay.detail})`)}`);
       }
     }
   }

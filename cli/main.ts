@@ -1,5 +1,5 @@
 /**
- * mxray CLI: `mxray check <domain> [--json] [--host <name>]`.
+ * mxray CLI: `mxray check <domain> [--json] [--host <name> [--relay-test]]`.
  * Exit codes: 0 no critical finding, 1 a critical finding, 2 bad input or nothing to probe
  * because DNS failed.
  */
@@ -19,11 +19,14 @@ const USAGE = `Usage:
 Options:
   --json        print the result as JSON only (schema: public/schema/check-result.schema.json)
   --host NAME   test this server instead of a domain's MX hosts
+  --relay-test  with --host: also test it for an open relay (a domain's MX addresses always are:
+                MAIL FROM, RCPT TO a foreign reserved domain, RSET on port 25; never DATA)
   --no-color    plain output even on a terminal
   -h, --help    this help
   -v, --version the version
 
-Environment: DNS_SERVERS, PROBE_ALLOW_CIDRS, PROBE_EHLO_NAME, ALLOW_TEST_DOMAINS, timeouts (README).
+Environment: DNS_SERVERS, PROBE_ALLOW_CIDRS, PROBE_EHLO_NAME, PROBE_RELAY_TEST_ADDRESS, ALLOW_TEST_DOMAINS,
+timeouts (README).
 Exit status: 0 no critical finding, 1 a critical finding, 2 bad input or DNS failure.`;
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -35,6 +38,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       options: {
         json: { type: 'boolean', default: false },
         host: { type: 'string' },
+        'relay-test': { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -54,11 +58,16 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return EXIT.OK;
   }
   const [command, domainArg, ...rest] = positionals;
-  if (command !== 'check' || rest.length > 0 || (values.host !== undefined) === (domainArg !== undefined)) {
+  if (
+    command !== 'check' ||
+    rest.length > 0 ||
+    (values.host !== undefined) === (domainArg !== undefined) ||
+    (values['relay-test'] && values.host === undefined)
+  ) {
     io.err.write(`${USAGE}\n`);
     return EXIT.INPUT;
   }
 
   const { runCheckCommand } = await import('./check-command');
-  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'] }, io);
+  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'] }, io);
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type ProbeLimits } from '@/lib/probe/types';
 import { parseDnsServers } from '@/lib/probe/dns/resolver';
 import { parseCidrList } from '@/lib/probe/address-policy';
+import { DEFAULT_RELAY_TEST_ADDRESS } from '@/lib/probe/relay/relay-verdict';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(600_000).default(def);
 const bool = (def: boolean) =>
@@ -66,6 +67,17 @@ const EnvSchema = z.object({
   PROBE_MAX_PER_TARGET: z.coerce.number().int().min(1).max(10_000).default(8),
   PROBE_MAX_HOSTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_LIMITS.maxHosts),
   PROBE_MAX_ADDRESSES_PER_HOST: z.coerce.number().int().min(1).max(16).default(DEFAULT_LIMITS.maxAddressesPerHost),
+  /**
+   * MAIL FROM and foreign RCPT TO of the open relay test. Keep it at a reserved domain (RFC 2606):
+   * plain local@domain, nothing a bypass form could break (no %, !, quotes, spaces or brackets).
+   */
+  PROBE_RELAY_TEST_ADDRESS: z
+    .string()
+    .regex(
+      /^[a-z0-9._+-]{1,64}@(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}$/i,
+      'must be a plain address local@domain.tld (letters, digits, . _ + - before the @)',
+    )
+    .default(DEFAULT_RELAY_TEST_ADDRESS),
   // --- web app
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(10_000).default(50),

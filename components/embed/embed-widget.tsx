@@ -141,6 +141,12 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
 
       <div className="mt-2 space-y-1 text-xs">
         <CertLine model={model} />
+        {model.relay ? (
+          <p className="flex items-start gap-1.5">
+            <Icon name={model.relay.icon} className={`mt-px size-3.5 ${toneText(model.relay.tone)}`} />
+            <span className={model.relay.tone === 'bad' ? `${toneText('bad')} font-medium` : undefined}>{model.relay.text}</span>
+          </p>
+        ) : null}
         {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>

@@ -7,6 +7,7 @@ import { PolicySection } from './policy-section';
 import { PortOverview } from './port-overview';
 import { PortTable } from './port-table';
 import { Recommendation } from './recommendation';
+import { RelaySection } from './relay-section';
 import { ReportHeader } from './report-header';
 
 /**
@@ -40,6 +41,15 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
               <PortTable result={result} />
             </div>
           </Section>
+          {result.probes.some((p) => p.relay) ? (
+            <Section
+              id="relay"
+              title="Open relay"
+              description="Port 25 of each MX address was asked to take mail for a foreign reserved domain (MAIL FROM, RCPT TO, then RSET; never DATA), plainly and through the classic address tricks."
+            >
+              <RelaySection result={result} />
+            </Section>
+          ) : null}
         </>
       ) : null}
       <Section id="findings" title="Findings" description="What to fix, worst first. Identical findings on several addresses are listed once.">

@@ -5,7 +5,7 @@
  * live events out to viewers, who attach with replay-then-tail (subscribe).
  */
 import 'server-only';
-import type { CheckEngine } from '@/lib/probe/engine';
+import type { CheckEngine, PrepareOptions } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check-store';
@@ -70,8 +70,11 @@ export interface CheckView {
 export interface Runner {
   /** settles once checks left 'running' by a previous process are marked interrupted */
   readonly ready: Promise<void>;
-  /** `unlisted`: a check of its own, never deduped with others nor found by domain */
-  start(input: string, mode: CheckMode, clientKey: string, opts?: { visibility?: CheckVisibility }): Promise<StartOutcome>;
+  /**
+   * `unlisted`: a check of its own, never deduped with others nor found by domain. relayTest: run
+   * the open relay test in host mode (domain checks always run it).
+   */
+  start(input: string, mode: CheckMode, clientKey: string, opts?: { visibility?: CheckVisibility } & PrepareOptions): Promise<StartOutcome>;
   getCheck(id: string): Promise<CheckView | null>;
   /**
    * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
@@ -268,7 +271,9 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function startNew(target: CheckInput, key: string, clientKey: string, visibility: CheckVisibility = 'public'): Promise<StartOutcome> {
     if (visibility === 'public') {
-      const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+      const found = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+      // A host check without the relay test does not answer for one that asked for it, nor back.
+      const recent = found && Boolean(found.target.relayTest) === Boolean(target.relayTest) ? found : null;
       if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
     }
     if (closing) return saturated('the server is shutting down');
@@ -312,10 +317,10 @@ export function createRunner(options: RunnerOptions): Runner {
     async start(input, mode, clientKey, opts = {}) {
       if (closing) return saturated('the server is shutting down');
       await ready;
-      const prepared = engine.prepare(input, mode);
+      const prepared = engine.prepare(input, mode, opts.relayTest ? { relayTest: true } : {});
       if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
       const { target } = prepared;
-      const key = `${target.mode}\u0000${target.domain}`;
+      const key = `${target.mode}\u0000${target.domain}${target.relayTest ? '\u0000relay' : ''}`;
       // Unlisted: its own check, never joined to (nor revealed by) a public one for the domain.
       if (opts.visibility === 'unlisted') return startNew(target, `${key}\u0000unlisted`, clientKey, 'unlisted');
       // From here to pending.set nothing awaits, so concurrent starts see each other.

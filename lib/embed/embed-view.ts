@@ -9,6 +9,7 @@ import { PORTS, type CheckResult, type DnsResult, type Port, type PortProbe } fr
 import { explainMx } from '@/lib/report/dns-text';
 import { STAGE_LABEL, liveProgress, type LiveRow, type LiveState } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
+import { relaySummary } from '@/lib/report/relay';
 import { tableRows } from '@/lib/report/table-rows';
 import { policySummary } from '@/lib/report/policy-view';
 import { label } from '@/lib/verdict/labels';
@@ -53,6 +54,8 @@ export interface EmbedModel {
   checkedAt?: string;
   /** why no host is listed (null MX, NXDOMAIN, …) */
   note?: string;
+  /** the open relay test over every MX address (finished checks only) */
+  relay?: { text: string; tone: Tone; icon: IconName };
   /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
   policy?: string;
 }
@@ -127,8 +130,14 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     cert: soonestCert(result.probes),
     checkedAt: result.startedAt,
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
+    ...relayLine(result),
     ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
   };
+}
+
+function relayLine(result: CheckResult): Pick<EmbedModel, 'relay'> {
+  const s = relaySummary(result);
+  return s ? { relay: { text: s.text, tone: s.meta.tone, icon: s.meta.icon } } : {};
 }
 
 function liveCell(port: Port, rows: LiveRow[]): EmbedCell {

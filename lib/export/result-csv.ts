@@ -57,6 +57,10 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'error_code', value: (r) => r.probe?.errorCode },
     { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
     { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
+    // The open relay test rides on one port 25 probe per address: filled on that record only.
+    { name: 'relay', value: (r) => r.probe?.relay?.status },
+    { name: 'relay_reason', value: (r) => r.probe?.relay?.reason },
+    { name: 'relay_accepted_form', value: (r) => r.probe?.relay?.acceptedForm },
     // Transport-security policy: the port's answer to MAIL before TLS, the domain's MTA-STS/TLS-RPT.
     { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
     { name: 'mta_sts', value: () => (result.policy?.mtaSts ? mtaStsLine(result.policy.mtaSts).text : undefined) },

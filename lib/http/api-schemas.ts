@@ -53,6 +53,11 @@ export const CreateCheckRequestSchema = z.strictObject({
   domain: z.string().min(1).max(1024),
   mode: CheckModeSchema.optional(),
   /**
+   * host mode: also run the open relay test (MAIL FROM / RCPT TO / RSET on port 25, never DATA).
+   * Domain checks always run it on their MX addresses; a single server is only tested when asked.
+   */
+  relayTest: z.boolean().optional(),
+  /**
    * 'public' (default): a domain-mode check is findable by its domain (badges, /embed/domain/<d>,
    * dedupe). 'unlisted': reachable only through its id; never returned by domain look-ups.
    */

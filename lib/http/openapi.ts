@@ -109,6 +109,8 @@ function paths(): Json {
         summary: 'Start a check',
         description:
           'Starts probing the domain’s MX hosts (or, with mode "host", one server) on ports 25, 465, 587 and 2525. ' +
+          'On port 25 of each MX address it also tests for an open relay (MAIL FROM, RCPT TO to a foreign reserved domain, RSET; never DATA); ' +
+          'with mode "host" only when relayTest is true. ' +
           'A check of the same target that is running, or finished within the dedupe window, is returned instead (200, deduped: true). ' +
           `The body is at most ${MAX_BODY_BYTES} bytes of JSON. ` +
           'A domain-mode check is public: anyone can find its latest result by domain (badges, /embed/domain/<domain>) and a ' +

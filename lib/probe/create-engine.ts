@@ -6,7 +6,7 @@
 import { createAddressPolicy } from './address-policy';
 import { createResolver } from './dns/resolver';
 import { normalizeDomain } from './domain-name';
-import type { CheckEngine } from './engine';
+import type { CheckEngine, PrepareOptions } from './engine';
 import { createTargetGate } from './net/target-gate';
 import { runCheck } from './run-check';
 import { createTlsContext } from './tls/tls-context';
@@ -27,6 +27,8 @@ export interface EngineConfig {
   maxProbesPerTarget?: number;
   /** a PEM file of extra trust anchors (NODE_EXTRA_CA_CERTS) */
   extraCaFile?: string;
+  /** the open relay test's MAIL FROM / foreign RCPT TO (default relay-test@example.com) */
+  relayTestAddress?: string;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -36,15 +38,18 @@ export function createEngine(config: EngineConfig): CheckEngine {
     tls: createTlsContext({ extraCaFile: config.extraCaFile ?? '' }),
     limits: config.limits,
     ehloName: config.ehloName,
+    ...(config.relayTestAddress ? { relayTestAddress: config.relayTestAddress } : {}),
     ...(config.logger ? { logger: config.logger } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
     ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
   };
   return {
-    prepare(input: string, mode: CheckMode) {
+    prepare(input: string, mode: CheckMode, options: PrepareOptions = {}) {
       const n = normalizeDomain(input, { allowSpecialUse: config.allowSpecialUse });
       if (!n.ok) return { ok: false, code: n.code, message: n.message };
-      return { ok: true, target: { input, mode, domain: n.ascii, displayDomain: n.unicode } };
+      // Only host mode needs asking: every domain check runs the relay test on its MX addresses.
+      const relayTest = mode === 'host' && options.relayTest === true ? { relayTest: true } : {};
+      return { ok: true, target: { input, mode, domain: n.ascii, displayDomain: n.unicode, ...relayTest } };
     },
     run(target, signal) {
       return runCheck(target, deps, signal);
@@ -59,12 +64,14 @@ export function engineConfigFromEnv(env: {
   ALLOW_TEST_DOMAINS: boolean;
   PROBE_MAX_PER_TARGET?: number;
   NODE_EXTRA_CA_CERTS?: string;
+  PROBE_RELAY_TEST_ADDRESS?: string;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
   return {
     ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
     ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
+    ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

@@ -2,7 +2,9 @@
  * One port on one address, probed the way a careful mail client would: connect through the address
  * guard, wait for the whole greeting before saying a word, EHLO, STARTTLS when offered (implicit TLS
  * on 465), EHLO again inside TLS, QUIT. On submission ports, MAIL FROM:<> before STARTTLS to see
- * whether TLS is required (then RSET). Never RCPT or DATA. It also recognises the usual
+ * whether TLS is required (then RSET). On the one port 25 probe per address that run-check picks,
+ * the open relay test comes before QUIT (MAIL FROM, RCPT TO, RSET: smtp/relay-test.ts). Never DATA.
+ * It also recognises the usual
  * misconfigurations: plaintext on 465, TLS from the first byte on 25/587/2525, a rejected or broken
  * STARTTLS, a non-SMTP speaker, a flood.
  *
@@ -24,6 +26,7 @@ import {
   sayQuit,
   startTls,
 } from './smtp/probe-steps';
+import { relayTest, type RelayPlan } from './smtp/relay-test';
 import type { AddressPolicy, Clock, ConnectFn, ProbeLimits, ProbeLogger, TlsContext } from './types';
 
 export interface ProbePortOptions {
@@ -44,6 +47,8 @@ export interface ProbePortOptions {
   onEvent?: (ev: CheckEvent) => void;
   /** the raw TCP connector used after the address guard (default: net.connect to the literal) */
   connect?: ConnectFn;
+  /** port 25 only: run the open relay test before QUIT, or record why not (absent: not this probe) */
+  relay?: RelayPlan;
   /** the check's mode: in host mode port 25 is tested like a submission port (MAIL before TLS) */
   mode?: CheckMode;
 }
@@ -94,6 +99,8 @@ async function probeStarttlsPort(run: ProbeRun): Promise<void> {
   } else {
     run.encryption = 'none';
   }
+  const relay = run.opts.relay;
+  if (relay?.test && run.opts.port === 25) await relayTest(run, session, relay);
   run.phase = 'quit';
   await sayQuit(run, session);
 }

@@ -13,6 +13,7 @@ import { startPolicyCheck } from './policy/start-policy-check';
 import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
+import { planRelayTests } from './relay/plan-relay-tests';
 import {
   PORTS,
   type CheckEvent,
@@ -47,6 +48,8 @@ export interface CheckDeps {
    * Absent: no bound beyond limits.concurrency within this check.
    */
   targetGate?: TargetGate;
+  /** MAIL FROM and foreign RCPT TO of the open relay test (default relay-test@example.com) */
+  relayTestAddress?: string;
 }
 
 /** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
@@ -93,6 +96,11 @@ function aliasProbe(probe: PortProbe, host: string): PortProbe {
     copy.tls = { ...probe.tls, hostnameMatch: covers ? true : null };
   }
   return copy;
+}
+
+function withoutRelay(probe: PortProbe): PortProbe {
+  const { relay: _relay, ...rest } = probe;
+  return rest;
 }
 
 /** Run tasks with at most `limit` in flight. */
@@ -152,6 +160,8 @@ export async function* runCheck(
     return addrs.flatMap((a) => PORTS.map((port) => ({ host: h.name, address: a.address, family: a.family, port })));
   });
   yield { type: 'probes-planned', probes: plan };
+  // The relay test rides on one port 25 probe per address (not per port, not per MX name).
+  const relayPlans = planRelayTests(plan, target, deps.relayTestAddress);
 
   // Several MX names often resolve to the same address: each (address, port) is probed once, and
   // the result is shown under every name (sameProbeAs), instead of connecting again per name.
@@ -170,6 +180,7 @@ export async function* runCheck(
   const all = pool(
     [...groups.values()].map(([first, ...aliases]) => async (): Promise<PortProbe[]> => {
       const item = first!;
+      const relay = relayPlans.get(plan.indexOf(item));
       // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
       // got one before the budget ran out ends as 'aborted' at once.
       const release = await deps.targetGate?.acquire(item.address, checkSignal);
@@ -187,12 +198,14 @@ export async function* runCheck(
           logger,
           onEvent: (e) => events.push(e),
           ...(deps.connect ? { connect: deps.connect } : {}),
+          ...(relay ? { relay } : {}),
         });
       } finally {
         release?.();
       }
       events.push({ type: 'probe-done', probe });
-      const copies = aliases.map((a) => aliasProbe(probe, a.host));
+      // The relay result belongs to the address once: the copies under other MX names do not repeat it.
+      const copies = aliases.map((a) => withoutRelay(aliasProbe(probe, a.host)));
       for (const c of copies) events.push({ type: 'probe-done', probe: c });
       return [probe, ...copies];
     }),

@@ -237,6 +237,7 @@ export const ProbePhaseSchema = z.enum([
   'starttls',
   'tls',
   'ehlo-tls',
+  'relay', // the open relay test on port 25 (MAIL FROM / RCPT TO / RSET, never DATA)
   'quit',
   'done',
   'mail-before-tls', // MAIL FROM:<> sent in plaintext on a submission port, to see if TLS is required
@@ -268,6 +269,66 @@ export const ProbeOutcomeSchema = z.enum([
   'aborted', // the check was cancelled or ran out of its total budget
 ]);
 export type ProbeOutcome = z.infer<typeof ProbeOutcomeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Open relay test (port 25, once per MX address; lib/probe/smtp/relay-test.ts)
+
+/**
+ * The recipient forms tried, in this order: the plain foreign address, then the classic bypasses
+ * relay checkers use (nmap smtp-open-relay): percent hack, bang path (UUCP), quoted local part.
+ */
+export const RelayFormSchema = z.enum(['plain', 'percent-hack', 'bang-path', 'quoted-local-part']);
+export type RelayForm = z.infer<typeof RelayFormSchema>;
+
+/** How one MAIL FROM + RCPT TO attempt ended. */
+export const RelayAttemptVerdictSchema = z.enum([
+  'accepted', // 250/251 to RCPT: the server took a recipient it is not responsible for
+  'rejected', // 5xx to RCPT
+  'temporary', // 4xx to RCPT (greylisting, overload)
+  'mail-from-refused', // MAIL FROM was not accepted: RCPT could not be tried
+  'no-answer', // timeout or connection closed
+  'unexpected', // a reply code that is none of the above
+]);
+
+export const RelayAttemptSchema = z.object({
+  form: RelayFormSchema,
+  /** the address sent in RCPT TO */
+  recipient: z.string(),
+  mailFrom: SmtpReplySchema.optional(),
+  rcpt: SmtpReplySchema.optional(),
+  verdict: RelayAttemptVerdictSchema,
+});
+export type RelayAttempt = z.infer<typeof RelayAttemptSchema>;
+
+/** open: relays for anyone (critical); closed: every form refused; untested: could not test. */
+export const RelayStatusSchema = z.enum(['open', 'closed', 'untested', 'not-tested']);
+export type RelayStatus = z.infer<typeof RelayStatusSchema>;
+
+export const RelayReasonSchema = z.enum([
+  'accepted', // open: a form was accepted (acceptedForm)
+  'refused', // closed: every form got a 5xx
+  'temporary', // untested: a 4xx (greylisting) where a verdict was needed
+  'mail-from-refused', // untested: the sender was refused, so RCPT could not be tried
+  'no-answer', // untested: timeout or connection lost during the test
+  'unexpected-reply', // untested: a reply code outside 2xx/4xx/5xx
+  'aborted', // untested: the check was cancelled or ran out of budget
+  'not-reached', // untested: the port 25 probe ended before the test could start
+  'host-mode', // not-tested: the server is not an MX of a domain and the test was not asked for
+]);
+export type RelayReason = z.infer<typeof RelayReasonSchema>;
+
+export const RelayTestSchema = z.object({
+  status: RelayStatusSchema,
+  reason: RelayReasonSchema,
+  /** the first form the server accepted (status open) */
+  acceptedForm: RelayFormSchema.optional(),
+  /** the test ran inside TLS (STARTTLS negotiated) */
+  tls: z.boolean(),
+  /** the MAIL FROM address (an RFC 2606 reserved domain by default); absent when nothing was sent */
+  sender: z.string().optional(),
+  attempts: z.array(RelayAttemptSchema),
+});
+export type RelayTest = z.infer<typeof RelayTestSchema>;
 
 export const EncryptionSchema = z.enum(['starttls', 'implicit-tls', 'none', 'unknown']);
 export type Encryption = z.infer<typeof EncryptionSchema>;
@@ -305,6 +366,8 @@ export const PortProbeSchema = z.object({
   encryption: EncryptionSchema,
   transcript: z.array(TranscriptEntrySchema),
   transcriptTruncated: z.boolean(),
+  /** the open relay test, on the one port 25 probe per MX address that carries it */
+  relay: RelayTestSchema.optional(),
   /**
    * several MX names resolve to this address: the (address, port) was probed once, under this
    * host name, and its data is shown here too (transcript kept there only; the certificate's name
@@ -491,6 +554,8 @@ export const CheckInputSchema = z.object({
   domain: z.string(),
   /** Unicode form for display */
   displayDomain: z.string(),
+  /** host mode only: run the open relay test although the server is not known as an MX */
+  relayTest: z.boolean().optional(),
 });
 export type CheckInput = z.infer<typeof CheckInputSchema>;
 

@@ -118,6 +118,7 @@ export const LABELS = {
   'phase.starttls': 'STARTTLS',
   'phase.tls': 'TLS handshake',
   'phase.ehlo-tls': 'EHLO after TLS',
+  'phase.relay': 'relay test',
   'phase.quit': 'QUIT',
   'phase.done': 'done',
   'phase.mail-before-tls': 'MAIL FROM before TLS',

@@ -143,6 +143,30 @@ describe('web app', () => {
     await page.close();
   });
 
+  it('shows a Relay line per MX address: open relay critical, with screenshots of the section', async () => {
+    const page = await browser.newPage();
+    const permalink = await submit(page, lab.domains.openRelay);
+    await page.getByRole('heading', { name: 'Findings' }).waitFor({ timeout: 30_000 });
+    const relay = (await page.locator('#relay').textContent()) ?? '';
+    expect(relay).toContain('127.43.7.1');
+    expect(relay).toMatch(/Relay\s*Open relay\s*accepted RCPT TO:<relay-test@example\.com>/);
+    expect(await page.locator('#findings').textContent()).toContain('Open relay: the server accepts mail for anyone');
+    await page.close();
+    for (const [name, width] of [['desktop', 1366], ['phone', 390]] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const ctx = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+        const p = await ctx.newPage();
+        await p.goto(permalink);
+        await p.locator('#relay').waitFor();
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow).toBeLessThanOrEqual(1);
+        await p.locator('#relay').screenshot({ path: join(ARTIFACTS, `relay-${name}-${colorScheme}.png`) });
+        await ctx.close();
+      }
+    }
+    for (const s of lab.servers) expect(s.verbs().filter((v) => v === 'DATA' || v === 'BDAT')).toEqual([]);
+  });
+
   it('saves screenshots of the result page at desktop and phone widths, light and dark', async () => {
     const page = await browser.newPage();
     const permalink = await submit(page, lab.domains.good);

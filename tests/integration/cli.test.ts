@@ -99,6 +99,29 @@ describe('mxray check (CLI)', () => {
     expect(result.summary.recommendation.mailClient.port).toBe(465);
   });
 
+  it('reports an open relay per MX address, exit 1; the good domain\'s MX addresses read closed', async () => {
+    const open = await run(['check', lab.domains.openRelay]);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(/127\.40\.7\.1 .*\n.*PTR .*\n\s+Relay Open relay \(accepted RCPT TO:<relay-test@example\.com> \(250 2\.1\.5 Ok\) · inside TLS\)/);
+    expect(open.stdout).toContain('Open relay: the server accepts mail for anyone');
+    expect(open.stdout).toContain('reject_unauth_destination');
+    const good = await run(['check', lab.domains.good]);
+    expect(good.stdout.match(/Relay Closed \(refused the foreign recipient in all four forms · inside TLS\)/g)).toHaveLength(3);
+    for (const s of lab.servers) expect(s.verbs().filter((v) => v === 'DATA' || v === 'BDAT')).toEqual([]);
+  });
+
+  it('--host skips the relay test unless --relay-test asks for it', async () => {
+    const host = `mx.${lab.domains.openRelay}`;
+    const skipped = CheckResultSchema.parse(JSON.parse((await run(['check', '--host', host, '--json'])).stdout));
+    expect(skipped.probes.find((p) => p.port === 25)?.relay).toMatchObject({ status: 'not-tested', reason: 'host-mode' });
+    const asked = await run(['check', '--host', host, '--relay-test']);
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toContain('Relay Open relay');
+    const misuse = await run(['check', lab.domains.good, '--relay-test']);
+    expect(misuse.code).toBe(2);
+    for (const s of lab.servers) expect(s.verbs().filter((v) => v === 'DATA' || v === 'BDAT')).toEqual([]);
+  });
+
   it('exits 2 for bad input, naming the problem', async () => {
     const ip = await run(['check', '127.0.0.1']);
     expect(ip.code).toBe(2);

@@ -109,8 +109,9 @@ describe('Postfix mx1: STARTTLS on 25, wrapper mode on 465, AUTH after STARTTLS 
     });
     expect(capLines(p.ehloTls)).toEqual(postfixEhlo({ starttls: false }));
     expect(p.ehloTls?.starttls).toBe(false);
-    // Exactly EHLO, STARTTLS, EHLO, QUIT: no MAIL, RCPT or DATA ever.
-    expect(postfixSessions(log, 'mx1-25').disconnects).toEqual(['ehlo=2 starttls=1 quit=1 commands=4']);
+    // EHLO, STARTTLS, EHLO, the relay test (four MAIL/RCPT/RSET rounds, every RCPT refused), QUIT:
+    // never DATA.
+    expect(postfixSessions(log, 'mx1-25').disconnects).toEqual(['ehlo=2 starttls=1 mail=4 rcpt=0/4 rset=4 quit=1 commands=12/16']);
     expect(codesAt(result, a, 25)).toEqual(['tls.ok']);
   });
 
@@ -201,7 +202,9 @@ describe('Postfix mx.plain: no TLS at all', () => {
     expect(p.tls).toBeUndefined();
     expect(p.ehloTls).toBeUndefined();
     expect(p.starttlsReply).toBeUndefined();
-    expect(postfixSessions(log, 'plain-25').disconnects).toEqual(['ehlo=1 quit=1 commands=2']);
+    // The relay test runs in clear when there is no STARTTLS; refused, never DATA.
+    expect(postfixSessions(log, 'plain-25').disconnects).toEqual(['ehlo=1 mail=4 rcpt=0/4 rset=4 quit=1 commands=10/14']);
+    expect(p.relay).toMatchObject({ status: 'closed', tls: false });
     expect(codesAt(result, a, 25)).toEqual(['port25.no-starttls']);
   });
 

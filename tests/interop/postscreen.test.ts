@@ -77,7 +77,7 @@ describe('postscreen in front of smtpd', () => {
 
     expect(capLines(p.ehlo)).toContain('STARTTLS');
     expect(p.tls).toMatchObject({ trusted: true, hostnameMatch: true });
-    expect(postfixSessions(log, SERVICE).disconnects).toEqual(['ehlo=2 starttls=1 quit=1 commands=4']);
+    expect(postfixSessions(log, SERVICE).disconnects).toEqual(['ehlo=2 starttls=1 mail=4 rcpt=0/4 rset=4 quit=1 commands=12/16']);
 
     expectPassedWithoutPregreet(lines);
     // The pause is deliberate and reported as such: info, not a failure.

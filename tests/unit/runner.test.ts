@@ -124,7 +124,14 @@ describe('check runner', () => {
     expect(b).toMatchObject({ ok: true, deduped: true, status: 'running', id: a.ok && a.id });
     expect(c).toMatchObject({ ok: true, deduped: true, id: a.ok && a.id });
     expect(await runner.start('example.test', 'host', 'x')).toMatchObject({ ok: true, deduped: false });
-    expect(engine.runs.map((r) => r.target.mode)).toEqual(['domain', 'host']);
+    // A host check that asks for the relay test is another check, not the one without it.
+    expect(await runner.start('example.test', 'host', 'x', { relayTest: true })).toMatchObject({ ok: true, deduped: false });
+    expect(await runner.start('example.test', 'host', 'y', { relayTest: true })).toMatchObject({ ok: true, deduped: true });
+    expect(engine.runs.map((r) => [r.target.mode, r.target.relayTest ?? false])).toEqual([
+      ['domain', false],
+      ['host', false],
+      ['host', true],
+    ]);
     gate.open();
   });
 

@@ -40,6 +40,7 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
 
     const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client, {
       visibility: body.data.visibility ?? 'public',
+      ...(body.data.relayTest ? { relayTest: true } : {}),
     });
     if (!started.ok) {
       if (started.code === 'saturated') {

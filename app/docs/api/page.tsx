@@ -119,7 +119,9 @@ export default async function ApiDocsPage() {
           <p>
             <C>POST /api/checks</C> with <C>{'{"domain": "example.com"}'}</C> probes every MX host and address of the
             domain on ports 25, 465, 587 and 2525. Add <C>{'"mode": "host"'}</C> to test one server by name (a
-            submission server, say) instead of a domain&apos;s MX hosts. Unicode domains are fine.
+            submission server, say) instead of a domain&apos;s MX hosts. Unicode domains are fine. Port 25 of every MX
+            address is also tested for an open relay (MAIL FROM, RCPT TO a reserved foreign domain, RSET; never DATA); a
+            single server only with <C>{'"relayTest": true'}</C>.
           </p>
           <CodeBlock label="request" code={`curl -sS -X POST ${origin}/api/checks \\\n  -H 'content-type: application/json' \\\n  -d '{"domain":"example.com"}'`} />
           <CodeBlock

@@ -327,6 +327,44 @@ export const FINDINGS = {
     explanation: 'None of ports 465, 587 and 2525 accepted a session on this server, so mail clients and applications cannot send through it.',
     fix: 'Open port 587 (STARTTLS) and/or 465 (implicit TLS) for authenticated submission.',
   },
+
+  // --- Open relay (port 25, once per MX address; MAIL FROM / RCPT TO / RSET, never DATA) -------
+  'relay.open': {
+    severity: 'critical',
+    title: 'Open relay: the server accepts mail for anyone',
+    explanation:
+      '{address} accepted RCPT TO:<{recipient}> from an unauthenticated client for a domain it does not serve: anyone can send spam through it, and open relays are blocklisted within hours. mxray stopped at RCPT TO and never sent DATA.',
+    fix: 'Relay only for authenticated clients and your own networks: Postfix smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination (and a narrow mynetworks); Exim: accept only hosts = +relay_from_hosts or authenticated = * for foreign domains in acl_check_rcpt.',
+  },
+  'relay.open-bypass': {
+    severity: 'critical',
+    title: 'Open relay through an address trick ({form})',
+    explanation:
+      '{address} refused the plain foreign recipient but accepted RCPT TO:<{recipient}> ({form}), an old form that some servers rewrite and forward to the foreign domain. Spammers try these forms too. (A catch-all mailbox can also accept such an address without relaying: check where it would go.) mxray stopped at RCPT TO and never sent DATA.',
+    fix: 'Refuse these address forms: Postfix allow_percent_hack = no, swap_bangpath = no, allow_untrusted_routing = no with reject_unauth_destination; Exim: keep percent_hack_domains empty and accept foreign recipients only for hosts = +relay_from_hosts or authenticated clients.',
+  },
+  'relay.closed': {
+    severity: 'ok',
+    title: 'Not an open relay',
+    explanation: '{address} refused to relay to a foreign domain, in the plain form and in the percent-hack, bang-path and quoted forms.',
+    fix: 'Nothing to do.',
+  },
+  'relay.untested': {
+    severity: 'info',
+    untested: true,
+    title: 'Open relay test inconclusive',
+    explanation:
+      'mxray could not tell whether {address} relays ({reason}{reply}). A temporary refusal such as greylisting, a refused MAIL FROM or a timeout is not a verdict.',
+    fix: 'Try again later; greylisting servers usually accept a retry after a few minutes.',
+  },
+  'relay.not-tested': {
+    severity: 'info',
+    untested: true,
+    title: 'Open relay not tested (single server)',
+    explanation:
+      '{address} was checked as a single server, not as an MX of a domain, so the relay test was not run.',
+    fix: 'Check the domain instead, or ask for the test on this server (CLI --relay-test, API "relayTest": true).',
+  },
   // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
   ...POLICY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;

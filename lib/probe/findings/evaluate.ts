@@ -7,6 +7,7 @@ import { addressesUnknown } from '../dns/address-lookup';
 import { FINDINGS, type FindingCode } from './catalogue';
 // The "could not test" rule is the interpretation layer's, so findings and every reader agree.
 import { answered, isUntestedOutcome, noRouteFromHere } from '@/lib/verdict/probe-status';
+import { evaluateRelay } from './relay-findings';
 
 /** RFC 8996 deprecates TLS 1.0 and 1.1; anything older is worse still. */
 const DEPRECATED_TLS = new Set(['TLSv1', 'TLSv1.1', 'SSLv3', 'SSLv2']);
@@ -266,6 +267,7 @@ export function evaluateFindings(input: {
     ...evaluateDns(input.dns, input.domain),
     ...evaluateDomain(input.dns, input.probes, input.mode),
     ...input.probes.flatMap((p) => evaluateProbe(p, input.mode)),
+    ...evaluateRelay(input.probes),
   ];
 }
 

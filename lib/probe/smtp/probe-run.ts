@@ -12,6 +12,7 @@ import type {
   PortProbe,
   ProbeOutcome,
   ProbePhase,
+  RelayTest,
   SmtpReply,
   TlsInfo,
 } from '@/lib/probe/schema';
@@ -46,6 +47,7 @@ export class ProbeRun {
   starttlsReply: SmtpReply | undefined;
   tls: TlsInfo | undefined;
   ehloTls: Ehlo | undefined;
+  relay: RelayTest | undefined;
   mailBeforeTls: PortProbe['mailBeforeTls'];
 
   private readonly t0: number;
@@ -142,6 +144,17 @@ export class ProbeRun {
       encryption: this.encryption,
       transcript: this.transcript.entries,
       transcriptTruncated: this.transcript.truncated,
+      ...this.relayResult(stop),
     };
+  }
+
+  /** The relay test's result, or why it did not run, on the probe that was asked to carry it. */
+  private relayResult(stop: ProbeStop | undefined): { relay?: RelayTest } {
+    const plan = this.opts.relay;
+    if (!plan) return {};
+    if (this.relay) return { relay: this.relay };
+    if (!plan.test) return { relay: { status: 'not-tested', reason: plan.reason, tls: false, attempts: [] } };
+    const reason = stop?.outcome === 'aborted' ? 'aborted' : 'not-reached';
+    return { relay: { status: 'untested', reason, tls: false, attempts: [] } };
   }
 }

@@ -15,6 +15,15 @@ export type ReadFailure =
   | { kind: 'closed'; code: string; message: string }
   | { kind: 'reader'; error: ReplyReaderError };
 
+/**
+ * Commands that would hand the server a message. mxray never sends mail: the session refuses to
+ * write them at all, whatever a caller asks (the relay test stops at RCPT TO, then RSET).
+ */
+const MESSAGE_VERBS = new Set(['DATA', 'BDAT']);
+
+/** Thrown for a command the session will never write: a bug on our side, never a server's fault. */
+export class ForbiddenCommandError extends Error {}
+
 export type ReadResult = { ok: true; reply: SmtpReply } | { ok: false; failure: ReadFailure };
 
 type Listeners = { data: (b: Buffer) => void; error: (e: NodeJS.ErrnoException) => void; end: () => void };
@@ -79,8 +88,15 @@ export class SmtpSession {
   /** QUIT went out: the conversation is over whatever else happens. */
   quitSent = false;
 
-  /** Sends one command line. Returns false when the connection is already gone. */
+  /**
+   * Sends one command line. Returns false when the connection is already gone. Throws
+   * ForbiddenCommandError, before writing anything, for DATA/BDAT and for a line that would smuggle
+   * a second command (CR or LF inside).
+   */
   send(line: string): boolean {
+    const verb = (/^\s*(\S*)/.exec(line)?.[1] ?? '').toUpperCase();
+    if (MESSAGE_VERBS.has(verb)) throw new ForbiddenCommandError(`mxray never sends ${verb}: no message may ever be transmitted`);
+    if (/[\r\n\0]/.test(line)) throw new ForbiddenCommandError('a command line may not contain CR, LF or NUL');
     if (!this.open || !this.socket.writable) return false;
     if (line === 'QUIT') this.quitSent = true;
     this.transcript.add('c', line);
