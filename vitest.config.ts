@@ -6,6 +6,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: { alias: { '@': root } },
   test: {
+    // next-intl imports 'next/navigation' without an extension, which Node's ESM loader refuses;
+    // processed by Vite it resolves as it does in Next's bundler.
+    server: { deps: { inline: ['next-intl'] } },
     projects: [
       {
         extends: true,

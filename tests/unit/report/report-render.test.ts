@@ -8,12 +8,17 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { Report } from '@/components/report/report';
 import type { CheckResult } from '@/lib/probe/schema';
+import { withIntl } from '@/tests/fixtures/intl';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
-vi.mock('next/navigation', () => ({ useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }) }));
+vi.mock('next/navigation', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/navigation')>()),
+  useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }),
+  usePathname: () => '/',
+}));
 
-const render = (result: CheckResult) =>
-  renderToString(createElement(Report, { result, permalink: '/check/AAAAAAAAAAAAAAAAAAAAAA', checkId: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+const render = (result: CheckResult, locale: 'en' | 'fr' = 'en') =>
+  renderToString(withIntl(createElement(Report, { result, permalink: '/check/AAAAAAAAAAAAAAAAAAAAAA', checkId: 'AAAAAAAAAAAAAAAAAAAAAA' }), locale));
 
 /** Text as read: inline tags vanish, block tags separate words, entities decoded, spaces collapsed. */
 const text = (html: string) =>

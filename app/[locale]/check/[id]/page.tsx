@@ -1,13 +1,15 @@
 // GET /check/:id – a check's permalink: the finished report (server-rendered, readable without
 // JavaScript), or the live view of a running check. Reading never starts a probe.
 import type { Metadata } from 'next';
+import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
 import { LiveCheck } from '@/components/report/live-check';
 import { Report } from '@/components/report/report';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
-import { VERDICT_META } from '@/lib/report/status';
+import { alternatesFor } from '@/lib/i18n/alternates';
+import type { Locale } from '@/lib/i18n/locales';
 
 // One store read per request, shared by generateMetadata and the page.
 const load = cache(async (id: string) => {
@@ -15,19 +17,28 @@ const load = cache(async (id: string) => {
   return loadCheckViewFromServices(id);
 });
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const view = await load((await params).id);
-  if (!view) return { title: 'Check not found' };
-  const name = view.target.displayDomain;
+type Params = Promise<{ id: string; locale: Locale }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { id, locale } = await params;
+  const t = await getTranslations({ locale });
+  const view = await load(id);
+  if (!view) return { title: t('notFound.metaTitle') };
+  const domain = view.target.displayDomain;
   return {
-    title: view.status === 'done' ? `${name}: ${VERDICT_META[view.result.summary.verdict].label}` : `Checking ${name}`,
+    title:
+      view.status === 'done'
+        ? t('report.metaTitle', { domain, verdict: t(`status.verdict.${view.result.summary.verdict}`) })
+        : t('report.metaChecking', { domain }),
+    alternates: alternatesFor(`/check/${view.id}`),
     // Permalinks are unguessable capabilities, not content for search engines.
     robots: { index: false, follow: false },
   };
 }
 
-export default async function CheckPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+export default async function CheckPage({ params }: { params: Params }) {
+  const { id, locale } = await params;
+  setRequestLocale(locale);
   const view = await load(id);
   if (!view) notFound();
   const permalink = `/check/${view.id}`;
