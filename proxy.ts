@@ -2,7 +2,7 @@
 // for pages a fresh CSP nonce that Next's renderer reads back from the request, and for pages the
 // language: next-intl's routing (lib/i18n/routing.ts) redirects or rewrites to app/[locale].
 import createIntlMiddleware from 'next-intl/middleware';
-import { NextRequest, NextResponse } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { localeFromTag } from '@/lib/i18n/locales';
 import { isLocalizedPath, splitLocale } from '@/lib/i18n/localized-path';
@@ -22,18 +22,26 @@ function trustProxy(): boolean {
 }
 
 /**
- * `?lang=fr` on an unprefixed page (the widget's iframe, a shared link) reads as /fr/…: a rewrite,
- * not a redirect, so the iframe's URL stays the one embed.js built (`?lang=en` likewise pins
- * English against a French cookie). It does not change the visitor's remembered language.
+ * next-intl decides redirects (a remembered or negotiated French on an unprefixed page, /en/… to
+ * its unprefixed form), the language cookie and the hreflang Link header. Where it would rewrite an
+ * unprefixed page to /en/…, next.config.mjs's rewrites do it instead (see there why), so the
+ * request goes on unchanged, carrying the nonce; its cookie and Link headers are kept.
  */
-function langQueryRewrite(request: NextRequest, headers: Headers): NextResponse | null {
+function localeRouting(request: NextRequest, headers: Headers): NextResponse {
   const lang = localeFromTag(request.nextUrl.searchParams.get('lang'));
-  const { locale, path } = splitLocale(request.nextUrl.pathname);
-  if (!lang || locale !== null) return null;
-  const url = request.nextUrl.clone();
-  url.pathname = `/${lang}${path === '/' ? '' : path}`;
-  const response = NextResponse.rewrite(url, { request: { headers } });
-  response.headers.set('Content-Language', lang);
+  if (lang && splitLocale(request.nextUrl.pathname).locale === null) {
+    // ?lang= pins the language (next.config.mjs rewrites to /<lang>/…): no redirect, no cookie.
+    const response = NextResponse.next({ request: { headers } });
+    response.headers.set('Content-Language', lang);
+    return response;
+  }
+  const routed = intl(request);
+  if (routed.status >= 300 && routed.status < 400) return routed;
+  const response = NextResponse.next({ request: { headers } });
+  for (const name of ['set-cookie', 'link']) {
+    const value = routed.headers.get(name);
+    if (value) response.headers.set(name, value);
+  }
   return response;
 }
 
@@ -54,8 +62,7 @@ export function proxy(request: NextRequest) {
     forwarded.set('content-security-policy', headers['Content-Security-Policy']!);
     forwarded.set('x-nonce', nonce!);
     if (isLocalizedPath(pathname)) {
-      // next-intl's rewrite or next() passes the request's headers on to the page, nonce included.
-      response = langQueryRewrite(request, forwarded) ?? intl(new NextRequest(request.url, { headers: forwarded, method: request.method }));
+      response = localeRouting(request, forwarded);
     } else {
       response = NextResponse.next({ request: { headers: forwarded } });
     }
