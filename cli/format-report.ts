@@ -3,7 +3,9 @@
  * recommendation. Colour only when asked (TTY); every status also has a word.
  */
 import { createColors } from 'picocolors';
-import { findingText, recommendationText } from '@/lib/probe/findings/catalogue';
+import { localizedFindingText, localizedRecommendationText } from '@/lib/i18n/finding-text';
+import type { Locale } from '@/lib/i18n/locales';
+import { cliWords } from './cli-words';
 import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 import { probeStatus } from '@/lib/probe/findings/summarize';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
@@ -81,8 +83,10 @@ function pad(s: string, n: number): string {
   return len >= n ? s : s + ' '.repeat(n - len);
 }
 
-export function formatReport(result: CheckResult, opts: { color: boolean }): string {
+export function formatReport(result: CheckResult, opts: { color: boolean; locale?: Locale }): string {
   const c = createColors(opts.color);
+  const locale = opts.locale ?? 'en';
+  const words = cliWords(locale);
   const out: string[] = [];
   const t = result.target;
   const name = t.displayDomain !== t.domain ? `${t.displayDomain} (${t.domain})` : t.domain;
@@ -136,7 +140,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
     if (leaf && !seen.has(`${p.host}|${leaf.sha256}`)) seen.set(`${p.host}|${leaf.sha256}`, p);
   }
   if (seen.size > 0) {
-    out.push('', c.bold('Certificates'));
+    out.push('', c.bold(words.certificates));
     for (const p of seen.values()) {
       const tls = p.tls!;
       const leaf = tls.chain[0]!;
@@ -161,11 +165,11 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
   }
   const sorted = [...groups.values()].sort((a, b) => order.indexOf(a[0]!.severity) - order.indexOf(b[0]!.severity));
   const problems = sorted.filter((g) => g[0]!.severity !== 'ok');
-  out.push('', c.bold('Findings'));
-  if (problems.length === 0) out.push(c.green('  No problems found.'));
+  out.push('', c.bold(words.findings));
+  if (problems.length === 0) out.push(c.green(`  ${words.noProblems}`));
   for (const g of problems) {
     const f = g[0]!;
-    const text = findingText(f.code, f.params);
+    const text = localizedFindingText(locale, f.code, f.params);
     const where = g
       .map((x) => [x.host, x.address, x.port].filter((v) => v !== undefined).join(' '))
       .filter(Boolean)
@@ -173,15 +177,15 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
     const sev = f.untested ? 'UNTESTED' : f.severity.toUpperCase();
     out.push(`  ${statusColor(c, f.untested ? 'untested' : f.severity)(pad(sev, 9))}${text.title}${where ? c.dim(`  [${where}]`) : ''}`);
     if (text.explanation) out.push(`           ${text.explanation}`);
-    if (text.fix) out.push(c.dim(`           Fix: ${text.fix}`));
+    if (text.fix) out.push(c.dim(`           ${words.fix}${text.fix}`));
   }
 
   const rec = result.summary.recommendation;
-  out.push('', c.bold('Which port to use'));
-  out.push(`  Mail client:  ${rec.mailClient.port ?? '—'}  ${c.dim(recommendationText(rec.mailClient.reason))}`);
-  out.push(`  Application:  ${rec.application.port ?? '—'}  ${c.dim(recommendationText(rec.application.reason))}`);
+  out.push('', c.bold(words.whichPort));
+  out.push(`  ${pad(`${words.mailClient}:`, 14)}${rec.mailClient.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.mailClient.reason))}`);
+  out.push(`  ${pad(`${words.application}:`, 14)}${rec.application.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.application.reason))}`);
 
   const v = result.summary.verdict;
-  out.push('', `${c.bold('Verdict')}  ${statusColor(c, v)(v.toUpperCase())}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
+  out.push('', `${c.bold('Verdict')}  ${statusColor(c, v)(words.verdict(v))}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
   return out.join('\n') + '\n';
 }

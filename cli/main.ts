@@ -8,6 +8,7 @@ import { EnvError, loadEnv } from '@/lib/env';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
+import { DEFAULT_LOCALE, localeFromTag, type Locale } from '@/lib/i18n/locales';
 import { formatReport } from './format-report';
 
 const USAGE = `Usage:
@@ -16,6 +17,7 @@ const USAGE = `Usage:
 
 Options:
   --json        print the result as JSON only (schema: public/schema/check-result.schema.json)
+  --lang <en|fr>  language of the report (default: LC_ALL, LC_MESSAGES or LANG, else English)
   --host NAME   test this server instead of a domain's MX hosts
   --no-color    plain output even on a terminal
   -h, --help    this help
@@ -46,6 +48,11 @@ export function exitCodeFor(r: CheckResult): number {
   return r.findings.some((f) => f.severity === 'critical' && !f.untested) ? EXIT.CRITICAL : EXIT.OK;
 }
 
+/** --lang wins, then the POSIX locale variables in their order of precedence (LC_ALL, LC_MESSAGES, LANG). */
+export function cliLocale(flag: string | undefined, env: Record<string, string | undefined> = process.env): Locale {
+  return localeFromTag(flag) ?? localeFromTag(env.LC_ALL) ?? localeFromTag(env.LC_MESSAGES) ?? localeFromTag(env.LANG) ?? DEFAULT_LOCALE;
+}
+
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let parsed;
   try {
@@ -54,6 +61,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        lang: { type: 'string' },
         host: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -120,7 +128,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const color = !values['no-color'] && !process.env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
-    io.out.write(formatReport(result, { color }));
+    io.out.write(formatReport(result, { color, locale: cliLocale(values.lang) }));
   }
   return exitCodeFor(result);
 }

@@ -86,6 +86,24 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
         ref={dialog}
         aria-labelledby={titleId}
         onClose={() => setOpen(false)}
+        onKeyDown={(e) => {
+          // The modal dialog keeps Tab inside (WAI-ARIA dialog pattern): the browser would otherwise
+          // move focus out to its own UI after the last control. Escape closes it natively.
+          if (e.key !== 'Tab' || !dialog.current) return;
+          const focusable = [...dialog.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])')].filter(
+            (el) => el.offsetParent !== null || el === document.activeElement,
+          );
+          const first = focusable[0];
+          const last = focusable[focusable.length - 1];
+          if (!first || !last) return;
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first.focus();
+          }
+        }}
         onClick={(e) => {
           // A click on the backdrop (the dialog element itself, outside its panel) closes it.
           if (e.target === dialog.current) dialog.current.close();

@@ -96,3 +96,24 @@ describe('API errors in the caller’s language', () => {
     expect(limited.headers.get('retry-after')).toBe('7');
   });
 });
+
+describe('CLI language', () => {
+  it('takes --lang, then LC_ALL, LC_MESSAGES and LANG, else English', async () => {
+    const { cliLocale } = await import('@/cli/main');
+    expect(cliLocale('fr', { LANG: 'en_US.UTF-8' })).toBe('fr');
+    expect(cliLocale(undefined, { LANG: 'fr_FR.UTF-8' })).toBe('fr');
+    expect(cliLocale(undefined, { LC_ALL: 'en_GB.UTF-8', LANG: 'fr_FR.UTF-8' })).toBe('en');
+    expect(cliLocale(undefined, { LANG: 'C.UTF-8' })).toBe('en');
+  });
+  it('prints the report in French: findings, recommendations, headings and verdict', async () => {
+    const { formatReport } = await import('@/cli/format-report');
+    const { SAMPLE_RESULT } = await import('@/tests/fixtures/sample-result');
+    const fr = formatReport(SAMPLE_RESULT, { color: false, locale: 'fr' });
+    expect(fr).toContain('Constats');
+    expect(fr).toContain('Quel port utiliser');
+    expect(fr).toContain('Verdict  PROBLÈMES DÉTECTÉS');
+    const en = formatReport(SAMPLE_RESULT, { color: false });
+    expect(en).toContain('Verdict  CRITICAL');
+    expect(en).toContain('Which port to use');
+  });
+});
