@@ -159,3 +159,20 @@ describe('Certificates', () => {
     expect(t).toContain('mx1.example.test: does not match');
   });
 });
+
+describe('Report in French', () => {
+  const t = text(render(SAMPLE_RESULT, 'fr'));
+
+  it('words headings, verdict, findings, certificates and DNS in French, by code', () => {
+    for (const words of ['Problèmes détectés', 'Quel port utiliser', 'Constats', 'Certificats', 'Enregistrements MX et adresses', 'Correction', 'Attendu']) {
+      expect(t).toContain(words);
+    }
+    expect(t).toMatch(/Vérifié le 2 mars 2026.*10:00 UTC/);
+  });
+
+  it('leaves none of the English report words behind', () => {
+    for (const english of ['Problems found', 'Which port should I use', 'Findings', 'Certificates', 'Fix:', 'Expected', 'Downgrade', 'Trusted', 'Seen on', 'MX records and addresses']) {
+      expect(t).not.toContain(english);
+    }
+  });
+});
