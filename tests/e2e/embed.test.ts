@@ -85,7 +85,7 @@ let goodId: string;
 let plainId: string;
 
 beforeAll(async () => {
-  lab = await startMailLab({ block: 88, suffix: 'embed.test', slowGreetingPauseMs: 4_000 });
+  lab = await startMailLab({ block: 88, suffix: 'embed.test', slowGreetingPauseMs: 7_000 });
   app = await startApp(lab.env);
   site = await startSite();
   browser = await launchBrowser();
@@ -112,11 +112,12 @@ describe('embedding on another site', () => {
     expect(new URL(frame.url()).origin).toBe(app.url);
     expect(new URL(page.url()).origin).not.toBe(app.url);
 
-    // Live: the slow server's 4 s greeting keeps the check running while the widget is up...
+    // Live: the slow server's 7 s greeting keeps the check running while the widget is up (room for a
+    // loaded machine to load the host page and the frame)...
     const title = frame.locator('#mx-embed-title');
     expect(await title.textContent()).toBe(lab.domains.slow);
-    await frame.getByText('Checking…').waitFor({ timeout: 3_000 });
-    await frame.getByText(/of \d+ probes? done/).waitFor({ timeout: 3_000 });
+    await frame.getByText('Checking…').waitFor({ timeout: 6_000 });
+    await frame.getByText(/of \d+ probes? done/).waitFor({ timeout: 6_000 });
     const runningHeight = await frameHeight(page);
     await frame.locator('#mx-embed').screenshot({ path: join(ARTIFACTS, 'embed-live-running.png') });
     // ...then the verdict arrives over the event stream, with no reload.
