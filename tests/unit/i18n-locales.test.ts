@@ -117,3 +117,26 @@ describe('CLI language', () => {
     expect(en).toContain('Which port to use');
   });
 });
+
+describe('badge text', () => {
+  it('words every badge state in French with ?lang=fr, and leaves English badges untouched', async () => {
+    const { localizeBadge, badgeLocale } = await import('@/lib/i18n/badge-text');
+    const { checkBadge, domainBadge, invalidDomainBadge, VERDICT_BADGE } = await import('@/lib/badge/badge-state');
+    const en = (await import('@/messages/en.json')).default;
+    // The English message file says what the badge renders, so a reworded badge shows up here.
+    expect(Object.fromEntries(Object.entries(VERDICT_BADGE).map(([k, v]) => [k, v.value]))).toEqual(en.badge.verdict);
+    const answers = [
+      checkBadge(null),
+      checkBadge({ status: 'running', result: null, target: { displayDomain: 'example.test' } }),
+      checkBadge({ status: 'interrupted', result: null, target: { displayDomain: 'example.test' } }),
+      domainBadge('example.test', null, Date.now()),
+      invalidDomainBadge(),
+    ];
+    const values = answers.map((a) => localizeBadge(a, 'fr').spec.value);
+    expect(values).toEqual(['vérification inconnue', 'vérification…', 'interrompue', 'pas encore vérifié', 'domaine invalide']);
+    expect(answers.map((a) => localizeBadge(a, 'fr').spec.label)).toEqual(Array(5).fill('serveurs mail'));
+    expect(localizeBadge(checkBadge(null), 'en')).toEqual(checkBadge(null));
+    expect(badgeLocale('http://x.test/badge/a.test.svg?lang=fr')).toBe('fr');
+    expect(badgeLocale('http://x.test/badge/a.test.svg')).toBe('en');
+  });
+});
