@@ -19,8 +19,8 @@ const SCHEMES = ['light', 'dark'] as const;
 
 let lab: MailLab;
 let app: AppServer;
-/** the same lab with a greeting timeout shorter than the slow host's pause: 'could not test' */
-let impatient: AppServer;
+/** an app whose resolver is a loopback address where no DNS server listens: 'could not test' */
+let noDns: AppServer;
 let browser: Browser;
 /** finished checks by lab domain, with the verdict each one reached and the app that holds it */
 const finished = new Map<string, { id: string; verdict: string; app: AppServer }>();
@@ -50,17 +50,18 @@ beforeAll(async () => {
   // 127.114.0.0/16 is this file's; the slow host pauses its greeting so a live check stays live.
   lab = await startMailLab({ block: 114, suffix: 'a11y.test', slowGreetingPauseMs: 8_000 });
   app = await startApp(lab.env);
-  impatient = await startApp({ ...lab.env, PROBE_GREETING_TIMEOUT_MS: '1500' });
+  // Nothing listens on 127.114.255.254:53 (this file's range): every MX lookup fails or times out.
+  noDns = await startApp({ ...lab.env, DNS_SERVERS: '127.114.255.254:53', DNS_TIMEOUT_MS: '1000' });
   browser = await launchBrowser();
   mkdirSync(SHOTS, { recursive: true });
-  // One check per verdict the lab can produce: ok (good), info (null MX), warning (busy),
-  // critical (plain), and 'could not test' (slow, on the impatient app).
+  // One check per verdict: ok (good), info (null MX), warning (busy), critical (plain), and
+  // 'could not test' (DNS unreachable).
   const plan = [
     [lab.domains.good, app],
     [lab.domains.nullMx, app],
     [lab.domains.busy, app],
     [lab.domains.plain, app],
-    [lab.domains.slow, impatient],
+    [lab.domains.implicit, noDns],
   ] as const;
   const ids = await Promise.all(plan.map(async ([d, on]) => [d, on, await startCheck(d, on)] as const));
   for (const [d, on, id] of ids) finished.set(d, { id, app: on, ...(await waitDone(id, on)) });
@@ -68,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await impatient?.stop();
+  await noDns?.stop();
   await app?.stop();
   await lab?.close();
 });
