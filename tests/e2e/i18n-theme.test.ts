@@ -92,6 +92,30 @@ describe('languages', () => {
   });
 });
 
+describe('API and badges', () => {
+  it('answers API errors in the caller’s language with the same codes', async () => {
+    const bad = await fetch(`${app.url}/api/checks?lang=fr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: '192.0.2.1' }),
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_input');
+    expect(body.error.message).toMatch(/^C’est une adresse IP/);
+    const missing = await fetch(`${app.url}/api/checks/AAAAAAAAAAAAAAAAAAAAAA`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    expect(((await missing.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'not_found', message: 'Aucune vérification avec cet identifiant.' });
+    const english = await fetch(`${app.url}/api/checks/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(((await english.json()) as { error: { message: string } }).error.message).toBe('no check with this id');
+  });
+
+  it('draws badge text in French with ?lang=fr', async () => {
+    const svg = await (await fetch(`${app.url}/badge/check/${checkId}.svg?lang=fr`)).text();
+    expect(svg).toContain('serveurs mail');
+    expect(await (await fetch(`${app.url}/badge/check/${checkId}.svg`)).text()).toContain('mail servers');
+  });
+});
+
 describe('theme', () => {
   it('renders the chosen theme with the first byte of HTML (no flash) and remembers the switch', async () => {
     const ctx = await browser.newContext({ colorScheme: 'light', viewport: { width: 1366, height: 900 } });
