@@ -22,15 +22,16 @@ function leaves(tree: Tree, prefix = ''): Map<string, string> {
 }
 
 /**
- * The arguments and tags of an ICU message: `{name}`, `{n, plural, …}` (the name, and `#` inside
- * plural branches is not an argument), `<tag>`. Sorted and deduplicated so order may differ
+ * The arguments and tags of an ICU message: `{name}`, `{n, plural, …}` (its name: a language may
+ * need a plural where another does not, as French agrees the verb with the count), `<tag>`.
+ * Branch text and `#` are not arguments. Sorted and deduplicated, so the order may differ
  * between languages, as it must.
  */
 export function icuSignature(message: string): string[] {
   const names = new Set<string>();
   // A brace right after a plural/select key (one, other, =0, …) opens branch text, not an argument.
   for (const m of message.matchAll(/(?<!(?:\b(?:zero|one|two|few|many|other)|=\d+)\s*)\{\s*([A-Za-z_][\w-]*)\s*(?:,\s*(\w+))?/g)) {
-    names.add(m[2] ? `${m[1]}:${m[2]}` : m[1]!);
+    names.add(m[1]!);
   }
   for (const m of message.matchAll(/<\/?([A-Za-z][\w-]*)>/g)) names.add(`<${m[1]}>`);
   return [...names].sort();
@@ -90,10 +91,11 @@ describe('message files', () => {
 
 describe('icuSignature', () => {
   it('reads arguments, plural arguments and tags, not plural branch text', () => {
-    expect(icuSignature('Checked <time>{date}</time> · {n, plural, one {# host} other {# hosts}}')).toEqual(['<time>', 'date', 'n:plural']);
+    expect(icuSignature('Checked <time>{date}</time> · {n, plural, one {# host} other {# hosts}}')).toEqual(['<time>', 'date', 'n']);
+    expect(icuSignature('{a, plural, one {# sur {b} a répondu} other {# sur {b} ont répondu}}')).toEqual(['a', 'b']);
   });
   it('does not take plural branch text for an argument', () => {
-    expect(icuSignature('{a} {p, plural, one {adresse sur #} other {adresses sur #}}')).toEqual(['a', 'p:plural']);
+    expect(icuSignature('{a} {p, plural, one {adresse sur #} other {adresses sur #}}')).toEqual(['a', 'p']);
   });
   it('tells a renamed placeholder apart', () => {
     expect(icuSignature('{host} expired')).not.toEqual(icuSignature('{hostname} a expiré'));
