@@ -10,6 +10,8 @@ import { routing } from '@/lib/i18n/routing';
 import { createNonce, isHttps, responseKind, securityHeaders } from '@/lib/http/security-headers';
 
 const intl = createIntlMiddleware(routing);
+/** next-intl's request header for the locale (next-intl/dist/…/shared/constants.js HEADER_LOCALE_NAME) */
+const INTL_LOCALE_HEADER = 'X-NEXT-INTL-LOCALE';
 
 function trustProxy(): boolean {
   try {
@@ -29,14 +31,20 @@ function trustProxy(): boolean {
  */
 function localeRouting(request: NextRequest, headers: Headers): NextResponse {
   const lang = localeFromTag(request.nextUrl.searchParams.get('lang'));
-  if (lang && splitLocale(request.nextUrl.pathname).locale === null) {
+  const prefixed = splitLocale(request.nextUrl.pathname).locale;
+  if (lang && prefixed === null) {
     // ?lang= pins the language (next.config.mjs rewrites to /<lang>/…): no redirect, no cookie.
+    headers.set(INTL_LOCALE_HEADER, lang);
     const response = NextResponse.next({ request: { headers } });
     response.headers.set('Content-Language', lang);
     return response;
   }
   const routed = intl(request);
   if (routed.status >= 300 && routed.status < 400) return routed;
+  // Not redirected: the page's language is its prefix, or English at the root. next-intl's server
+  // functions read it from this header wherever setRequestLocale has not reached (its own next()
+  // would have set it; the request goes on with ours instead).
+  headers.set(INTL_LOCALE_HEADER, prefixed ?? routing.defaultLocale);
   const response = NextResponse.next({ request: { headers } });
   for (const name of ['set-cookie', 'link']) {
     const value = routed.headers.get(name);
