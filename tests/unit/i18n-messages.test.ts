@@ -101,3 +101,25 @@ describe('icuSignature', () => {
     expect(icuSignature('{host} expired')).not.toEqual(icuSignature('{hostname} a expiré'));
   });
 });
+
+describe('every message formats', () => {
+  it('parses and renders in both languages with its arguments and tags (ICU syntax, escapes, plurals)', async () => {
+    const { createTranslator } = await import('next-intl');
+    const { uiMessages } = await import('@/lib/i18n/messages');
+    for (const locale of ['en', 'fr'] as const) {
+      const errors: string[] = [];
+      const t = createTranslator({ locale, messages: uiMessages(locale), onError: (e) => errors.push(e.message) });
+      for (const [key, message] of leaves(uiMessages(locale) as unknown as Tree)) {
+        const values: Record<string, unknown> = {};
+        for (const name of icuSignature(message)) {
+          if (name.startsWith('<')) values[name.slice(1, -1)] = (chunks: string) => `[${chunks}]`;
+          else values[name] = 2;
+        }
+        const out = t.markup(key as never, values as never);
+        expect(out, `${locale}:${key}`).not.toBe(key);
+        expect(out, `${locale}:${key}`).not.toMatch(/[{}]\s*$/);
+      }
+      expect(errors, locale).toEqual([]);
+    }
+  });
+});

@@ -96,7 +96,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
 
         <Section id="start" title={t('sections.start')}>
           <p>{t.rich('start1', rich)}</p>
-          <CodeBlock label="request" code={`curl -sS -X POST ${origin}/api/checks \\\n  -H 'content-type: application/json' \\\n  -d '{"domain":"example.com"}'`} />
+          <CodeBlock label={t('request')} code={`curl -sS -X POST ${origin}/api/checks \\\n  -H 'content-type: application/json' \\\n  -d '{"domain":"example.com"}'`} />
           <CodeBlock
             label={t('created')}
             copy={false}
@@ -107,7 +107,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
 
         <Section id="events" title={t('sections.events')}>
           <p>{t.rich('events1', rich)}</p>
-          <CodeBlock label="request" code={`curl -N ${origin}/api/checks/${id}/events`} />
+          <CodeBlock label={t('request')} code={`curl -N ${origin}/api/checks/${id}/events`} />
           <CodeBlock
             label={t('stream')}
             copy={false}
@@ -133,7 +133,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
 
         <Section id="result" title={t('sections.result')}>
           <p>{t.rich('result1', rich)}</p>
-          <CodeBlock label="request" code={`curl -sS ${origin}/api/checks/${id}`} />
+          <CodeBlock label={t('request')} code={`curl -sS ${origin}/api/checks/${id}`} />
           <p>{t.rich('lang', rich)}</p>
           <p>{t.rich('result2', rich)}</p>
         </Section>
@@ -165,7 +165,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
             </table>
           </div>
           <p>{t.rich('export2', rich)}</p>
-          <CodeBlock label="request" code={`curl -sS -OJ "${origin}/api/checks/${id}?format=csv&table=certificates"`} />
+          <CodeBlock label={t('request')} code={`curl -sS -OJ "${origin}/api/checks/${id}?format=csv&table=certificates"`} />
         </Section>
 
         <Section id="badges" title={t('sections.badges')}>
@@ -194,7 +194,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
             label={t('embedIframe')}
             code={`<iframe src="${origin}/embed/${id}" title="Mail servers of example.com" width="100%" height="${DEFAULT_IFRAME_HEIGHT}"\n  style="border:0;max-width:640px;color-scheme:light dark" loading="lazy"\n  sandbox="${EMBED_SANDBOX}"></iframe>`}
           />
-          <p>{t.rich('embed2', { ...rich, message: EMBED_HEIGHT_MESSAGE })}</p>
+          <p>{t.rich('embed2', { ...rich, payload: `{ type: "${EMBED_HEIGHT_MESSAGE}", height }` })}</p>
         </Section>
 
         <Section id="errors" title={t('sections.errors')}>
