@@ -1,9 +1,13 @@
+import type { Metadata } from 'next';
 import { useTranslations } from 'next-intl';
 import { setRequestLocale } from 'next-intl/server';
 import { use } from 'react';
 import { CheckForm } from '@/components/home/check-form';
 import { PortGuide } from '@/components/home/port-guide';
+import { alternatesFor } from '@/lib/i18n/alternates';
 import type { Locale } from '@/lib/i18n/locales';
+
+export const metadata: Metadata = { alternates: alternatesFor('/') };
 
 export default function HomePage({ params }: { params: Promise<{ locale: Locale }> }) {
   setRequestLocale(use(params).locale);

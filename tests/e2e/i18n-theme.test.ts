@@ -124,7 +124,8 @@ describe('theme', () => {
     expect(await page.locator('html').getAttribute('data-theme')).toBeNull();
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-    await page.getByRole('radio', { name: 'Dark' }).check();
+    // The radios are visually hidden inside their icon labels: click what a person clicks.
+    await page.locator('label', { has: page.getByRole('radio', { name: 'Dark' }) }).click();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(dark).not.toBe(light);
@@ -145,7 +146,7 @@ describe('theme', () => {
     await nojs.close();
 
     // Back to the system's scheme.
-    await page.getByRole('radio', { name: 'System' }).check();
+    await page.locator('label', { has: page.getByRole('radio', { name: 'System' }) }).click();
     expect(await page.locator('html').getAttribute('data-theme')).toBeNull();
     await page.reload();
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(light);
