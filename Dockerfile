@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # mxray: multi-stage build of the Next.js standalone server.
 #   docker build -t mxray .
-#   docker run -p 3000:3000 -v mxray-data:/data mxray
+#   docker run -p 3000:3000 -v mxray-data:/data -e PROBE_EHLO_NAME=mxray.example.org mxray
 # No Docker engine runs in this project's CI: tests/e2e/ (harness.ts → scripts/start.mjs) starts the same
 # standalone server (node .next/standalone/server.js) with the same environment to keep this honest.
 
@@ -34,9 +34,12 @@ RUN groupadd --system --gid 1001 mxray && useradd --system --uid 1001 --gid mxra
 COPY --from=build --chown=mxray:mxray /app/.next/standalone ./
 COPY --from=build --chown=mxray:mxray /app/.next/static ./.next/static
 COPY --from=build --chown=mxray:mxray /app/public ./public
+# The hook in front of server.js: client address from the socket (not a client-sent header),
+# slowloris timeouts and connection caps.
+COPY --from=build --chown=mxray:mxray /app/scripts/mxray-server.cjs ./mxray-server.cjs
 USER mxray
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "server.js"]
+CMD ["node", "mxray-server.cjs"]

@@ -75,6 +75,31 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
   /** a domain checked within this many seconds is answered with that check instead of a new probe */
   DEDUPE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  // --- hosting safety (issue 10)
+  /** with TRUST_PROXY: how many proxies of ours append to X-Forwarded-For (read by scripts/mxray-server.cjs) */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  /** IPv6 clients share one rate-limit key per prefix of this length */
+  CLIENT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(56),
+  /** checks one client may have queued or running at once */
+  MAX_RUNNING_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(3),
+  /** live-event viewers (SSE streams): per check, per client, overall */
+  SSE_MAX_VIEWERS_PER_CHECK: z.coerce.number().int().min(1).max(100_000).default(50),
+  SSE_MAX_VIEWERS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(20),
+  SSE_MAX_VIEWERS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  /** bytes a viewer may leave unread before its stream is dropped */
+  SSE_MAX_UNSENT_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  /** DNS questions one check may ask (MX, A/AAAA, PTR and forward confirmation together) */
+  PROBE_MAX_DNS_QUESTIONS: z.coerce.number().int().min(4).max(10_000).default(300),
+  /** bytes one check may store (events and result together); what is over is truncated, and reported */
+  CHECK_MAX_STORED_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** finished checks older than this are deleted (0 keeps them forever) */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  /** server timeouts and connection caps, read by scripts/mxray-server.cjs (listed here to validate them once more) */
+  SERVER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  SERVER_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2_000),
+  SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };
@@ -103,6 +128,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       concurrency: e.PROBE_CONCURRENCY,
       maxHosts: e.PROBE_MAX_HOSTS,
       maxAddressesPerHost: e.PROBE_MAX_ADDRESSES_PER_HOST,
+      maxDnsQuestions: e.PROBE_MAX_DNS_QUESTIONS,
     },
   };
 }

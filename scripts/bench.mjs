@@ -2,9 +2,11 @@
 // engine, 127.70.150.0–127.70.155.255 for the load). Prints:
 //   (1) one port probe vs a minimal hand-written node:tls client doing the same exchange (ratio),
 //   (2) a full check of 2 MX × 2 addresses × 4 ports vs its slowest single port (ratio),
-//   (3) the server figures from the load script (npm run load), without its crash phase.
+//   (3) the server figures from the load script (npm run load), without its crash phase,
+//   (4) store + read of the worst fixture check for storage (127.112.1.0/24): stored bytes vs the
+//       engine's raw output, and the ms a read of the check, of its event log and of the API body cost.
 // Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB.
-//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--json]
+//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--json]
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     'load-checks': { type: 'string', default: '400' },
     'load-concurrency': { type: 'string', default: '300' },
     'skip-load': { type: 'boolean', default: false },
+    'skip-engine': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -31,18 +34,23 @@ const mark = (ok) => (ok ? 'meets target' : 'MISSES target');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`;
 
 const { runBench } = await loadDriver('bench-run');
-const engine = await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), log: (l) => console.error(`· ${l}`) });
+const engine = values['skip-engine']
+  ? undefined
+  : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), log: (l) => console.error(`· ${l}`) });
+const { runStorageBench } = await loadDriver('bench-storage');
+const storage = await runStorageBench({ log: (l) => console.error(`· ${l}`) });
 const load = values['skip-load']
   ? undefined
   : await runLoadWith({ checks: int('load-checks', 2_000), concurrency: int('load-concurrency', 1_000), viewers: 3, crash: 0 });
 
 if (values.json) {
-  console.log(JSON.stringify({ machine, engine, load: load?.load }, null, 2));
+  console.log(JSON.stringify({ machine, engine, load: load?.load, storage }, null, 2));
 } else {
+  const lines = [`mxray benchmark — ${machine}`];
+  if (engine) {
   const p = engine.probe;
   const c = engine.check;
-  const lines = [
-    `mxray benchmark — ${machine}`,
+  lines.push(
     '',
     `(1) one port probe, connect → greeting → EHLO → STARTTLS → EHLO → QUIT (median of ${p.iterations}, interleaved)`,
     `    mxray probePort      ${p.engine.median} ms (p95 ${p.engine.p95}, min ${p.engine.min})`,
@@ -55,7 +63,8 @@ if (values.json) {
     `    slowest single port  ${c.slowestSinglePort.timing.median} ms (${c.slowestSinglePort.address} port ${c.slowestSinglePort.port})`,
     `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
     `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
-  ];
+  );
+  }
   if (load) {
     const l = load.load;
     lines.push(
@@ -70,5 +79,17 @@ if (values.json) {
       `    errors / lost        ${l.errors.length} / ${l.lost}${l.errors.length ? ` (${l.errors.slice(0, 3).join('; ')})` : ''}`,
     );
   }
+  const st = storage;
+  const mb = (b) => (b / 1024 / 1024).toFixed(2);
+  lines.push(
+    '',
+    `(4) store + read of the worst fixture check (10 MX names on 4 addresses, 200-line greetings, control-character EHLO; ${st.probes} probes, ${st.events} events)`,
+    `    engine output        ${mb(st.rawBytes)} MB of events and result (stored as such before the budget)`,
+    `    stored               ${mb(st.storedBytes)} MB (events + result) — ${mark(st.storedBytes <= 2 * 1024 * 1024)} (≤ 2 MB); file + WAL ${mb(st.fileBytes)} MB`,
+    `    store writes         ${st.storeMs} ms for the whole check`,
+    `    read the check       median ${st.readCheckMs.median} ms (max ${st.readCheckMs.max}) — GET /api/checks/:id, badge, page`,
+    `    read the event log   median ${st.readEventsMs.median} ms (max ${st.readEventsMs.max}) — an SSE replay`,
+    `    serialise the body   median ${st.serialiseMs.median} ms (max ${st.serialiseMs.max}) (median of ${st.iterations})`,
+  );
   console.log(lines.join('\n'));
 }

@@ -1,5 +1,6 @@
 // Starts the production server the way the Dockerfile does: Next's standalone output
-// (.next/standalone/server.js), with the static assets and public/ copied beside it.
+// (.next/standalone/server.js) behind our hook (scripts/mxray-server.cjs: client address from the
+// socket, server timeouts), with the static assets and public/ copied beside it.
 // `npm start` runs this after `npm run build`. HOST (default 127.0.0.1) and PORT (default 3000).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
@@ -25,6 +26,7 @@ const env = {
   HOSTNAME: process.env.HOST ?? '127.0.0.1',
   PORT: process.env.PORT ?? '3000',
 };
-const child = spawn(process.execPath, [server], { env, stdio: 'inherit' });
+const hook = resolve(root, 'scripts/mxray-server.cjs');
+const child = spawn(process.execPath, [hook, server], { env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { displayDomainName } from '@/lib/probe/homograph';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
@@ -101,7 +102,7 @@ export function LiveCheck(props: LiveCheckProps) {
           <p className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
             {state.interrupted ? t('interrupted') : target.mode === 'host' ? t('checkingHost') : t('checkingDomain')}
           </p>
-          <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{target.displayDomain}</h1>
+          <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{displayDomainName(target)}</h1>
           <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
             <p role="status" aria-live="polite" className="font-medium">
               {state.lastSeq === 0 && !state.interrupted && props.queued ? t('queued') : progressText(state, progress)}

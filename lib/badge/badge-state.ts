@@ -2,6 +2,7 @@
  * What a badge says, decided from what the store holds. A badge request only ever reads: it never
  * starts a probe, so a README viewed a thousand times costs a thousand cheap lookups, not checks.
  */
+import { displayDomainName } from '@/lib/probe/homograph';
 import type { CheckResult } from '@/lib/probe/schema';
 import { formatDate } from '@/lib/report/format';
 import type { Verdict } from '@/lib/report/status';
@@ -54,7 +55,7 @@ function neutral(value: string, title: string, status: number, cacheControl: str
 
 function verdictSpec(result: CheckResult): BadgeSpec {
   const v = VERDICT_BADGE[result.summary.verdict];
-  const title = `${BADGE_LABEL} of ${result.target.displayDomain}: ${v.value} (checked ${formatDate(result.startedAt)})`;
+  const title = `${BADGE_LABEL} of ${displayDomainName(result.target)}: ${v.value} (checked ${formatDate(result.startedAt)})`;
   return { label: BADGE_LABEL, value: v.value, color: v.color, title };
 }
 

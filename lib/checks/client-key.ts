@@ -1,30 +1,29 @@
 /**
- * Which client a request comes from, for rate limiting.
+ * Which client a request comes from, for rate limiting and the per-client caps.
  *
- * Next 16 route handlers do not expose the socket: `request.ip` is gone (removed in Next 15) and
- * the web Request has no remote address. What Next's own server (`next start`, standalone
- * server.js, `next dev`) does is fill in `X-Forwarded-For` with the socket's remoteAddress, but
- * only when the request does not already carry that header
- * (node_modules/next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??= socket.remoteAddress`).
- * So the header is the only trace of the socket address we get, and:
+ * Next 16 route handlers do not expose the socket, and Next keeps an X-Forwarded-For header that
+ * the client sent itself: reading that header let any client pick its own key (or drain a
+ * victim's). So the production server (scripts/mxray-server.cjs, what the Dockerfile and `npm start`
+ * run) writes our own header, `x-mxray-client`, from the TCP peer — or, with TRUST_PROXY, from
+ * exactly TRUST_PROXY_HOPS trusted proxies — replacing any copy the client sent. This module reads
+ * only that header. Without it (`next dev`, a host that does not run the hook) every request
+ * shares one 'unknown' key: stricter, never forgeable.
  *
- * - TRUST_PROXY=true (a reverse proxy in front that appends or overwrites X-Forwarded-For): the
- *   rightmost entry is the address our proxy saw, the real client; entries to its left were sent by
- *   the client and are not trusted.
- * - TRUST_PROXY=false (Next faces the internet): the header holds the socket address Next wrote,
- *   a single entry. A client that sends its own X-Forwarded-For keeps it (Next does not
- *   overwrite), so direct exposure cannot fully stop key forging; we still take the rightmost entry,
- *   and the global concurrency bound and dedupe cap what a forger gains. Deployments that care
- *   should put a proxy in front and set TRUST_PROXY=true. A host that can see the socket (a custom
- *   server) passes it as `socketAddress`, which then wins whenever the proxy is not trusted.
- *
- * IPv6 clients are keyed by their /64: one subscriber usually holds a whole /64 (RFC 6177), and
+ * IPv6 clients are keyed by a prefix (default /56, CLIENT_IPV6_PREFIX): a subscriber usually gets a
+ * /56 or /48 from its ISP (RFC 6177, RIPE-690 recommends /56 or /48 for end sites), and
  * per-address buckets would let them rotate addresses for fresh tokens.
  */
 import ipaddr from 'ipaddr.js';
 
-/** Normalises one address as it appears in X-Forwarded-For or a socket; null if it is not an IP. */
-export function normaliseClientAddress(raw: string): string | null {
+/** Set by scripts/mxray-server.cjs on every request; a client-sent copy never survives it. */
+export const CLIENT_HEADER = 'x-mxray-client';
+export const DEFAULT_IPV6_PREFIX = 56;
+
+/**
+ * Normalises one address as the hook (or a socket) reports it; null if it is not an IP. IPv4-mapped
+ * IPv6 (::ffff:a.b.c.d) is the IPv4 client itself; other IPv6 addresses become their prefix.
+ */
+export function normaliseClientAddress(raw: string, ipv6Prefix = DEFAULT_IPV6_PREFIX): string | null {
   let s = raw.trim().replace(/^"|"$/g, '');
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
   if (bracketed?.[1]) s = bracketed[1];
@@ -36,25 +35,25 @@ export function normaliseClientAddress(raw: string): string | null {
     addr = (addr as ipaddr.IPv6).toIPv4Address();
   }
   if (addr.kind() === 'ipv4') {
-    // ipaddr.isValid also accepts "1" or "0x7f.1"; only dotted quads are real header values.
+    // ipaddr.isValid also accepts "1" or "0x7f.1"; only dotted quads are real addresses.
     return ipaddr.IPv4.isValidFourPartDecimal(s) || s.includes(':') ? addr.toString() : null;
   }
-  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
-  return `${parts.join(':')}::/64`;
+  const prefix = Math.max(0, Math.min(128, Math.trunc(ipv6Prefix)));
+  const bytes = (addr as ipaddr.IPv6).toByteArray();
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    bytes[i] = bytes[i]! & ((0xff << (8 - keep)) & 0xff);
+  }
+  return `${ipaddr.fromByteArray(bytes).toString()}/${prefix}`;
 }
 
 export interface ClientKeyOptions {
-  trustProxy: boolean;
-  /** the TCP peer, when the host can see it (not in Next route handlers) */
-  socketAddress?: string;
+  /** CLIENT_IPV6_PREFIX */
+  ipv6Prefix?: number;
 }
 
 /** The rate-limit key for a request: a normalised address, or 'unknown' (one shared bucket). */
-export function clientKey(headers: Headers, { trustProxy, socketAddress }: ClientKeyOptions): string {
-  const socket = socketAddress ? normaliseClientAddress(socketAddress) : null;
-  if (!trustProxy && socket) return socket;
-  const entries = (headers.get('x-forwarded-for') ?? '').split(',').filter((e) => e.trim() !== '');
-  const last = entries[entries.length - 1];
-  const forwarded = last === undefined ? null : normaliseClientAddress(last);
-  return forwarded ?? socket ?? 'unknown';
+export function clientKey(headers: Pick<Headers, 'get'>, options: ClientKeyOptions = {}): string {
+  const raw = headers.get(CLIENT_HEADER);
+  return (raw ? normaliseClientAddress(raw, options.ipv6Prefix) : null) ?? 'unknown';
 }

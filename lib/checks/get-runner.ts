@@ -11,6 +11,7 @@ import type { CheckStore } from '@/lib/store/check-store';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { createRunner, type Runner } from './runner';
+import type { ViewerLimiter } from './viewer-limits';
 
 export interface AppServices {
   runner: Runner;
@@ -18,6 +19,12 @@ export interface AppServices {
   rateLimiter: RateLimiter;
   /** TRUST_PROXY: X-Forwarded-For comes from our own reverse proxy */
   trustProxy: boolean;
+  /** CLIENT_IPV6_PREFIX: IPv6 clients are keyed by this prefix (default 56) */
+  ipv6Prefix?: number;
+  /** SSE viewer caps; absent: unbounded (tests that do not exercise them) */
+  viewers?: ViewerLimiter;
+  /** SSE_MAX_UNSENT_BYTES */
+  sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
 }
 
@@ -52,12 +59,16 @@ export async function getRunner(): Promise<Runner> {
 }
 
 async function createServices(): Promise<AppServices> {
-  const [{ getEnv }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
+  const [{ getEnv, EnvError }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }] = await Promise.all([
     import('@/lib/env'),
     import('@/lib/probe/create-engine'),
     import('@/lib/log'),
   ]);
   const env = getEnv();
+  if (env.NODE_ENV === 'production' && !env.PROBE_EHLO_NAME) {
+    // The container's host name is neither public nor ours to announce to other people's servers.
+    throw new EnvError('Invalid configuration:\n  PROBE_EHLO_NAME: required in production: the public host name mxray announces in EHLO');
+  }
   const logger = rootLogger.child({ component: 'checks' });
   const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
   const store = createSqliteStore({ file });
@@ -69,11 +80,30 @@ async function createServices(): Promise<AppServices> {
     maxConcurrent: env.MAX_CONCURRENT_CHECKS,
     queueSize: env.CHECK_QUEUE_SIZE,
     dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+    maxPerClient: env.MAX_RUNNING_PER_CLIENT,
+    maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
   });
   const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
-  handleSignals(runner, store, logger);
+  const { createViewerLimiter } = await import('./viewer-limits');
+  const viewers = createViewerLimiter({
+    perCheck: env.SSE_MAX_VIEWERS_PER_CHECK,
+    perClient: env.SSE_MAX_VIEWERS_PER_CLIENT,
+    total: env.SSE_MAX_VIEWERS,
+  });
+  const { startRetention } = await import('./retention');
+  const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
+  handleSignals(runner, store, logger, stopRetention);
   logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
-  return { runner, store, rateLimiter, trustProxy: env.TRUST_PROXY, logger };
+  return {
+    runner,
+    store,
+    rateLimiter,
+    trustProxy: env.TRUST_PROXY,
+    ipv6Prefix: env.CLIENT_IPV6_PREFIX,
+    viewers,
+    sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
+    logger,
+  };
 }
 
 /**
@@ -82,11 +112,12 @@ async function createServices(): Promise<AppServices> {
  * connections and waits for open responses, which include our SSE streams; they end as the
  * checks end, then Next exits. When nothing else handles the signal, we exit ourselves.
  */
-function handleSignals(runner: Runner, store: CheckStore, logger: ProbeLogger): void {
+function handleSignals(runner: Runner, store: CheckStore, logger: ProbeLogger, stopRetention: () => void): void {
   if (g.__mxraySignalsHandled) return;
   g.__mxraySignalsHandled = true;
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal, ...runner.stats() }, 'shutting down the check runner');
+    stopRetention();
     void runner
       .shutdown()
       .then(() => store.close())

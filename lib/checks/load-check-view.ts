@@ -6,6 +6,7 @@
 import type { CheckInput, CheckResult } from '@/lib/probe/schema';
 import type { StoredEvent } from '@/lib/store/check-store';
 import { isCheckId } from '@/lib/store/check-id';
+import { resultFromEvents } from './event-log';
 import { getServices } from './get-runner';
 
 /** The two reads the page makes: the runner's view of a check, and the store's event log. */
@@ -42,9 +43,9 @@ export async function loadCheckView(id: string, source: CheckViewSource): Promis
   const base: Base = { id: check.id, target: check.target, createdAt: check.createdAt };
   if (check.status === 'done' && check.result) return { ...base, status: 'done', result: check.result };
   const events = await source.listEvents(id, 0);
-  // The final event may be stored a moment before the status flips: it already holds the result.
-  const final = events.findLast((e) => e.event.type === 'check-done')?.event;
-  if (final?.type === 'check-done') return { ...base, status: 'done', result: final.result };
+  // The final event may be stored a moment before the status flips: the log then holds the result.
+  const final = resultFromEvents(events);
+  if (final) return { ...base, status: 'done', result: final };
   if (check.status === 'done') throw new Error(`check ${id} is done but has no result`);
   if (check.status === 'interrupted') return { ...base, status: 'interrupted', reason: check.reason, events };
   return { ...base, status: 'running', queued: check.status === 'queued', events };

@@ -7,9 +7,11 @@
 import type { CheckEngine } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
-import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
+import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
 import { createEventHub } from './event-hub';
+import { createRefusedRedactor } from './redact-refused';
+import { createStorageBudget } from './storage-budget';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
 
 export type { CheckEnd } from './event-hub';
@@ -32,13 +34,22 @@ export interface RunnerOptions {
   shutdownGraceMs?: number;
   /** what a saturated answer suggests as Retry-After */
   saturatedRetryAfterSec?: number;
+  /**
+   * checks one client may have queued or running at once (MAX_RUNNING_PER_CLIENT), so one client
+   * cannot fill the global queue; absent: no per-client bound
+   */
+  maxPerClient?: number;
+  /** bytes one check may store, events and result together (CHECK_MAX_STORED_BYTES) */
+  maxStoredBytes?: number;
 }
 
 export type StartOutcome =
   | { ok: true; id: string; status: CheckStatus; deduped: boolean }
   /** the engine refused the input; reason is its code (invalid-domain, ip-literal, …) */
   | { ok: false; code: 'invalid_input'; reason: string; message: string }
-  | { ok: false; code: 'saturated'; message: string; retryAfterSec: number };
+  | { ok: false; code: 'saturated'; message: string; retryAfterSec: number }
+  /** this client already has maxPerClient checks queued or running */
+  | { ok: false; code: 'client_busy'; message: string; retryAfterSec: number };
 
 export interface CheckView {
   id: string;
@@ -54,7 +65,8 @@ export interface CheckView {
 export interface Runner {
   /** settles once checks left 'running' by a previous process are marked interrupted */
   readonly ready: Promise<void>;
-  start(input: string, mode: CheckMode, clientKey: string): Promise<StartOutcome>;
+  /** `unlisted`: a check of its own, never deduped with others nor found by domain */
+  start(input: string, mode: CheckMode, clientKey: string, opts?: { visibility?: CheckVisibility }): Promise<StartOutcome>;
   getCheck(id: string): Promise<CheckView | null>;
   /**
    * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
@@ -75,6 +87,8 @@ interface Entry {
   startedAt?: number;
   interruptedBy?: string;
   done?: Promise<void>;
+  /** holds one of its client's maxPerClient places until released */
+  counted?: boolean;
 }
 
 function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
@@ -103,6 +117,8 @@ export function createRunner(options: RunnerOptions): Runner {
   /** starts in flight, so two simultaneous requests for one domain make one check */
   const pending = new Map<string, Promise<StartOutcome>>();
   let reserved = 0;
+  /** queued or running checks (and starts in flight) per client key */
+  const perClient = new Map<string, number>();
   let closing = false;
   let shuttingDown: Promise<void> | undefined;
 
@@ -141,6 +157,12 @@ export function createRunner(options: RunnerOptions): Runner {
 
   /** Frees the check's slot and its dedupe entry as soon as its final state is stored. */
   function release(e: Entry): void {
+    if (e.counted) {
+      e.counted = false;
+      const n = (perClient.get(e.clientKey) ?? 1) - 1;
+      if (n <= 0) perClient.delete(e.clientKey);
+      else perClient.set(e.clientKey, n);
+    }
     active.delete(e.id);
     if (live.get(e.key) === e) live.delete(e.key);
     pump();
@@ -158,6 +180,8 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function execute(e: Entry): Promise<void> {
     const gen = engine.run(e.target, e.controller.signal);
+    const budget = createStorageBudget(options.maxStoredBytes);
+    const redact = createRefusedRedactor();
     let fields: Record<string, unknown> = {};
     try {
       for (;;) {
@@ -169,17 +193,23 @@ export function createRunner(options: RunnerOptions): Runner {
         }
         // An engine that returns its result without yielding 'check-done' still gets one logged.
         const event: CheckEvent = step.done ? { type: 'check-done', result: step.value } : step.value;
-        const seq = await store.appendEvent(e.id, event);
         if (event.type === 'check-done') {
-          await store.finishCheck(e.id, event.result, clock.now());
+          // Stored once, within the check's budget; the logged check-done leaves out what earlier
+          // events carried (event version 2).
+          const final = budget.finish(redact.result(event.result));
+          const seq = await store.appendEvent(e.id, final.event);
+          await store.finishCheck(e.id, final.result, clock.now());
           release(e);
-          hub.publish(e.id, seq, event);
+          hub.publish(e.id, seq, final.event);
           hub.end(e.id, { status: 'done' });
-          const { summary, incomplete } = event.result;
-          fields = { outcome: 'done', verdict: summary.verdict, incomplete };
+          const { summary, incomplete } = final.result;
+          fields = { outcome: 'done', verdict: summary.verdict, incomplete, storedBytes: budget.used };
           break;
         }
-        hub.publish(e.id, seq, event);
+        const admitted = budget.admit(redact.event(event));
+        if (!admitted) continue;
+        const seq = await store.appendEvent(e.id, admitted.event);
+        hub.publish(e.id, seq, admitted.event);
       }
     } catch (err) {
       if (e.interruptedBy) {
@@ -213,17 +243,31 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function startNew(target: CheckInput, key: string, clientKey: string): Promise<StartOutcome> {
-    const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
-    if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
+  async function startNew(target: CheckInput, key: string, clientKey: string, visibility: CheckVisibility = 'public'): Promise<StartOutcome> {
+    if (visibility === 'public') {
+      const recent = await store.findRecent(target.domain, target.mode, clock.now() - dedupeWindowMs);
+      if (recent) return { ok: true, id: recent.id, status: viewStatus(recent), deduped: true };
+    }
     if (closing) return saturated('the server is shutting down');
     if (active.size + queue.length + reserved >= maxConcurrent + queueSize) {
       return saturated('too many checks are running; try again shortly');
     }
+    if (options.maxPerClient !== undefined && (perClient.get(clientKey) ?? 0) >= options.maxPerClient) {
+      return {
+        ok: false,
+        code: 'client_busy',
+        message: `you already have ${options.maxPerClient} checks running; wait for one to finish`,
+        retryAfterSec: options.saturatedRetryAfterSec ?? 10,
+      };
+    }
     reserved++;
-    const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController() };
+    const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController(), counted: true };
+    perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
     try {
-      await store.createCheck({ id: e.id, target, createdAt: clock.now() });
+      await store.createCheck({ id: e.id, target, createdAt: clock.now(), visibility });
+    } catch (err) {
+      release(e);
+      throw err;
     } finally {
       reserved--;
     }
@@ -231,7 +275,7 @@ export function createRunner(options: RunnerOptions): Runner {
       await interrupt(e, 'shutdown');
       return saturated('the server is shutting down');
     }
-    live.set(key, e);
+    if (visibility === 'public') live.set(key, e);
     if (active.size < maxConcurrent) launch(e);
     else queue.push(e);
     return { ok: true, id: e.id, status: statusOf(e.id), deduped: false };
@@ -240,13 +284,15 @@ export function createRunner(options: RunnerOptions): Runner {
   return {
     ready,
 
-    async start(input, mode, clientKey) {
+    async start(input, mode, clientKey, opts = {}) {
       if (closing) return saturated('the server is shutting down');
       await ready;
       const prepared = engine.prepare(input, mode);
       if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
       const { target } = prepared;
       const key = `${target.mode}\u0000${target.domain}`;
+      // Unlisted: its own check, never joined to (nor revealed by) a public one for the domain.
+      if (opts.visibility === 'unlisted') return startNew(target, `${key}\u0000unlisted`, clientKey, 'unlisted');
       // From here to pending.set nothing awaits, so concurrent starts see each other.
       const running = live.get(key);
       if (running) return { ok: true, id: running.id, status: statusOf(running.id), deduped: true };

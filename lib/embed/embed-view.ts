@@ -4,6 +4,7 @@
  * live state of a running check (lib/report/live-state.ts), so both render through one component.
  * Pure: the server render, the live client and the tests agree.
  */
+import { displayDomainName } from '@/lib/probe/homograph';
 import { PORTS, type CheckResult, type DnsResult, type Port, type PortProbe, type PortStatus } from '@/lib/probe/schema';
 import { describeProbe } from '@/lib/report/describe-probe';
 import { explainMx } from '@/lib/report/dns-text';
@@ -147,7 +148,8 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
   }));
   return {
     checkId,
-    domain: result.target.displayDomain,
+    // punycode beside a name whose labels mix scripts (homographs)
+    domain: displayDomainName(result.target),
     mode: result.target.mode,
     phase: 'done',
     verdict: result.summary.verdict,

@@ -51,6 +51,11 @@ export const CreateCheckRequestSchema = z.strictObject({
   /** domain (or host name in host mode) as typed; Unicode allowed, the engine normalises it */
   domain: z.string().min(1).max(1024),
   mode: CheckModeSchema.optional(),
+  /**
+   * 'public' (default): a domain-mode check is findable by its domain (badges, /embed/domain/<d>,
+   * dedupe). 'unlisted': reachable only through its id; never returned by domain look-ups.
+   */
+  visibility: z.enum(['public', 'unlisted']).optional(),
 });
 export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
 

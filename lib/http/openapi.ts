@@ -101,7 +101,10 @@ function paths(): Json {
         description:
           'Starts probing the domain’s MX hosts (or, with mode "host", one server) on ports 25, 465, 587 and 2525. ' +
           'A check of the same target that is running, or finished within the dedupe window, is returned instead (200, deduped: true). ' +
-          `The body is at most ${MAX_BODY_BYTES} bytes of JSON.`,
+          `The body is at most ${MAX_BODY_BYTES} bytes of JSON. ` +
+          'A domain-mode check is public: anyone can find its latest result by domain (badges, /embed/domain/<domain>) and a ' +
+          'request for the same domain is answered with it. Send "visibility": "unlisted" for a check reachable only through its id, ' +
+          'never returned by domain look-ups, badges or dedupe (the id is then the only key: share it with care).',
         requestBody: { required: true, content: json(ref('CreateCheckRequest')) },
         responses: {
           '201': {

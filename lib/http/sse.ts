@@ -24,10 +24,46 @@ export interface SseSink {
 }
 
 export interface SseOptions {
-  /** ms between heartbeat comments; keeps proxies from timing the stream out */
-  heartbeatMs?: number;
   /** reconnection delay suggested to EventSource */
   retryMs?: number;
+  /**
+   * bytes written but not yet taken by the client (SSE_MAX_UNSENT_BYTES): a viewer that does not
+   * read is dropped beyond this, instead of the server buffering a whole replay for it
+   */
+  maxUnsentBytes?: number;
+}
+
+export const DEFAULT_MAX_UNSENT_BYTES = 1024 * 1024;
+/** ms between heartbeat comments; keeps proxies from timing a quiet stream out */
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * One timer for every open stream: a timer per stream costs a handle each, and thousands of
+ * viewers would each wake the event loop on their own schedule.
+ */
+const beating = new Set<() => void>();
+let heartbeatTimer: NodeJS.Timeout | undefined;
+
+function joinHeartbeat(beat: () => void): () => void {
+  beating.add(beat);
+  if (!heartbeatTimer) {
+    heartbeatTimer = setInterval(() => {
+      for (const b of [...beating]) b();
+    }, HEARTBEAT_MS);
+    heartbeatTimer.unref?.();
+  }
+  return () => {
+    beating.delete(beat);
+    if (beating.size === 0 && heartbeatTimer) {
+      clearInterval(heartbeatTimer);
+      heartbeatTimer = undefined;
+    }
+  };
+}
+
+/** Open streams on the shared heartbeat, and whether its one timer runs (tests, health). */
+export function heartbeatStats(): { streams: number; timer: boolean } {
+  return { streams: beating.size, timer: heartbeatTimer !== undefined };
 }
 
 /** Field values must stay on one line, or they would forge further fields. */
@@ -57,13 +93,13 @@ export function sseResponse(
   const encoder = new TextEncoder();
   let stopped = false;
   let cleanup: (() => void) | void;
-  let heartbeat: NodeJS.Timeout | undefined;
+  let leaveHeartbeat: (() => void) | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
 
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    clearInterval(heartbeat);
+    leaveHeartbeat?.();
     request.signal.removeEventListener('abort', onAbort);
     cleanup?.();
   };
@@ -76,9 +112,21 @@ export function sseResponse(
     }
   };
 
+  const maxUnsent = options.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
   const write = (text: string) => {
     if (stopped || !controllerRef) return;
-    controllerRef.enqueue(encoder.encode(text));
+    const controller = controllerRef;
+    controller.enqueue(encoder.encode(text));
+    // desiredSize = highWaterMark − bytes queued: below zero, the client has left more than
+    // maxUnsentBytes unread. Drop it: erroring the stream discards the queue and ends the response.
+    if ((controller.desiredSize ?? 0) < 0) {
+      stop();
+      try {
+        controller.error(new Error('SSE viewer dropped: too much unsent data'));
+      } catch {
+        // already closed by the runtime
+      }
+    }
   };
 
   const sink: SseSink = {
@@ -96,8 +144,7 @@ export function sseResponse(
       write(`: mxray event stream\n${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}\n`);
       if (request.signal.aborted) return onAbort();
       request.signal.addEventListener('abort', onAbort, { once: true });
-      heartbeat = setInterval(() => sink.comment('heartbeat'), options.heartbeatMs ?? 15_000);
-      heartbeat.unref?.();
+      leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));
       let c: (() => void) | void;
       try {
         c = start(sink);
@@ -113,7 +160,7 @@ export function sseResponse(
     cancel() {
       stop();
     },
-  });
+  }, new ByteLengthQueuingStrategy({ highWaterMark: maxUnsent }));
 
   return new Response(stream, { status: 200, headers: SSE_HEADERS });
 }

@@ -2,9 +2,12 @@
  * One check, end to end: DNS, then every host × address × port probed in parallel with a bound,
  * then findings and the summary. Progress is an async stream of events; the result is final.
  */
+import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { targetKey } from './net/target-gate';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
+import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
 import {
@@ -64,6 +67,31 @@ function channel<T>() {
   };
 }
 
+/** The probe of one (address, port), shown under another MX name that resolves to the same address. */
+function aliasProbe(probe: PortProbe, host: string): PortProbe {
+  const copy: PortProbe = {
+    ...probe,
+    host,
+    sameProbeAs: probe.host,
+    transcript: [],
+    transcriptTruncated: probe.transcriptTruncated || probe.transcript.length > 0,
+  };
+  if (probe.tls) {
+    // The server saw the other name as SNI and may have a certificate per name: a leaf that covers
+    // this name too is a match; one that does not says nothing about this name (null, untested),
+    // never a mismatch we did not observe.
+    const leafPem = probe.tls.chain[0]?.pem;
+    let covers = false;
+    try {
+      covers = leafPem ? new X509Certificate(leafPem).checkHost(host) !== undefined : false;
+    } catch {
+      covers = false;
+    }
+    copy.tls = { ...probe.tls, hostnameMatch: covers ? true : null };
+  }
+  return copy;
+}
+
 /** Run tasks with at most `limit` in flight. */
 async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
@@ -104,13 +132,17 @@ export async function* runCheck(
     policy: deps.policy,
     clock,
     signal: checkSignal,
+    maxHosts: deps.limits.maxHosts,
+    maxAddressesPerHost: deps.limits.maxAddressesPerHost,
+    ...(deps.limits.maxDnsQuestions === undefined ? {} : { maxQuestions: deps.limits.maxDnsQuestions }),
   });
   yield { type: 'dns-done', dns };
 
   // Bound the fan-out: a zone with 50 MX hosts must not turn one request into hundreds of
   // connections. Hosts beyond the cap are reported (finding check.truncated), not probed.
   const hostsToProbe = dns.hosts.slice(0, deps.limits.maxHosts);
-  let skipped = dns.hosts.length - hostsToProbe.length;
+  // Hosts and addresses over the caps were already left out before DNS asked about them.
+  let skipped = dns.hosts.length - hostsToProbe.length + (dns.truncated?.hosts ?? 0) + (dns.truncated?.addresses ?? 0);
   const plan = hostsToProbe.flatMap((h) => {
     const addrs = h.addresses.slice(0, deps.limits.maxAddressesPerHost);
     skipped += h.addresses.length - addrs.length;
@@ -118,10 +150,21 @@ export async function* runCheck(
   });
   yield { type: 'probes-planned', probes: plan };
 
+  // Several MX names often resolve to the same address: each (address, port) is probed once, and
+  // the result is shown under every name (sameProbeAs), instead of connecting again per name.
+  const groups = new Map<string, typeof plan>();
+  for (const item of plan) {
+    const k = `${targetKey(item.address)}|${item.port}`;
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+
   const events = channel<CheckEvent>();
   let settled = false;
   const all = pool(
-    plan.map((item) => async (): Promise<PortProbe> => {
+    [...groups.values()].map(([first, ...aliases]) => async (): Promise<PortProbe[]> => {
+      const item = first!;
       // Waiting for a slot counts against the check's budget, not the probe's: a probe that never
       // got one before the budget ran out ends as 'aborted' at once.
       const release = await deps.targetGate?.acquire(item.address, checkSignal);
@@ -143,7 +186,9 @@ export async function* runCheck(
         release?.();
       }
       events.push({ type: 'probe-done', probe });
-      return probe;
+      const copies = aliases.map((a) => aliasProbe(probe, a.host));
+      for (const c of copies) events.push({ type: 'probe-done', probe: c });
+      return [probe, ...copies];
     }),
     deps.limits.concurrency,
   ).finally(() => {
@@ -155,17 +200,19 @@ export async function* runCheck(
     await events.wait();
     for (const e of events.drain()) yield e;
   }
-  const probes = await all;
+  const byKey = new Map((await all).flat().map((p) => [`${p.host}|${p.address}|${p.port}`, p]));
+  const probes = plan.map((i) => byKey.get(`${i.host}|${i.address}|${i.port}`)).filter((p): p is PortProbe => p !== undefined);
   for (const e of events.drain()) yield e;
 
   const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
+  if (dns.truncated && dns.truncated.questionsRefused > 0) findings.push(dnsQuestionLimitFinding(dns.truncated, deps.limits));
   const summary = summarize({
     mode: target.mode,
     probes,
     findings,
-    hosts: dns.hosts.length,
-    addresses: dns.hosts.reduce((n, h) => n + h.addresses.length, 0),
+    hosts: dns.hosts.length + (dns.truncated?.hosts ?? 0),
+    addresses: dns.hosts.reduce((n, h) => n + h.addresses.length, 0) + (dns.truncated?.addresses ?? 0),
   });
   const durationMs = Math.round(clock.monotonic() - t0);
   const result: CheckResult = {

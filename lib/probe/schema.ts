@@ -95,6 +95,18 @@ export const DnsResultSchema = z.object({
   hosts: z.array(HostDnsSchema),
   /** resolvers used (from DNS_SERVERS, or the system's) */
   servers: z.array(z.string()),
+  /**
+   * what the fan-out caps left out, present only when they did: MX hosts not resolved, addresses
+   * not described or probed, questions asked and questions not asked once the budget was spent
+   */
+  truncated: z
+    .object({
+      hosts: z.number().int().nonnegative(),
+      addresses: z.number().int().nonnegative(),
+      questions: z.number().int().nonnegative(),
+      questionsRefused: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type DnsResult = z.infer<typeof DnsResultSchema>;
 
@@ -284,6 +296,12 @@ export const PortProbeSchema = z.object({
   encryption: EncryptionSchema,
   transcript: z.array(TranscriptEntrySchema),
   transcriptTruncated: z.boolean(),
+  /**
+   * several MX names resolve to this address: the (address, port) was probed once, under this
+   * host name, and its data is shown here too (transcript kept there only; the certificate's name
+   * match recomputed for this host)
+   */
+  sameProbeAs: z.string().optional(),
 });
 export type PortProbe = z.infer<typeof PortProbeSchema>;
 
@@ -398,8 +416,22 @@ const ProbeKey = {
   port: PortSchema,
 };
 
+/**
+ * Version of the stored/streamed event log. 1: check-done carries the whole result. 2 (the web
+ * app since hosting limits): check-started says eventVersion 2, progress events carry only what the
+ * live table needs, and check-done omits what dns-done and probe-done already carried (`omitted`);
+ * readers rebuild the result from the log (lib/checks/event-log.ts). Readers accept both.
+ */
+export const EVENT_SCHEMA_VERSION = 2;
+
 export const CheckEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('check-started'), target: CheckInputSchema, startedAt: z.string() }),
+  z.object({
+    type: z.literal('check-started'),
+    target: CheckInputSchema,
+    startedAt: z.string(),
+    /** absent in version-1 logs */
+    eventVersion: z.literal(2).optional(),
+  }),
   z.object({ type: z.literal('dns-done'), dns: DnsResultSchema }),
   /** every (host, address, port) the check will probe, so a viewer can lay out the table */
   z.object({
@@ -417,7 +449,15 @@ export const CheckEventSchema = z.discriminatedUnion('type', [
     trusted: z.boolean(),
   }),
   z.object({ type: z.literal('probe-done'), probe: PortProbeSchema }),
-  z.object({ type: z.literal('check-done'), result: CheckResultSchema }),
+  z.object({
+    type: z.literal('check-done'),
+    result: CheckResultSchema,
+    /**
+     * version 2: parts of `result` left empty because earlier events carried them: 'dns' (from
+     * dns-done) and 'probes' (from every probe-done, in planned order)
+     */
+    omitted: z.array(z.enum(['dns', 'probes'])).optional(),
+  }),
 ]);
 export type CheckEvent = z.infer<typeof CheckEventSchema>;
 export type CheckEventType = CheckEvent['type'];

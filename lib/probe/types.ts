@@ -43,6 +43,12 @@ export interface ProbeLimits {
   maxHosts: number;
   /** addresses probed per host */
   maxAddressesPerHost: number;
+  /**
+   * DNS questions one check may ask (MX, A/AAAA, PTR, forward confirmation). With the defaults a
+   * check needs at most 1 + 2×10 + 40×(1 + 5) = 261; the bound stops a hostile zone from turning
+   * one check into thousands of questions about names and addresses it chose.
+   */
+  maxDnsQuestions?: number;
 }
 
 export const DEFAULT_LIMITS: ProbeLimits = {
@@ -60,6 +66,7 @@ export const DEFAULT_LIMITS: ProbeLimits = {
   concurrency: 32,
   maxHosts: 10,
   maxAddressesPerHost: 4,
+  maxDnsQuestions: 300,
 };
 
 /** A TLS client context built once and reused (creating one per connection costs tens of ms). */

@@ -15,6 +15,7 @@ import {
   type Port,
   type PortProbe,
 } from '@/lib/probe/schema';
+import { resultOf } from '@/lib/checks/event-log';
 import { formatTlsVersion } from './format';
 
 /** Every SSE event name the server may send for a check (one per CheckEvent type). */
@@ -144,8 +145,11 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
-    case 'check-done':
-      return { ...state, result: event.result };
+    case 'check-done': {
+      // A version-2 log leaves out what dns-done and probe-done carried: rebuild from the rows.
+      const probes = state.rows.flatMap((r) => (r.probe ? [r.probe] : []));
+      return { ...state, result: resultOf(event, { ...(state.dns ? { dns: state.dns } : {}), probes }) };
+    }
   }
 }
 

@@ -27,8 +27,11 @@ export interface StoredEvent {
   event: CheckEvent;
 }
 
+/** 'unlisted' checks are reachable only by id: never returned by findRecent or findLatestDone. */
+export type CheckVisibility = 'public' | 'unlisted';
+
 export interface CheckStore {
-  createCheck(check: { id: string; target: CheckInput; createdAt: number }): Promise<void>;
+  createCheck(check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }): Promise<void>;
   getCheck(id: string): Promise<CheckRecord | null>;
   /** Appends to a running check's log and returns the event's seq; throws once the check is finished. */
   appendEvent(id: string, event: CheckEvent): Promise<number>;
@@ -41,15 +44,21 @@ export interface CheckStore {
   /** At start-up: every check left 'running' by a previous process becomes 'interrupted'. Returns how many. */
   markRunningInterrupted(reason?: string): Promise<number>;
   /**
-   * The newest check for this domain and mode that is still running, or finished ('done') at or
+   * The newest public check for this domain and mode that is still running, or finished ('done') at or
    * after sinceMs: the candidate to answer a repeated request with instead of probing again.
    */
   findRecent(domain: string, mode: CheckMode, sinceMs: number): Promise<CheckRecord | null>;
   /**
-   * The check of this domain and mode that finished ('done') last, however long ago; null when
+   * The public check of this domain and mode that finished ('done') last, however long ago; null when
    * none did. Badges read it to report a domain without ever starting a probe.
    */
   findLatestDone(domain: string, mode: CheckMode): Promise<CheckRecord | null>;
+  /**
+   * Retention: deletes checks that finished ('done') before doneBefore and checks interrupted
+   * before interruptedBefore, with their events, in small batches, then hands freed space back to
+   * the file system. Running checks are never touched.
+   */
+  purge(opts: { doneBefore: number; interruptedBefore: number; batch?: number }): Promise<{ checks: number }>;
   /** Cheap query proving the database answers (health endpoint). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * runs outside the migration transaction (VACUUM and some pragmas refuse to run inside one);
+   * such a migration must be idempotent, since a crash could leave it applied but not recorded
+   */
+  outsideTransaction?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -47,6 +52,26 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'check is not running'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'incremental auto-vacuum, finished-at index for retention',
+    // Retention deletes old checks; INCREMENTAL lets it hand the freed pages back to the file
+    // system (PRAGMA incremental_vacuum) a few at a time instead of a whole-file VACUUM. Switching
+    // an existing file to it takes one VACUUM, done here once.
+    outsideTransaction: true,
+    sql: `
+      PRAGMA auto_vacuum = INCREMENTAL;
+      VACUUM;
+      CREATE INDEX IF NOT EXISTS checks_by_finished ON checks (status, finished_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'check visibility (unlisted checks are never found by domain)',
+    sql: `
+      ALTER TABLE checks ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted'));
+    `,
+  },
 ];
 
 /**
@@ -59,7 +84,10 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const apply = db.transaction(() => {
+  const record = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  /** Applies the pending migrations up to the first that must run outside a transaction. */
+  const apply = db.transaction((): { applied: number[]; next?: Migration } => {
     const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     const current = row.v ?? 0;
     const newest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
@@ -67,14 +95,22 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       throw new Error(`database schema version ${current} is newer than this build knows (${newest}); refusing to open it`);
     }
     const applied: number[] = [];
-    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    for (const m of sorted) {
       if (m.version <= current) continue;
+      if (m.outsideTransaction) return { applied, next: m };
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
       applied.push(m.version);
     }
-    return applied;
+    return { applied };
   });
-  return apply.immediate();
+  const all: number[] = [];
+  for (;;) {
+    const { applied, next } = apply.immediate();
+    all.push(...applied);
+    if (!next) return all;
+    db.exec(next.sql);
+    record.run(next.version, next.name, new Date().toISOString());
+    all.push(next.version);
+  }
 }

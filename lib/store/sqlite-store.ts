@@ -1,7 +1,9 @@
 /**
  * CheckStore on SQLite (better-sqlite3): one file under DATA_DIR, WAL so SSE readers never block
- * the runner's writes. Every JSON column is validated with the shared zod schemas on read, so a
- * damaged row is a clear error instead of a malformed report.
+ * the runner's writes. Every JSON column is validated with the shared zod schemas on write; on
+ * read it is only parsed (validating a large result on every GET, badge and replay cost seconds
+ * of blocked event loop), unless validateOnRead asks for the full check (tests, tools). Invalid
+ * JSON is always a clear error instead of a malformed report.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ import {
   StoreCorruptionError,
   type CheckRecord,
   type CheckStore,
+  type CheckVisibility,
   type StoredCheckStatus,
   type StoredEvent,
 } from './check-store';
@@ -33,6 +36,8 @@ export interface SqliteStoreOptions {
   /** ms to wait on a lock held by another connection before failing */
   busyTimeoutMs?: number;
   now?: () => number;
+  /** validate every JSON column with its zod schema on read too (tests); default: parse only */
+  validateOnRead?: boolean;
 }
 
 interface CheckRow {
@@ -49,12 +54,17 @@ interface CheckRow {
 
 const STATUSES: readonly string[] = ['running', 'done', 'interrupted'] satisfies StoredCheckStatus[];
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> {
+function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  // Written by this store after schema validation: trusted, unless the caller wants the full check.
+  if (!validate) {
+    if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
+    return value as z.infer<S>;
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -65,7 +75,7 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): 
   return parsed.data;
 }
 
-function toRecord(row: CheckRow): CheckRecord {
+function toRecord(row: CheckRow, validate: boolean): CheckRecord {
   const what = `check ${row.id}`;
   const mode = CheckModeSchema.safeParse(row.mode);
   if (!mode.success || !STATUSES.includes(row.status)) {
@@ -79,17 +89,18 @@ function toRecord(row: CheckRow): CheckRecord {
     id: row.id,
     domain: row.domain,
     mode: mode.data,
-    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`),
+    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`, validate),
     status,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`),
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate),
     error: row.error,
   };
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   const now = options.now ?? Date.now;
+  const validate = options.validateOnRead ?? false;
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
   const db = new Database(options.file);
   // WAL lets readers (SSE replays, GETs) proceed while the runner writes; NORMAL is durable
@@ -102,7 +113,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
   const q = {
     insertCheck: db.prepare(
-      `INSERT INTO checks (id, domain, mode, input, status, created_at) VALUES (?, ?, ?, ?, 'running', ?)`,
+      `INSERT INTO checks (id, domain, mode, input, status, created_at, visibility) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
     ),
     getCheck: db.prepare('SELECT * FROM checks WHERE id = ?'),
     status: db.prepare('SELECT status FROM checks WHERE id = ?'),
@@ -117,15 +128,21 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     ),
     interruptAll: db.prepare(`UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running'`),
     findRecent: db.prepare(
-      `SELECT * FROM checks WHERE domain = ? AND mode = ?
+      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND visibility = 'public'
          AND (status = 'running' OR (status = 'done' AND finished_at >= ?))
        ORDER BY created_at DESC LIMIT 1`,
     ),
     findLatestDone: db.prepare(
-      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done'
+      `SELECT * FROM checks WHERE domain = ? AND mode = ? AND status = 'done' AND visibility = 'public'
        ORDER BY finished_at DESC, created_at DESC LIMIT 1`,
     ),
     ping: db.prepare('SELECT 1 AS ok'),
+    purgeBatch: db.prepare(
+      `DELETE FROM checks WHERE id IN (
+         SELECT id FROM checks
+          WHERE (status = 'done' AND finished_at < ?) OR (status = 'interrupted' AND finished_at < ?)
+          LIMIT ?)`,
+    ),
   };
 
   /** Explains why a write to a check was refused. */
@@ -144,14 +161,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
-    async createCheck({ id, target, createdAt }: { id: string; target: CheckInput; createdAt: number }) {
+    async createCheck({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
       const t = CheckInputSchema.parse(target);
-      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt);
+      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility);
     },
 
     async getCheck(id: string) {
       const row = q.getCheck.get(id) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
     },
 
     async appendEvent(id: string, event: CheckEvent) {
@@ -161,7 +178,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`) }));
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {
@@ -179,12 +196,37 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async findRecent(domain: string, mode: CheckMode, sinceMs: number) {
       const row = q.findRecent.get(domain, mode, sinceMs) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
     },
 
     async findLatestDone(domain: string, mode: CheckMode) {
       const row = q.findLatestDone.get(domain, mode) as CheckRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? toRecord(row, validate) : null;
+    },
+
+    async purge({ doneBefore, interruptedBefore, batch = 200 }) {
+      let checks = 0;
+      // Small batches, each its own transaction, yielding in between: a big purge must not hold the
+      // write lock (or the event loop) for seconds while checks are being stored.
+      for (;;) {
+        const n = q.purgeBatch.run(doneBefore, interruptedBefore, batch).changes;
+        checks += n;
+        if (n < batch) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      if (checks > 0) {
+        // auto_vacuum = INCREMENTAL (migration 2): give the freed pages back, a bounded number at a time.
+        for (;;) {
+          const free = (db.pragma('freelist_count', { simple: true }) as number) ?? 0;
+          if (free === 0) break;
+          db.pragma(`incremental_vacuum(${Math.min(free, 2_000)})`);
+          // not in INCREMENTAL mode (a file the migration could not convert): nothing more to do
+          if ((db.pragma('freelist_count', { simple: true }) as number) >= free) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+      return { checks };
     },
 
     async ping() {

@@ -32,6 +32,8 @@ export async function startApp(env: Record<string, string>, opts: { dataDir?: st
       RATE_LIMIT_PER_MINUTE: '600',
       RATE_LIMIT_BURST: '100',
       DEDUPE_WINDOW_SECONDS: '0',
+      // every browser test comes from 127.0.0.1: one client with many checks
+      MAX_RUNNING_PER_CLIENT: '50',
       ...env,
     },
   });

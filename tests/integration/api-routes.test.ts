@@ -74,7 +74,7 @@ function post(body: unknown, headers: Record<string, string> = {}) {
   return postCheck(
     new Request(`${BASE}/api/checks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.10', ...headers },
+      headers: { 'content-type': 'application/json', 'x-mxray-client': '203.0.113.10', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
   );
@@ -321,7 +321,7 @@ describe('POST /api/checks', () => {
     expect(limited.status).toBe(429);
     expect((await errorOf(limited)).code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await post({ domain: 'c.test' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(201);
+    expect((await post({ domain: 'c.test' }, { 'x-mxray-client': '198.51.100.7' })).status).toBe(201);
   });
 
   it('answers 503 with Retry-After when every slot and the queue are taken', async () => {

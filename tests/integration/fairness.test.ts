@@ -131,7 +131,7 @@ describe('a burst of requests for one domain produces one probe', () => {
       postCheck(
         new Request('http://127.0.0.1/api/checks', {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i % 250}` },
+          headers: { 'content-type': 'application/json', 'x-mxray-client': `203.0.113.${i % 250}` },
           body: JSON.stringify({ domain: d }),
         }),
       );

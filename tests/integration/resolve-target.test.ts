@@ -284,7 +284,8 @@ describe('resolveTarget in domain mode', () => {
     setTimeout(() => ac.abort(), 100);
     const t0 = performance.now();
     const r = await resolveTarget({ domain: 'slow.test', mode: 'domain', resolver: slowResolver, policy, clock: systemClock, signal: ac.signal });
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    // Not waiting for the resolver's own 10 s timeout; generous, so only a hang fails it.
+    expect(performance.now() - t0).toBeLessThan(5_000);
     expect(r.mxKind).toBe('none');
     expect(r.mx).toMatchObject({ status: 'error', errorCode: 'ECANCELLED' });
   });

@@ -17,6 +17,8 @@ let lab: MailLab;
 let tarpitDns: DnsServerHandle;
 let tarpit: FakeSmtpHandle;
 
+/** How far past its budget a loaded machine may end a check; far below any deadline the budget cuts. */
+const BUDGET_SLACK_MS = 3_000;
 const limits = { ...DEFAULT_LIMITS, connectTimeoutMs: 1_000, greetingTimeoutMs: 2_000, commandTimeoutMs: 2_000, tlsTimeoutMs: 2_000, dnsTimeoutMs: 1_000 };
 
 function deps(servers: string, over: Partial<CheckDeps> = {}): CheckDeps {
@@ -88,8 +90,9 @@ describe('runCheck', () => {
     expect(p25).toMatchObject({ outcome: 'io-timeout', phase: 'greeting' });
     expect(result.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['port.timeout', 'mx.untested']));
     expect(result.summary.verdict).toBe('untested');
-    // The engine's own budget bounds the check (measured by the engine, not by the test).
-    expect(result.durationMs).toBeLessThanOrEqual(budget.checkBudgetMs + 500);
+    // The engine's own budget bounds the check (measured by the engine, not by the test). The
+    // slack is generous: the bound catches a check that runs on, not a slow machine.
+    expect(result.durationMs).toBeLessThanOrEqual(budget.checkBudgetMs + BUDGET_SLACK_MS);
   });
 
   it('a budget shorter than the tarpit ends the check early, marked incomplete', async () => {
@@ -97,7 +100,8 @@ describe('runCheck', () => {
     const { result } = await collect(runCheck(target('tarpit.run.test'), deps(tarpitDns.servers, { limits: tight })));
     expect(result.incomplete).toBe(true);
     expect(result.probes.find((p) => p.port === 25)?.outcome).toBe('aborted');
-    expect(result.durationMs).toBeLessThanOrEqual(tight.checkBudgetMs + 500);
+    // Far below the 20 s greeting deadline that would end it without the check budget.
+    expect(result.durationMs).toBeLessThanOrEqual(tight.checkBudgetMs + BUDGET_SLACK_MS);
   });
 
   it('a cancelled check stops at once and still returns a result', async () => {

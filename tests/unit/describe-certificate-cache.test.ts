@@ -33,10 +33,11 @@ describe('describeCertificateCached', () => {
   it('many different certificates in turn are each described as if afresh', async () => {
     const leaves = await Promise.all(Array.from({ length: 30 }, (_, i) => pki.issue({ hosts: [`h${i}.example.test`] })));
     const now = new Date();
-    for (let round = 0; round < 40; round++) {
+    // Every round is checked: the first describes, the others must hit and still be equal.
+    for (let round = 0; round < 8; round++) {
       for (const leaf of leaves) {
         const cert = new X509Certificate(leaf.certPem);
-        if (round % 13 === 0) expect(describeCertificateCached(cert, now, new Set())).toEqual(describeCertificate(cert, { now, anchorFingerprints: new Set() }));
+        expect(describeCertificateCached(cert, now, new Set())).toEqual(describeCertificate(cert, { now, anchorFingerprints: new Set() }));
       }
     }
   });

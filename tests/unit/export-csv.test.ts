@@ -86,7 +86,7 @@ describe('ports CSV', () => {
       banner: 'mx1.example.test ESMTP Postfix',
       findings: 'tls.ok',
     });
-    expect(at('192.0.2.10', '587')).toMatchObject({ status: 'critical', auth_mechanisms: 'PLAIN LOGIN', auth_before_tls: 'yes', findings: 'auth.before-tls' });
+    expect(at('192.0.2.10', '587')).toMatchObject({ status: 'critical', auth_mechanisms: 'PLAIN LOGIN', auth_before_tls: 'yes', findings: 'auth.before-tls tls.ok' });
     expect(at('192.0.2.10', '2525')).toMatchObject({ status: 'closed', outcome: 'connection-refused', stopped_in: 'connect', error_code: 'ECONNREFUSED', encryption: 'unknown' });
     expect(at('2001:db8:1::20', '25')).toMatchObject({ status: 'untested', outcome: 'io-timeout', stopped_in: 'greeting', total_ms: '10024' });
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiErrorCodeSchema, ApiErrorSchema } from '@/lib/http/api-schemas';
 import { ERROR_STATUS, problem } from '@/lib/http/problem';
 import { isJsonContentType } from '@/lib/http/read-json-body';
-import { formatSseEvent, sseResponse, type SseSink } from '@/lib/http/sse';
+import { formatSseEvent, heartbeatStats, sseResponse, type SseSink } from '@/lib/http/sse';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -92,7 +92,7 @@ describe('SSE responses', () => {
     let sink!: SseSink;
     const res = sseResponse(new Request('http://127.0.0.1/'), (s) => {
       sink = s;
-    }, { heartbeatMs: 15_000 });
+    });
     const text = readAll(res);
     await vi.advanceTimersByTimeAsync(45_000);
     sink.close();
@@ -117,6 +117,45 @@ describe('SSE responses', () => {
     await vi.advanceTimersByTimeAsync(60_000); // no heartbeat into a closed stream
     sink.close();
     expect(cleanup).toHaveBeenCalledTimes(1);
+  });
+
+  it('share one heartbeat timer between every open stream', async () => {
+    vi.useFakeTimers();
+    const sinks: SseSink[] = [];
+    const bodies = Array.from({ length: 50 }, () =>
+      readAll(sseResponse(new Request('http://127.0.0.1/'), (s) => void sinks.push(s))),
+    );
+    expect(heartbeatStats()).toEqual({ streams: 50, timer: true });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(15_000);
+    for (const s of sinks) s.close();
+    expect(heartbeatStats()).toEqual({ streams: 0, timer: false });
+    for (const text of await Promise.all(bodies)) expect(text.match(/: heartbeat\n\n/g)).toHaveLength(1);
+  });
+
+  it('drop a viewer that does not read once its unsent data passes the bound', async () => {
+    const cleanup = vi.fn();
+    let sink!: SseSink;
+    const res = sseResponse(
+      new Request('http://127.0.0.1/'),
+      (s) => {
+        sink = s;
+        return cleanup;
+      },
+      { maxUnsentBytes: 64 * 1024 },
+    );
+    // A replay of ~5 MB into a stream nobody reads.
+    const big = 'x'.repeat(1000);
+    let sent = 0;
+    for (let i = 0; i < 5000 && !sink.closed; i++) {
+      sink.event('probe-done', { big }, i);
+      sent++;
+    }
+    expect(sink.closed).toBe(true);
+    expect(cleanup).toHaveBeenCalledTimes(1);
+    // dropped after about 64 kB, not after buffering the whole replay
+    expect(sent).toBeLessThan(100);
+    await expect(res.body!.getReader().read()).rejects.toThrow(/too much unsent data/);
   });
 
   it('clean up when the consumer cancels the stream', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { clientKey, normaliseClientAddress } from '@/lib/checks/client-key';
+
 import { createTokenBucketLimiter } from '@/lib/checks/rate-limit';
+
+const { clientAddress } = createRequire(import.meta.url)('../../scripts/mxray-server.cjs') as {
+  clientAddress(peer: string | undefined, headers: Record<string, string | string[]>, config: { trustProxy: boolean; trustProxyHops: number }): string;
+};
 
 function clock(start = 0) {
   let t = start;
@@ -76,9 +82,9 @@ describe('client addresses', () => {
     [' 203.0.113.7 ', '203.0.113.7'],
     ['203.0.113.7:51000', '203.0.113.7'],
     ['::ffff:203.0.113.7', '203.0.113.7'],
-    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
-    ['[2001:db8:1:2::9]:443', '2001:db8:1:2::/64'],
-    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1::/56'],
+    ['[2001:db8:1:2::9]:443', '2001:db8:1::/56'],
+    ['fe80::1%eth0', 'fe80::/56'],
   ])('normalises %j to %j', (raw, key) => {
     expect(normaliseClientAddress(raw)).toBe(key);
   });
@@ -87,33 +93,47 @@ describe('client addresses', () => {
     expect(normaliseClientAddress(raw)).toBeNull();
   });
 
-  it('puts every address of one IPv6 /64 in one bucket', () => {
-    expect(normaliseClientAddress('2001:db8:aa:bb::1')).toBe(normaliseClientAddress('2001:db8:aa:bb:ffff::2'));
-    expect(normaliseClientAddress('2001:db8:aa:bb::1')).not.toBe(normaliseClientAddress('2001:db8:aa:bc::1'));
+  it('puts every address of one IPv6 /56 in one bucket (the default prefix)', () => {
+    expect(normaliseClientAddress('2001:db8:aa:bb::1')).toBe(normaliseClientAddress('2001:db8:aa:ff:ffff::2'));
+    expect(normaliseClientAddress('2001:db8:aa:bb::1')).not.toBe(normaliseClientAddress('2001:db8:aa:1bb::1'));
+  });
+
+  it('keys IPv6 by the configured prefix', () => {
+    expect(normaliseClientAddress('2001:db8:aa:bb::1', 64)).toBe('2001:db8:aa:bb::/64');
+    expect(normaliseClientAddress('2001:db8:aa:bb::1', 48)).toBe('2001:db8:aa::/48');
+    expect(normaliseClientAddress('2001:db8:aa:bb::1', 60)).toBe('2001:db8:aa:b0::/60');
   });
 });
 
 describe('client key', () => {
-  const h = (xff?: string) => new Headers(xff === undefined ? {} : { 'x-forwarded-for': xff });
+  const h = (headers: Record<string, string>) => new Headers(headers);
 
-  it('behind a trusted proxy, takes the entry the proxy appended, not the ones the client sent', () => {
-    expect(clientKey(h('198.51.100.1, 203.0.113.9'), { trustProxy: true })).toBe('203.0.113.9');
-    expect(clientKey(h('203.0.113.9'), { trustProxy: true, socketAddress: '127.0.0.1' })).toBe('203.0.113.9');
+  it('reads only the header the production server writes from the socket', () => {
+    expect(clientKey(h({ 'x-mxray-client': '::ffff:203.0.113.5', 'x-forwarded-for': '198.51.100.1' }))).toBe('203.0.113.5');
+    expect(clientKey(h({ 'x-mxray-client': '2001:db8:1:2::9' }), { ipv6Prefix: 64 })).toBe('2001:db8:1:2::/64');
   });
 
-  it('without a trusted proxy, uses the socket address when the host knows it, ignoring the header', () => {
-    expect(clientKey(h('198.51.100.1'), { trustProxy: false, socketAddress: '::ffff:203.0.113.5' })).toBe(
-      '203.0.113.5',
-    );
+  it('ignores X-Forwarded-For entirely: without our header every request shares one bucket', () => {
+    expect(clientKey(h({ 'x-forwarded-for': '203.0.113.5' }))).toBe('unknown');
+    expect(clientKey(h({}))).toBe('unknown');
+    expect(clientKey(h({ 'x-mxray-client': 'garbage' }))).toBe('unknown');
+  });
+});
+
+describe('production server hook: client address', () => {
+  const cfg = (trustProxy: boolean, trustProxyHops = 1) => ({ trustProxy, trustProxyHops });
+
+  it('without TRUST_PROXY, is the TCP peer whatever X-Forwarded-For says', () => {
+    expect(clientAddress('127.0.0.9', { 'x-forwarded-for': '203.0.113.5' }, cfg(false))).toBe('127.0.0.9');
   });
 
-  it("without a trusted proxy in Next, uses the socket address Next's server wrote into the header", () => {
-    expect(clientKey(h('203.0.113.5'), { trustProxy: false })).toBe('203.0.113.5');
-  });
-
-  it('falls back to one shared bucket when no address is known', () => {
-    expect(clientKey(h(), { trustProxy: false })).toBe('unknown');
-    expect(clientKey(h('garbage'), { trustProxy: true })).toBe('unknown');
-    expect(clientKey(h('garbage'), { trustProxy: true, socketAddress: '203.0.113.5' })).toBe('203.0.113.5');
+  it('with TRUST_PROXY, honours exactly the configured number of hops and no more', () => {
+    const headers = { 'x-forwarded-for': 'forged-by-client, 198.51.100.7, 10.0.0.2' };
+    // peer = proxy 1; with 1 hop the client is what proxy 1 appended
+    expect(clientAddress('10.0.0.1', headers, cfg(true, 1))).toBe('10.0.0.2');
+    expect(clientAddress('10.0.0.1', headers, cfg(true, 2))).toBe('198.51.100.7');
+    expect(clientAddress('10.0.0.1', { 'x-forwarded-for': ['a, 198.51.100.7', '10.0.0.2'] }, cfg(true, 2))).toBe('198.51.100.7');
+    // fewer entries than hops: the leftmost is all there is
+    expect(clientAddress('10.0.0.1', {}, cfg(true, 2))).toBe('10.0.0.1');
   });
 });

@@ -171,6 +171,54 @@ describe('check runner', () => {
     expect(runner.stats()).toMatchObject({ running: 0, queued: 0 });
   });
 
+  it('caps the checks one client has queued or running, leaving room for the others', async () => {
+    const gate = createGate();
+    const engine = createFakeEngine({ beforeEvent: () => gate.wait() });
+    const { runner } = setup({ engine, maxConcurrent: 2, queueSize: 10, maxPerClient: 3 });
+    for (const d of ['a.test', 'b.test', 'c.test']) expect(await runner.start(d, 'domain', 'greedy')).toMatchObject({ ok: true });
+    expect(await runner.start('d.test', 'domain', 'greedy')).toMatchObject({ ok: false, code: 'client_busy' });
+    // a repeated request for one of its own checks is a dedupe, not a new check
+    expect(await runner.start('a.test', 'domain', 'greedy')).toMatchObject({ ok: true, deduped: true });
+    // another client still gets a place in the queue
+    const other = await runner.start('e.test', 'domain', 'polite');
+    expect(other).toMatchObject({ ok: true, deduped: false });
+    gate.open();
+    if (!other.ok) throw new Error('unreachable');
+    await collect(runner, other.id).ended;
+    await new Promise((r) => setTimeout(r, 0));
+    // its checks over, the client may start again
+    expect(await runner.start('d.test', 'domain', 'greedy')).toMatchObject({ ok: true, deduped: false });
+  });
+
+  it('keeps unlisted checks out of dedupe and domain look-ups', async () => {
+    const { runner, store } = setup();
+    const secret = await runner.start('private.test', 'domain', 'k', { visibility: 'unlisted' });
+    if (!secret.ok) throw new Error('unreachable');
+    await collect(runner, secret.id).ended;
+    // a public request for the same domain is a new check, not the unlisted one
+    const open = await runner.start('private.test', 'domain', 'k');
+    expect(open).toMatchObject({ ok: true, deduped: false });
+    if (!open.ok) throw new Error('unreachable');
+    expect(open.id).not.toBe(secret.id);
+    await collect(runner, open.id).ended;
+    expect((await store.findLatestDone('private.test', 'domain'))?.id).toBe(open.id);
+    // and a second unlisted request gets its own check too
+    const again = await runner.start('private.test', 'domain', 'k', { visibility: 'unlisted' });
+    expect(again).toMatchObject({ ok: true, deduped: false });
+    // the unlisted check stays reachable by its id
+    expect((await runner.getCheck(secret.id))?.status).toBe('done');
+  });
+
+  it('never answers with an unlisted check that is still running', async () => {
+    const gate = createGate();
+    const { runner, store } = setup({ engine: createFakeEngine({ beforeEvent: () => gate.wait() }) });
+    const secret = await runner.start('quiet.test', 'domain', 'k', { visibility: 'unlisted' });
+    expect(await store.findRecent('quiet.test', 'domain', 0)).toBeNull();
+    const open = await runner.start('quiet.test', 'domain', 'k');
+    expect(open.ok && secret.ok && open.id !== secret.id && !open.deduped).toBe(true);
+    gate.open();
+  });
+
   it('replays then tails: a viewer attaching mid-check gets every event once, in order', async () => {
     const gates = Array.from({ length: EVENTS }, () => createGate());
     const engine = createFakeEngine({ beforeEvent: (i) => gates[i]!.wait() });
@@ -277,9 +325,12 @@ describe('check runner', () => {
     const queuedSub = collect(runner, queued.id);
     await waitFor(() => slowSub.seqs.length === 2);
 
-    const t0 = Date.now();
-    await runner.shutdown(100);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    const stopping = runner.shutdown(100);
+    // The grace period comes first: the running check is not cancelled at once. (Event order,
+    // not the wall clock: a timer due in 100 ms cannot run before this immediate.)
+    await new Promise((r) => setImmediate(r));
+    expect(engine.runs[0]?.signal?.aborted).toBe(false);
+    await stopping;
     expect(await slowSub.ended).toEqual({ status: 'interrupted', reason: 'shutdown' });
     expect(await queuedSub.ended).toEqual({ status: 'interrupted', reason: 'shutdown' });
     expect(engine.runs.map((r) => [r.target.domain, r.signal?.aborted])).toEqual([['slow.test', true]]);

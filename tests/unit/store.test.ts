@@ -204,10 +204,10 @@ describe('SQLite check store', () => {
   });
 });
 
-describe('JSON validated on read', () => {
+describe('JSON validated on read (validateOnRead, as tests and tools ask)', () => {
   function seeded() {
     const file = path.join(dir, 'mxray.sqlite');
-    createSqliteStore({ file }).close();
+    createSqliteStore({ file, validateOnRead: true }).close();
     return file;
   }
 
@@ -221,7 +221,7 @@ describe('JSON validated on read', () => {
     ).run('corruptcorruptcorrupt1', 'bad.test', JSON.stringify(target), JSON.stringify(broken));
     db.close();
 
-    const store = createSqliteStore({ file });
+    const store = createSqliteStore({ file, validateOnRead: true });
     const err = await store.getCheck('corruptcorruptcorrupt1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreCorruptionError);
     expect((err as Error).message).toMatch(/check corruptcorruptcorrupt1: stored result does not match its schema \(summary\./);
@@ -231,7 +231,7 @@ describe('JSON validated on read', () => {
 
   it('reports an event that is not JSON', async () => {
     const file = seeded();
-    const store = createSqliteStore({ file });
+    const store = createSqliteStore({ file, validateOnRead: true });
     const id = await started(store, 'bad.test');
     await store.appendEvent(id, fakeEvents(fakeTarget('bad.test'))[0]!);
     await store.close();
@@ -239,7 +239,7 @@ describe('JSON validated on read', () => {
     db.prepare('UPDATE check_events SET data = ? WHERE check_id = ?').run('{"type": "check-st', id);
     db.close();
 
-    const reopened = createSqliteStore({ file });
+    const reopened = createSqliteStore({ file, validateOnRead: true });
     await expect(reopened.listEvents(id)).rejects.toThrow(new RegExp(`check ${id}: event 1 is not valid JSON`));
     await reopened.close();
   });

@@ -52,6 +52,22 @@ describe('createTargetGate', () => {
     (b as () => void)();
   });
 
+  it('treats an IPv4-mapped IPv6 address as the IPv4 address: an AAAA record cannot double the bound', async () => {
+    expect(targetKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(targetKey('::FFFF:c000:207')).toBe('192.0.2.7');
+    const gate = createTargetGate({ maxPerTarget: 1 });
+    const a = await gate.acquire('192.0.2.7');
+    let second: (() => void) | undefined;
+    void gate.acquire('::ffff:192.0.2.7').then((r) => (second = r));
+    await tick();
+    expect(second).toBeUndefined();
+    expect(gate.stats('192.0.2.7')).toEqual({ active: 1, waiting: 1 });
+    a!();
+    await tick();
+    expect(second).toBeTypeOf('function');
+    second!();
+  });
+
   it('treats the textual forms of one IPv6 address as one target', async () => {
     expect(targetKey('2001:DB8::1')).toBe(targetKey('2001:db8:0:0::1'));
     const gate = createTargetGate({ maxPerTarget: 1 });

@@ -23,10 +23,10 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
   } catch {
     return problem('internal', 'the check service is unavailable'); // logged by getServices
   }
-  const { runner, rateLimiter, trustProxy, logger } = services;
+  const { runner, rateLimiter, logger } = services;
   try {
     // Rate limit first: refusing is cheaper than reading and validating a body.
-    const client = clientKey(request.headers, { trustProxy });
+    const client = clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix });
     const decision = await rateLimiter.take(client);
     if (!decision.allowed) {
       return problem('rate_limited', 'too many checks from your address; try again shortly', {
@@ -37,10 +37,15 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
     const body = await readJsonBody(request, CreateCheckRequestSchema, MAX_BODY_BYTES);
     if (!body.ok) return body.response;
 
-    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client);
+    const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client, {
+      visibility: body.data.visibility ?? 'public',
+    });
     if (!started.ok) {
       if (started.code === 'saturated') {
         return problem('saturated', started.message, { retryAfterSec: started.retryAfterSec });
+      }
+      if (started.code === 'client_busy') {
+        return problem('rate_limited', started.message, { retryAfterSec: started.retryAfterSec });
       }
       return problem('invalid_input', started.message, { details: { reason: started.reason } });
     }

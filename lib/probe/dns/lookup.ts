@@ -16,6 +16,16 @@ export interface Lookup<T> {
 
 /** c-ares' own code for a cancelled query; reused so an abort reads the same either way. */
 export const CANCELLED = 'ECANCELLED';
+/** Our code for a question not asked because the check's question budget was spent. */
+export const QUESTION_LIMIT = 'EQUESTIONLIMIT';
+
+/** Questions one check may ask, and what it has asked (mutable, shared by the check's lookups). */
+export interface QuestionBudget {
+  max: number;
+  asked: number;
+  /** questions not asked because the budget was spent */
+  refused: number;
+}
 
 export type Runner = <T>(key: string, question: () => Promise<T>) => Promise<Lookup<T>>;
 
@@ -23,7 +33,13 @@ export type Runner = <T>(key: string, question: () => Promise<T>) => Promise<Loo
  * Runs questions at most `concurrency` at a time. Answers are shared by key within one runner, so a
  * name asked twice (an MX host that is also a PTR target) costs one question.
  */
-export function createLookupRunner(opts: { clock: Clock; signal?: AbortSignal; concurrency: number }): Runner {
+export function createLookupRunner(opts: {
+  clock: Clock;
+  signal?: AbortSignal;
+  concurrency: number;
+  /** bounds the questions actually sent (memoised repeats are free); absent: unbounded */
+  budget?: QuestionBudget;
+}): Runner {
   const { clock, signal } = opts;
   const limit = Math.max(1, Math.floor(opts.concurrency));
   let active = 0;
@@ -92,6 +108,12 @@ export function createLookupRunner(opts: { clock: Clock; signal?: AbortSignal; c
   return <T>(key: string, question: () => Promise<T>): Promise<Lookup<T>> => {
     const hit = memo.get(key);
     if (hit) return hit as Promise<Lookup<T>>;
+    const budget = opts.budget;
+    if (budget && budget.asked >= budget.max) {
+      budget.refused++;
+      return Promise.resolve({ status: 'error', errorCode: QUESTION_LIMIT, ms: 0 });
+    }
+    if (budget) budget.asked++;
     const p = run(question);
     memo.set(key, p as Promise<Lookup<unknown>>);
     return p;

@@ -9,7 +9,7 @@ import { parseIpStrict } from '@/lib/probe/address-policy';
 import type { AddressInfo, DnsResult, HostDns, MxRecord } from '@/lib/probe/schema';
 import type { AddressPolicy, Clock, DnsResolver } from '@/lib/probe/types';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
-import { asDnsLookup, createLookupRunner, type Lookup, type Runner } from '@/lib/probe/dns/lookup';
+import { asDnsLookup, createLookupRunner, type Lookup, type QuestionBudget, type Runner } from '@/lib/probe/dns/lookup';
 
 export interface ResolveTargetOptions {
   /** ASCII (punycode) name, as normalizeDomain returns it */
@@ -21,6 +21,14 @@ export interface ResolveTargetOptions {
   signal?: AbortSignal;
   /** DNS questions in flight at once */
   concurrency?: number;
+  /**
+   * Fan-out caps applied before asking, so a hostile zone (100 MX × 50 A) cannot turn one check
+   * into thousands of questions: MX hosts resolved, addresses per host described (PTR and forward
+   * confirmation), and questions overall. What is over them is counted in `truncated`.
+   */
+  maxHosts?: number;
+  maxAddressesPerHost?: number;
+  maxQuestions?: number;
 }
 
 export const DEFAULT_DNS_CONCURRENCY = 8;
@@ -55,7 +63,7 @@ function forward(run: Runner, resolver: DnsResolver, name: string, family: 4 | 6
 async function describeAddress(
   address: string,
   family: 4 | 6,
-  ctx: { run: Runner; resolver: DnsResolver; policy: AddressPolicy },
+  ctx: Pick<Ctx, 'run' | 'resolver' | 'policy'>,
 ): Promise<AddressInfo> {
   const policy = ctx.policy(address);
   // Refused addresses get no reverse lookup: a resolver inside our own network could otherwise
@@ -79,11 +87,16 @@ async function describeAddress(
   return { address, family, policy, ptr: { lookup: asDnsLookup(rev), names, forwardConfirmed } };
 }
 
-async function resolveHost(
-  name: string,
-  preference: number | undefined,
-  ctx: { run: Runner; resolver: DnsResolver; policy: AddressPolicy },
-): Promise<HostDns> {
+interface Ctx {
+  run: Runner;
+  resolver: DnsResolver;
+  policy: AddressPolicy;
+  maxAddressesPerHost: number;
+  /** addresses found but not described (over maxAddressesPerHost) */
+  skippedAddresses: number;
+}
+
+async function resolveHost(name: string, preference: number | undefined, ctx: Ctx): Promise<HostDns> {
   const [a, aaaa] = await Promise.all([forward(ctx.run, ctx.resolver, name, 4), forward(ctx.run, ctx.resolver, name, 6)]);
   const found: { address: string; family: 4 | 6 }[] = [];
   for (const [lookup, family] of [
@@ -96,7 +109,10 @@ async function resolveHost(
       found.push({ address, family });
     }
   }
-  const addresses = await Promise.all(found.map((f) => describeAddress(f.address, f.family, ctx)));
+  // Only the addresses that will be probed get a PTR lookup: the rest are counted, not described.
+  const kept = found.slice(0, ctx.maxAddressesPerHost);
+  ctx.skippedAddresses += found.length - kept.length;
+  const addresses = await Promise.all(kept.map((f) => describeAddress(f.address, f.family, ctx)));
   const host: HostDns = { name, a: asDnsLookup(a), aaaa: asDnsLookup(aaaa), addresses };
   const displayName = displayNameOf(name);
   if (displayName !== undefined) host.displayName = displayName;
@@ -113,18 +129,35 @@ function normalizeMx(raw: { exchange: string; priority: number }[]): MxRecord[] 
 export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResult> {
   const { resolver, policy } = opts;
   const domain = canonName(opts.domain);
+  const budget: QuestionBudget = { max: opts.maxQuestions ?? Number.POSITIVE_INFINITY, asked: 0, refused: 0 };
   const run = createLookupRunner({
     clock: opts.clock,
     signal: opts.signal,
     concurrency: opts.concurrency ?? DEFAULT_DNS_CONCURRENCY,
+    budget,
   });
-  const ctx = { run, resolver, policy };
+  const ctx: Ctx = {
+    run,
+    resolver,
+    policy,
+    maxAddressesPerHost: opts.maxAddressesPerHost ?? Number.POSITIVE_INFINITY,
+    skippedAddresses: 0,
+  };
   const servers = resolver.getServers();
+  let skippedHosts = 0;
+  /** the result, with what the caps left out (only when something was) */
+  const done = (r: DnsResult): DnsResult => {
+    if (skippedHosts === 0 && ctx.skippedAddresses === 0 && budget.refused === 0) return r;
+    return {
+      ...r,
+      truncated: { hosts: skippedHosts, addresses: ctx.skippedAddresses, questions: budget.asked, questionsRefused: budget.refused },
+    };
+  };
 
   if (opts.mode === 'host') {
     // The user named the server; its MX records are not ours to consult. mx stays an empty 'ok'.
     const host = await resolveHost(domain, undefined, ctx);
-    return { mx: { status: 'ok', ms: 0, records: [] }, mxKind: 'host', hosts: [host], servers };
+    return done({ mx: { status: 'ok', ms: 0, records: [] }, mxKind: 'host', hosts: [host], servers });
   }
 
   const mxLookup = await run(`MX ${domain}`, () => resolver.resolveMx(domain));
@@ -140,8 +173,11 @@ export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResu
     const seen = new Set<string>();
     // Sorted by preference, so the first occurrence of a duplicated exchange has its best preference.
     const unique = real.filter((r) => (seen.has(r.exchange) ? false : (seen.add(r.exchange), true)));
-    const hosts = await Promise.all(unique.map((r) => resolveHost(r.exchange, r.preference, ctx)));
-    return { mx, mxKind: 'explicit', hosts, servers };
+    // The host cap applies before resolving: hosts over it are never asked about.
+    const resolved = unique.slice(0, opts.maxHosts ?? unique.length);
+    skippedHosts = unique.length - resolved.length;
+    const hosts = await Promise.all(resolved.map((r) => resolveHost(r.exchange, r.preference, ctx)));
+    return done({ mx, mxKind: 'explicit', hosts, servers });
   }
 
   // RFC 5321 §5.1: a name that exists but has no MX is its own mail host (implicit MX). An empty
@@ -149,7 +185,7 @@ export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResu
   if (mxLookup.status === 'nodata' || mxLookup.status === 'ok') {
     const host = await resolveHost(domain, undefined, ctx);
     // A timed-out A lookup is not "no address": keep the host, so the report says it went untested.
-    if (host.addresses.length > 0 || addressesUnknown(host)) return { mx, mxKind: 'implicit', hosts: [host], servers };
+    if (host.addresses.length > 0 || addressesUnknown(host)) return done({ mx, mxKind: 'implicit', hosts: [host], servers });
   }
-  return { mx, mxKind: 'none', hosts: [], servers };
+  return done({ mx, mxKind: 'none', hosts: [], servers });
 }

@@ -93,9 +93,9 @@ export const FINDINGS = {
   'address.blocked-target': {
     severity: 'warning',
     untested: true,
-    title: 'Address not probed: special-purpose range',
+    title: 'MX points to a non-public address',
     explanation:
-      '{address} is in a range that public mail servers do not use ({range}), so mxray did not connect to it. Senders on the internet cannot reach it either.',
+      'An address of this MX host is a non-public address ({range} range), which public mail servers do not use, so mxray did not connect to it. Senders on the internet cannot reach it either.',
     fix: 'Point the DNS record at the server’s public address.',
   },
   'ptr.missing': {
@@ -119,6 +119,23 @@ export const FINDINGS = {
     explanation:
       '{skipped} host(s) or address(es) were not probed: mxray tests at most {maxHosts} MX hosts and {maxAddresses} addresses per host in one check.',
     fix: 'Nothing to fix; run mxray yourself with higher limits to test every address.',
+  },
+
+  'dns.question-limit': {
+    severity: 'info',
+    untested: true,
+    title: 'The DNS question budget ran out',
+    explanation:
+      'The domain’s records asked for more than {max} DNS questions (MX, addresses, reverse names); mxray stopped after {asked} and left {refused} unasked, so some hosts or addresses were not fully looked up.',
+    fix: 'Publish fewer MX hosts and addresses per host; senders give up on sprawling MX sets too.',
+  },
+
+  'check.storage-truncated': {
+    severity: 'info',
+    title: 'Part of what the servers sent was not kept',
+    explanation:
+      'The servers sent more than mxray keeps for one check ({maxBytes} bytes): long transcripts, replies, capability lists or certificate PEMs were shortened. Every verdict was made on the full data.',
+    fix: 'Nothing to fix on our side; very long greetings or EHLO replies are unusual and worth trimming.',
   },
 
   // --- Connecting and talking SMTP ------------------------------------------------------------

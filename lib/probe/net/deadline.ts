@@ -13,6 +13,9 @@ export interface Deadline {
 
 export type WaitInterrupt = 'timeout' | 'budget' | 'aborted';
 
+/** setTimeout's largest delay (2^31 - 1 ms); anything above it fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The earlier of a stage deadline (ms from now) and the probe's budget end. */
 export function deadlineFor(stageMs: number, budgetAt: number, now: () => number): Deadline {
   const stageAt = now() + stageMs;
@@ -43,10 +46,16 @@ export function waitWithDeadline<T>(
     const onAbort = () => finish({ interrupted: 'aborted' });
     if (signal?.aborted) return finish({ interrupted: 'aborted' });
     signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(
-      () => finish({ interrupted: deadline.byBudget ? 'budget' : 'timeout' }),
-      Math.max(0, deadline.at - deadline.now()),
-    );
+    // "No deadline" (an infinite budget and stage) arms no timer at all: setTimeout would turn
+    // Infinity into 1 ms (TimeoutOverflowWarning) and end the wait at once. A finite delay beyond
+    // setTimeout's range is waited for in steps.
+    const arm = (ms: number) => {
+      timer = setTimeout(
+        () => (ms > MAX_TIMER_MS ? arm(ms - MAX_TIMER_MS) : finish({ interrupted: deadline.byBudget ? 'budget' : 'timeout' })),
+        Math.min(ms, MAX_TIMER_MS),
+      );
+    };
+    if (Number.isFinite(deadline.at)) arm(Math.max(0, deadline.at - deadline.now()));
     const stop = start((value) => finish(value));
     if (settled) stop();
     else cleanup = stop;

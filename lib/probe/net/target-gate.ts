@@ -4,6 +4,7 @@
  * without this bound, a burst of checks of different domains would open hundreds of connections to
  * the same third-party server. Waiters are served first come, first served.
  */
+import type { IPv6 } from 'ipaddr.js';
 import { parseIpStrict } from '@/lib/probe/address-policy';
 import type { TargetGate } from '@/lib/probe/types';
 
@@ -12,9 +13,16 @@ interface Slot {
   waiting: { grant: (release: () => void) => void }[];
 }
 
-/** One key per address however it is written (2001:DB8::1 and 2001:db8:0::1 are the same host). */
+/**
+ * One key per address however it is written (2001:DB8::1 and 2001:db8:0::1 are the same host; so
+ * are ::ffff:192.0.2.1 and 192.0.2.1, or an IPv4-mapped AAAA record would double the per-target
+ * bound).
+ */
 export function targetKey(address: string): string {
-  return parseIpStrict(address)?.toNormalizedString() ?? address;
+  const ip = parseIpStrict(address);
+  if (!ip) return address;
+  if (ip.kind() === 'ipv6' && (ip as IPv6).isIPv4MappedAddress()) return (ip as IPv6).toIPv4Address().toString();
+  return ip.toNormalizedString();
 }
 
 export function createTargetGate(opts: { maxPerTarget: number }): TargetGate {

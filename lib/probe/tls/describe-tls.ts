@@ -113,7 +113,7 @@ function peerChain(socket: TLSSocket, ctx: TlsContext): ChainLink[] {
  * certificate is kept by fingerprint, in a bounded map; days left and trust-store membership are
  * worked out afresh for each probe.
  */
-const DESCRIBED_MAX = 1_000;
+export const DESCRIBED_MAX = 1_000;
 const described = new Map<string, { cert: Certificate; x509: X509Certificate }>();
 const NO_ANCHORS: ReadonlySet<string> = new Set();
 
@@ -138,7 +138,8 @@ export function describeCertificateCached(cert: X509Certificate, now: Date, anch
   return describeLink({ fingerprint: cert.fingerprint256, parse: () => cert }, now, anchorFingerprints);
 }
 
-function matchHost(leaf: X509Certificate | undefined, servername: string): boolean | null {
+/** Whether the leaf names the server we asked for (null: no leaf or no name to match). */
+export function matchHost(leaf: X509Certificate | undefined, servername: string): boolean | null {
   const name = servername.replace(/\.$/, '');
   if (!leaf || !name) return null;
   if (isIP(name)) return leaf.checkIP(name) !== undefined;

@@ -22,7 +22,8 @@ describe('describeProbe', () => {
     const v = view('192.0.2.10', 587);
     expect(v.auth?.beforeTls).toBe(true);
     expect(v.status).toBe('critical');
-    expect(v.findings.map((f) => f.code)).toEqual(['auth.before-tls']);
+    // the certificate itself is fine: the TLS part passes beside the AUTH problem
+    expect(v.findings.map((f) => f.code)).toEqual(['auth.before-tls', 'tls.ok']);
   });
 
   it('calls a refused port closed, a connect timeout untested, with the reason kept', () => {
@@ -50,7 +51,8 @@ describe('describeProbe', () => {
 
   it('matches findings to the probe by host, address and port only', () => {
     const own = findingsForProbe(find('2001:db8::10', 587), SAMPLE_RESULT.findings);
-    expect(own).toHaveLength(1);
+    expect(own).toHaveLength(2);
     expect(own[0]).toMatchObject({ code: 'auth.before-tls', address: '2001:db8::10' });
+    expect(own[1]).toMatchObject({ code: 'tls.ok', address: '2001:db8::10', port: 587 });
   });
 });

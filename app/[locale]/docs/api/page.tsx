@@ -47,6 +47,7 @@ function trustProxy(): boolean {
 const link = 'font-medium text-indigo-700 underline dark:text-indigo-300';
 const rich = {
   c: (chunks: ReactNode) => <C>{chunks}</C>,
+  strong: (chunks: ReactNode) => <strong>{chunks}</strong>,
   openapi: (chunks: ReactNode) => <a className={link} href="/api/openapi.json">{chunks}</a>,
   schema: (chunks: ReactNode) => <a className={link} href="/schema/check-result.schema.json">{chunks}</a>,
   events: (chunks: ReactNode) => <a className={link} href="/schema/check-event.schema.json">{chunks}</a>,
@@ -103,6 +104,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
             code={JSON.stringify({ id, status: 'running', deduped: false, urls: { self: `/api/checks/${id}`, events: `/api/checks/${id}/events`, permalink: `/check/${id}` } }, null, 2)}
           />
           <p>{t.rich('start2', rich)}</p>
+          <p>{t.rich('visibility', rich)}</p>
         </Section>
 
         <Section id="events" title={t('sections.events')}>

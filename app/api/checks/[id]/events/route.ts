@@ -1,6 +1,7 @@
 // GET /api/checks/:id/events – the check's events as Server-Sent Events: stored ones after
 // Last-Event-ID, then live ones, closing after 'check-done' (or an 'interrupted' event); see
 // lib/http/api-schemas.ts for the framing.
+import { clientKey } from '@/lib/checks/client-key';
 import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import { isCheckId } from '@/lib/store/check-id';
 import { SSE_INTERRUPTED_EVENT, type SseInterrupted } from '@/lib/http/api-schemas';
@@ -39,10 +40,18 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
     if (after !== null && (check.status === 'done' || check.status === 'interrupted')) {
       if ((await store.listEvents(id, after)).length === 0) return new Response(null, { status: 204 });
     }
+    const grant = services.viewers?.acquire(id, clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix }));
+    if (grant && !grant.ok) {
+      if (grant.scope === 'total') return problem('saturated', 'too many live viewers right now; try again shortly', { retryAfterSec: 10 });
+      const who = grant.scope === 'check' ? 'this check' : 'your address';
+      return problem('rate_limited', `too many live viewers for ${who} (at most ${grant.limit}); close one and retry`, {
+        retryAfterSec: 5,
+      });
+    }
     return sseResponse(
       request,
-      (sink) =>
-        runner.subscribe(id, after ?? 0, {
+      (sink) => {
+        const unsubscribe = runner.subscribe(id, after ?? 0, {
           event: (seq, event) => sink.event(event.type, event, seq),
           end: (end) => {
             if (end.status === 'interrupted') {
@@ -53,8 +62,13 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
           },
           // the replay failed (logged by the runner); closing lets the client resume later
           error: () => sink.close(),
-        }),
-      { retryMs: 3_000 },
+        });
+        return () => {
+          unsubscribe();
+          if (grant?.ok) grant.release();
+        };
+      },
+      { retryMs: 3_000, ...(services.sseMaxUnsentBytes ? { maxUnsentBytes: services.sseMaxUnsentBytes } : {}) },
     );
   } catch (err) {
     return internalError(logger, err, { route: 'GET /api/checks/:id/events', checkId: id });

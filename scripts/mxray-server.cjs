@@ -1,0 +1,143 @@
+'use strict';
+// The production entry point: Next's standalone server (.next/standalone/server.js) behind a small
+// hook on the HTTP server it creates. The Dockerfile, scripts/start.mjs and the tests'
+// production-server fixture all start this file, with the standalone server.js beside it (or its
+// path as the first argument).
+//
+// Why a hook: Next route handlers never see the socket, and Next keeps an X-Forwarded-For that the
+// client sent itself, so a client could choose its own rate-limit key. Here, where the socket is
+// visible, every request gets our own header (x-mxray-client) computed from the TCP peer — or, with
+// TRUST_PROXY, from exactly TRUST_PROXY_HOPS trusted proxies — and any copy the client sent is
+// replaced. Route code reads only that header (lib/checks/client-key.ts).
+//
+// It also sets the slowloris defences where the server is created (headers/request/keep-alive
+// timeouts, a connection cap overall and per peer address). Plain CommonJS with no dependency: it
+// runs before Next and before lib/env.ts, so it validates its own few variables and stops with a
+// clear message on a bad value.
+const http = require('node:http');
+const path = require('node:path');
+
+const CLIENT_HEADER = 'x-mxray-client';
+
+function fail(message) {
+  console.error(`mxray: invalid configuration: ${message}`);
+  process.exit(1);
+}
+
+function intEnv(env, name, def, min, max) {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return n;
+}
+
+function boolEnv(env, name, def) {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return def;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  return fail(`${name} must be true or false, not "${env[name]}"`);
+}
+
+/** The server-side settings, from the environment (defaults documented in README.md). */
+function serverConfig(env = process.env) {
+  return {
+    trustProxy: boolEnv(env, 'TRUST_PROXY', false),
+    trustProxyHops: intEnv(env, 'TRUST_PROXY_HOPS', 1, 1, 10),
+    // Slowloris: a client must finish its headers within this time, its whole request (body
+    // included) within requestTimeout. Node's defaults (60 s / 300 s) let a few hundred slow
+    // sockets hold the server for minutes.
+    headersTimeoutMs: intEnv(env, 'SERVER_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000),
+    requestTimeoutMs: intEnv(env, 'SERVER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    keepAliveTimeoutMs: intEnv(env, 'SERVER_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 120_000),
+    maxConnections: intEnv(env, 'SERVER_MAX_CONNECTIONS', 2_000, 10, 100_000),
+    // Per TCP peer; ignored behind a trusted proxy (every request comes from the proxy then).
+    maxConnectionsPerClient: intEnv(env, 'SERVER_MAX_CONNECTIONS_PER_CLIENT', 100, 1, 100_000),
+  };
+}
+
+/** X-Forwarded-For entries in order, whether the header came once or several times. */
+function forwardedFor(headers) {
+  const raw = headers['x-forwarded-for'];
+  const joined = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  return joined
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * The client's address for one request. Without a trusted proxy: the TCP peer, whatever the headers
+ * say. With TRUST_PROXY and N hops: each of our N proxies appended the address it saw, and the
+ * nearest one is the TCP peer, so the client is the entry N places left of the peer; entries
+ * further left were written by the client and are ignored.
+ */
+function clientAddress(peer, headers, config) {
+  if (!config.trustProxy) return peer ?? '';
+  const chain = [...forwardedFor(headers), peer ?? ''];
+  return chain[Math.max(0, chain.length - 1 - config.trustProxyHops)] ?? '';
+}
+
+function wrapListener(listener, config) {
+  return function mxrayRequest(req, res) {
+    req.headers[CLIENT_HEADER] = clientAddress(req.socket.remoteAddress, req.headers, config);
+    return listener.call(this, req, res);
+  };
+}
+
+/** Caps connections per TCP peer: one client's slow sockets cannot take every slot. */
+function limitPerPeer(server, max) {
+  const open = new Map();
+  server.on('connection', (socket) => {
+    const key = socket.remoteAddress ?? '';
+    const n = (open.get(key) ?? 0) + 1;
+    if (n > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(key, n);
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left <= 0) open.delete(key);
+      else open.set(key, left);
+    });
+  });
+}
+
+function install(config = serverConfig()) {
+  const original = http.createServer;
+  http.createServer = function createServer(options, listener) {
+    if (typeof options === 'function') [listener, options] = [options, {}];
+    const server = original.call(http, {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // How often Node checks the two timeouts above (default 30 s would make them coarse).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+      ...options,
+    });
+    server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    server.maxConnections = config.maxConnections;
+    if (!config.trustProxy) limitPerPeer(server, config.maxConnectionsPerClient);
+    // Next registers its handler either here or later with on('request'): wrap both ways.
+    if (listener) server.on('request', wrapListener(listener, config));
+    const on = server.on;
+    server.on = server.addListener = function (event, fn) {
+      return on.call(this, event, event === 'request' && fn.name !== 'mxrayRequest' ? wrapListener(fn, config) : fn);
+    };
+    return server;
+  };
+}
+
+module.exports = { CLIENT_HEADER, clientAddress, serverConfig, install };
+
+if (require.main === module) {
+  // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops
+  // at start with a clear message instead of answering its first check with a 500.
+  if ((process.env.NODE_ENV ?? 'production') === 'production' && !(process.env.PROBE_EHLO_NAME ?? '').trim()) {
+    fail('PROBE_EHLO_NAME is required in production: the public host name mxray announces in EHLO (e.g. mxray.example.org)');
+  }
+  install();
+  require(path.resolve(process.argv[2] ?? path.join(__dirname, 'server.js')));
+}

@@ -1,0 +1,40 @@
+// Mutation testing (npm run mutation): StrykerJS mutates the modules where a wrong decision means a
+// wrong verdict or a security hole, and runs the unit tests against every mutant. Not part of
+// `npm test` or CI: results and the command are in TESTING.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // Per-test coverage: each mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  // The machine is shared (2 cores): two test-runner processes at most.
+  concurrency: 2,
+  mutate: [
+    'lib/probe/address-policy.ts',
+    'lib/probe/domain-name.ts',
+    'lib/probe/smtp/reply-reader.ts',
+    'lib/probe/smtp/smtp-session.ts',
+    'lib/probe/tls/describe-tls.ts',
+    'lib/probe/tls/describe-certificate.ts',
+    'lib/probe/dns/resolve-target.ts',
+    'lib/probe/findings/evaluate.ts',
+    'lib/probe/findings/summarize.ts',
+    'lib/export/csv.ts',
+    'lib/http/sse.ts',
+    'lib/badge/render-badge.ts',
+    'lib/checks/rate-limit.ts',
+  ],
+  ignoreStatic: true,
+  // Incremental: a rerun tests again only the mutants whose code or covering tests changed. The
+  // file is per run scope (MUTATION_INCREMENTAL) so one-module runs do not overwrite each other.
+  incremental: true,
+  incrementalFile: process.env.MUTATION_INCREMENTAL ?? 'reports/stryker-incremental.json',
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  // MUTATION_REPORT names the JSON report of a partial run (`--mutate` on one module).
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  thresholds: { high: 90, low: 85, break: null },
+};

@@ -1,0 +1,76 @@
+/**
+ * A hostile zone against the engine's DNS fan-out caps: 100 MX hosts × 50 A records each, served
+ * by a loopback DNS server on 127.0.0.1; the addresses are in 127.111.0.0/16, where nothing
+ * listens (probes end refused at once). Before the caps, one such check asked 8,162 questions.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAddressPolicy } from '@/lib/probe/address-policy';
+import { createResolver } from '@/lib/probe/dns/resolver';
+import { runCheck } from '@/lib/probe/run-check';
+import type { CheckEvent, CheckResult } from '@/lib/probe/schema';
+import { createTlsContext } from '@/lib/probe/tls/tls-context';
+import { DEFAULT_LIMITS, type ProbeLimits } from '@/lib/probe/types';
+import { startDnsServer, type DnsServerHandle, type ZoneRecord } from '@/tests/fixtures/dns-server';
+
+const DOMAIN = 'sprawl.fanout.test';
+let dns: DnsServerHandle;
+
+beforeAll(async () => {
+  const records: ZoneRecord[] = [];
+  for (let h = 0; h < 100; h++) {
+    const name = `mx${h}.${DOMAIN}`;
+    records.push({ name: DOMAIN, type: 'MX', preference: h, exchange: name });
+    for (let a = 0; a < 50; a++) records.push({ name, type: 'A', address: `127.111.${h}.${a + 1}` });
+  }
+  dns = await startDnsServer(records);
+});
+afterAll(async () => {
+  await dns?.close();
+});
+
+async function check(limits: ProbeLimits): Promise<{ result: CheckResult; questions: number }> {
+  const before = dns.queries.length;
+  const gen = runCheck(
+    { input: DOMAIN, mode: 'domain', domain: DOMAIN, displayDomain: DOMAIN },
+    {
+      resolver: createResolver({ servers: [dns.servers], timeoutMs: 2_000, tries: 1 }),
+      policy: createAddressPolicy({ allowCidrs: ['127.111.0.0/16'] }),
+      tls: createTlsContext({ extraCaPem: '', extraCaFile: '' }),
+      limits,
+      ehloName: 'probe.fanout.test',
+    },
+  );
+  let next: IteratorResult<CheckEvent, CheckResult>;
+  do next = await gen.next();
+  while (!next.done);
+  // Every question arrives over UDP first (a truncated answer is asked again over TCP): count those.
+  return { result: next.value, questions: dns.queries.slice(before).filter((q) => q.transport === 'udp').length };
+}
+
+const limits: ProbeLimits = { ...DEFAULT_LIMITS, connectTimeoutMs: 1_000, dnsTimeoutMs: 2_000, checkBudgetMs: 60_000 };
+
+describe('DNS fan-out of a hostile zone (100 MX × 50 A)', () => {
+  it('resolves only the MX hosts and addresses it will probe, well within the question budget', async () => {
+    const { result, questions } = await check(limits);
+    // 1 MX + 10 hosts × (A + AAAA) + 40 addresses × PTR (NXDOMAIN: no forward confirmation)
+    expect(questions).toBe(1 + 20 + 40);
+    expect(questions).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDnsQuestions!);
+    expect(result.dns.hosts).toHaveLength(10);
+    expect(result.dns.hosts.every((h) => h.addresses.length === 4)).toBe(true);
+    expect(result.dns.truncated).toMatchObject({ hosts: 90, addresses: 10 * 46, questionsRefused: 0 });
+    expect(result.probes).toHaveLength(10 * 4 * 4);
+    expect(result.findings.find((f) => f.code === 'check.truncated')?.params).toMatchObject({ skipped: 90 + 460 });
+    // ended on its own, not by running out of its budget
+    expect(result.incomplete).toBe(false);
+  });
+
+  it('stops asking once the per-check question budget is spent, and says so', async () => {
+    const { result, questions } = await check({ ...limits, maxDnsQuestions: 30 });
+    expect(questions).toBeLessThanOrEqual(30);
+    expect(result.dns.truncated).toMatchObject({ questions: 30 });
+    expect(result.dns.truncated!.questionsRefused).toBeGreaterThan(0);
+    const f = result.findings.find((x) => x.code === 'dns.question-limit');
+    expect(f).toMatchObject({ severity: 'info', untested: true, params: { max: 30, asked: 30 } });
+    expect(result.incomplete).toBe(false);
+  });
+});
