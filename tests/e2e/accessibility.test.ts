@@ -49,7 +49,9 @@ const localized = (locale: string, path: string, on: AppServer = app) => `${on.u
 beforeAll(async () => {
   // 127.114.0.0/16 is this file's; the slow host pauses its greeting so a live check stays live.
   lab = await startMailLab({ block: 114, suffix: 'a11y.test', slowGreetingPauseMs: 8_000 });
-  app = await startApp(lab.env);
+  // Every check here comes from this one test client: lift the per-client running cap (3 by
+  // default), or the live checks would wait in the queue behind the earlier ones.
+  app = await startApp({ ...lab.env, MAX_RUNNING_PER_CLIENT: '50' });
   // Nothing listens on 127.114.255.254:53 (this file's range): every MX lookup fails or times out.
   noDns = await startApp({ ...lab.env, DNS_SERVERS: '127.114.255.254:53', DNS_TIMEOUT_MS: '1000' });
   browser = await launchBrowser();
