@@ -1,3 +1,8 @@
+import createNextIntlPlugin from 'next-intl/plugin';
+
+// Points next-intl's server functions at the request config (locale from the URL, messages).
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The Dockerfile runs the standalone server (.next/standalone/server.js).
@@ -25,6 +30,27 @@ const nextConfig = {
     proxyClientMaxBodySize: '16kb',
   },
   reactStrictMode: true,
+  /*
+   * Pages live under app/[locale]. English is served unprefixed, so these rewrites map the root
+   * paths to /en/… inside the router rather than proxy.ts doing it: a rewrite issued by the proxy
+   * comes back with a `localhost` origin, which Next treats as an external URL (and proxies over
+   * HTTP to itself) whenever the server listens on 127.0.0.1, as `npm start` does.
+   * `?lang=` pins a page's language (the widget's iframe) without a redirect or a cookie.
+   */
+  async rewrites() {
+    const page = '(?!(?:api|badge|schema|_next|en|fr)(?:/|$)).+';
+    const lang = { type: 'query', key: 'lang', value: '(?<lang>en|fr)' };
+    return {
+      beforeFiles: [
+        { source: '/', has: [lang], destination: '/:lang' },
+        { source: '/:path((?:check|embed|docs)/.+)', has: [lang], destination: '/:lang/:path' },
+      ],
+      afterFiles: [
+        { source: '/', destination: '/en' },
+        { source: `/:path(${page})`, destination: '/en/:path' },
+      ],
+    };
+  },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

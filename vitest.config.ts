@@ -8,6 +8,9 @@ export default defineConfig({
   // server does, so they get its empty variant (the browser-import test keeps the guard honest).
   resolve: { alias: { '@': root, 'server-only': `${root}node_modules/server-only/empty.js` } },
   test: {
+    // next-intl imports 'next/navigation' without an extension, which Node's ESM loader refuses;
+    // processed by Vite it resolves as it does in Next's bundler.
+    server: { deps: { inline: ['next-intl'] } },
     projects: [
       {
         extends: true,

@@ -7,8 +7,10 @@
  */
 import { policyLines } from '@/lib/report/policy-view';
 import { createColors } from 'picocolors';
-import { recommendationText } from '@/lib/probe/findings/catalogue';
 import { relayRowFor } from '@/lib/report/relay';
+import { localizedFindingText, localizedRecommendationText } from '@/lib/i18n/finding-text';
+import type { Locale } from '@/lib/i18n/locales';
+import { cliWords } from './cli-words';
 import { PORTS, type CheckResult, type Finding, type PortProbe, type PortStatus, type Severity } from '@/lib/probe/schema';
 import { formatDaysLeft, formatKey } from '@/lib/report/format';
 import { formatLocation, groupFindings } from '@/lib/report/group-findings';
@@ -65,10 +67,10 @@ function pad(s: string, n: number): string {
   return len >= n ? s : s + ' '.repeat(n - len);
 }
 
-function certificateLines(c: Colors, result: CheckResult): string[] {
+function certificateLines(c: Colors, result: CheckResult, words: Words): string[] {
   const groups = groupCertificates(result.probes);
   if (groups.length === 0) return [];
-  const out = ['', c.bold('Certificates')];
+  const out = ['', c.bold(words.certificates)];
   for (const g of groups) {
     const leaf = g.leaf;
     const trust = g.trusted ? c.green('✔ trusted') : c.red(`✖ untrusted (${v(g.trustReason ?? g.verifyError ?? '?')})`);
@@ -88,24 +90,28 @@ function certificateLines(c: Colors, result: CheckResult): string[] {
   return out;
 }
 
-function findingLines(c: Colors, result: CheckResult): string[] {
-  const out = ['', c.bold('Findings')];
-  const problems = groupFindings(result.findings).filter((g) => g.severity !== 'ok');
-  if (problems.length === 0) out.push(c.green('  No problems found.'));
+function findingLines(c: Colors, result: CheckResult, words: Words, locale: Locale): string[] {
+  const out = ['', c.bold(words.findings)];
+  const problems = groupFindings(result.findings, (code, params) => localizedFindingText(locale, code, params)).filter((g) => g.severity !== 'ok');
+  if (problems.length === 0) out.push(c.green(`  ${words.noProblems}`));
   for (const group of problems) {
     for (const item of group.items) {
       const where = item.locations.map(formatLocation).join('; ');
       const sev = item.untested ? 'UNTESTED' : item.severity.toUpperCase();
       out.push(`  ${statusColor(c, item.untested ? 'untested' : item.severity)(pad(sev, 9))}${v(item.title)}${where ? c.dim(`  [${v(where)}]`) : ''}`);
       if (item.explanation) out.push(`           ${v(item.explanation)}`);
-      if (item.fix) out.push(c.dim(`           Fix: ${v(item.fix)}`));
+      if (item.fix) out.push(c.dim(`           ${words.fix}${v(item.fix)}`));
     }
   }
   return out;
 }
 
-export function formatReport(result: CheckResult, opts: { color: boolean }): string {
+type Words = ReturnType<typeof cliWords>;
+
+export function formatReport(result: CheckResult, opts: { color: boolean; locale?: Locale }): string {
   const c = createColors(opts.color);
+  const locale = opts.locale ?? 'en';
+  const words = cliWords(locale);
   const out: string[] = [];
   const t = result.target;
   const name = t.displayDomain !== t.domain ? `${t.displayDomain} (${t.domain})` : t.domain;
@@ -157,7 +163,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
     }
   }
 
-  out.push(...certificateLines(c, result));
+  out.push(...certificateLines(c, result, words));
   const policy = policyLines(result.policy);
   if (policy.length > 0) {
     out.push('', c.bold('Policy'));
@@ -165,14 +171,14 @@ export function formatReport(result: CheckResult, opts: { color: boolean }): str
     // Policy text comes from the domain's DNS and web server: control characters made visible too.
     for (const l of policy) out.push(`  ${l.label}: ${tint[l.tone](v(l.text))}`);
   }
-  out.push(...findingLines(c, result));
+  out.push(...findingLines(c, result, words, locale));
 
   const rec = result.summary.recommendation;
-  out.push('', c.bold('Which port to use'));
-  out.push(`  Mail client:  ${rec.mailClient.port ?? '—'}  ${c.dim(recommendationText(rec.mailClient.reason))}`);
-  out.push(`  Application:  ${rec.application.port ?? '—'}  ${c.dim(recommendationText(rec.application.reason))}`);
+  out.push('', c.bold(words.whichPort));
+  out.push(`  ${pad(`${words.mailClient}:`, 14)}${rec.mailClient.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.mailClient.reason))}`);
+  out.push(`  ${pad(`${words.application}:`, 14)}${rec.application.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.application.reason))}`);
 
   const verdict = result.summary.verdict;
-  out.push('', `${c.bold('Verdict')}  ${statusColor(c, verdict)(verdict.toUpperCase())}${c.dim(`  ${verdictLabel(verdict)}`)}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
+  out.push('', `${c.bold('Verdict')}  ${statusColor(c, verdict)(words.verdict(verdict))}${locale === 'en' ? c.dim(`  ${verdictLabel(verdict)}`) : ''}${result.incomplete ? c.yellow('  (incomplete: time budget ran out)') : ''}`);
   return out.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
  * because DNS failed.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_LOCALE, localeFromTag, type Locale } from '@/lib/i18n/locales';
 import { EXIT } from './exit-codes';
 
 export { EXIT };
@@ -18,6 +19,7 @@ const USAGE = `Usage:
 
 Options:
   --json        print the result as JSON only (schema: public/schema/check-result.schema.json)
+  --lang <en|fr>  language of the report (default: LC_ALL, LC_MESSAGES or LANG, else English)
   --host NAME   test this server instead of a domain's MX hosts
   --relay-test  with --host: also test it for an open relay (a domain's MX addresses always are:
                 MAIL FROM, RCPT TO a foreign reserved domain, RSET on port 25; never DATA)
@@ -29,6 +31,11 @@ Environment: DNS_SERVERS, PROBE_ALLOW_CIDRS, PROBE_EHLO_NAME, PROBE_RELAY_TEST_A
 timeouts (README).
 Exit status: 0 no critical finding, 1 a critical finding, 2 bad input or DNS failure.`;
 
+/** --lang wins, then the POSIX locale variables in their order of precedence (LC_ALL, LC_MESSAGES, LANG). */
+export function cliLocale(flag: string | undefined, env: Record<string, string | undefined> = process.env): Locale {
+  return localeFromTag(flag) ?? localeFromTag(env.LC_ALL) ?? localeFromTag(env.LC_MESSAGES) ?? localeFromTag(env.LANG) ?? DEFAULT_LOCALE;
+}
+
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let parsed;
   try {
@@ -37,6 +44,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        lang: { type: 'string' },
         host: { type: 'string' },
         'relay-test': { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
@@ -69,5 +77,5 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
 
   const { runCheckCommand } = await import('./check-command');
-  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'] }, io);
+  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], locale: cliLocale(values.lang) }, io);
 }

@@ -4,7 +4,8 @@
  *   <script src="https://HOST/embed.js" data-check="<check id>" async></script>
  *   <script src="https://HOST/embed.js" data-domain="example.com" async></script>
  *
- * Optional: data-theme="light|dark|auto" (default auto), data-width="480px" (max width).
+ * Optional: data-theme="light|dark|auto" (default auto), data-width="480px" (max width),
+ * data-lang="en|fr" (default: the visitor's language).
  * Inserts an iframe with the widget right after the script element and keeps its height in step
  * with the widget's content: it accepts a height only from that iframe's window (event.source) and
  * only from the origin this script was loaded from (event.origin).
@@ -44,7 +45,8 @@
     }
 
     var frame = document.createElement('iframe');
-    frame.src = origin + path + '?theme=' + encodeURIComponent(theme);
+    var lang = script.getAttribute('data-lang');
+    frame.src = origin + path + '?theme=' + encodeURIComponent(theme) + (lang ? '&lang=' + encodeURIComponent(lang) : '');
     frame.title = 'Mail server check' + (domain ? ' of ' + domain : '') + ' (mxray)';
     frame.loading = 'lazy';
     frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox');

@@ -1,8 +1,9 @@
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import { Icon } from '@/components/ui/icon';
 import type { EmbedCell, EmbedHost, EmbedModel } from '@/lib/embed/embed-view';
 import type { EmbedTheme } from '@/lib/embed/theme';
-import { formatDate } from '@/lib/report/format';
+import { useFormatters } from '@/lib/i18n/use-i18n';
 import { VERDICT_META, type Tone } from '@/lib/report/status';
 
 /*
@@ -41,6 +42,7 @@ function Cell({ cell }: { cell: EmbedCell }) {
 }
 
 function HostLine({ host }: { host: EmbedHost }) {
+  const t = useTranslations('embed');
   return (
     <li className="flex flex-col gap-1.5 py-2">
       <p className="min-w-0">
@@ -50,11 +52,11 @@ function HostLine({ host }: { host: EmbedHost }) {
         </span>
         {host.addresses !== 1 ? (
           <span className="block text-[11px] text-(--mx-muted)">
-            {host.addresses === 0 ? 'no address' : `${host.addresses} addresses, worst shown`}
+            {host.addresses === 0 ? t('noAddress') : t('addresses', { count: host.addresses })}
           </span>
         ) : null}
       </p>
-      <ul aria-label={`Ports of ${host.displayHost}`} className="grid grid-cols-2 gap-1 @sm:grid-cols-4">
+      <ul aria-label={t('portsOf', { host: host.displayHost })} className="grid grid-cols-2 gap-1 @sm:grid-cols-4">
         {host.cells.map((c) => (
           <Cell key={c.port} cell={c} />
         ))}
@@ -64,8 +66,10 @@ function HostLine({ host }: { host: EmbedHost }) {
 }
 
 function StatePill({ model }: { model: EmbedModel }) {
+  const t = useTranslations('embed');
+  const verdictWord = useTranslations('status.verdict');
   if (model.phase === 'done' && model.verdict) {
-    const meta = VERDICT_META[model.verdict];
+    const meta = { ...VERDICT_META[model.verdict], label: verdictWord(model.verdict) };
     return (
       <span className={`inline-flex shrink-0 items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-semibold ${toneClass(meta.tone)}`}>
         <Icon name={meta.icon} className="size-3.5" />
@@ -77,33 +81,38 @@ function StatePill({ model }: { model: EmbedModel }) {
   return (
     <span className={`inline-flex shrink-0 items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs font-semibold ${toneClass(interrupted ? 'warn' : 'muted')}`}>
       {interrupted ? <Icon name="warning" className="size-3.5" /> : <span className="size-2 animate-pulse rounded-full bg-(--mx-accent)" />}
-      {interrupted ? 'Interrupted' : 'Checking…'}
+      {interrupted ? t('interrupted') : t('checking')}
     </span>
   );
 }
 
 function CertLine({ model }: { model: EmbedModel }) {
+  const t = useTranslations('embed');
+  const f = useFormatters();
   const cert = model.cert;
   if (!cert) {
-    return model.phase === 'done' && model.hosts.length > 0 ? <p className="text-(--mx-muted)">No certificate seen.</p> : null;
+    return model.phase === 'done' && model.hosts.length > 0 ? <p className="text-(--mx-muted)">{t('noCert')}</p> : null;
   }
   const tone: Tone = cert.daysLeft < 0 ? 'bad' : cert.daysLeft < 14 ? 'warn' : 'good';
-  const what = cert.count > 1 ? `First of ${cert.count} certificates` : 'Certificate';
+  const what = cert.count > 1 ? t('firstOf', { count: cert.count }) : t('certificate');
   const d = cert.daysLeft;
-  const when = d < 0 ? `expired ${-d} day${d === -1 ? '' : 's'} ago` : d === 0 ? 'expires today' : `expires in ${d} day${d === 1 ? '' : 's'}`;
+  const when = d < 0 ? t('expiredAgo', { days: -d }) : d === 0 ? t('expiresToday') : t('expiresIn', { days: d });
   return (
     <p className="flex items-start gap-1.5">
       <Icon name="lock" className={`mt-px size-3.5 ${toneText(tone)}`} />
       <span>
         {what} <span className={`${toneText(tone)} font-medium`}>{when}</span>{' '}
-        <span className="text-(--mx-muted)">({formatDate(cert.notAfter)})</span>
+        <span className="text-(--mx-muted)">({f.date(cert.notAfter)})</span>
       </span>
     </p>
   );
 }
 
 export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme: EmbedTheme; footer?: ReactNode }) {
-  const permalink = `/check/${model.checkId}`;
+  const t = useTranslations('embed');
+  const f = useFormatters();
+  // The full report opens in the widget's language.
+  const permalink = `${f.locale === 'en' ? '' : `/${f.locale}`}/check/${model.checkId}`;
   return (
     <article
       id={EMBED_ROOT_ID}
@@ -114,7 +123,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
       <header className="flex items-start justify-between gap-2">
         <div className="min-w-0">
           <p className="text-[11px] font-medium tracking-wide text-(--mx-muted) uppercase">
-            {model.mode === 'host' ? 'Mail server' : 'Mail servers of'}
+            {model.mode === 'host' ? t('mailServer') : t('mailServersOf')}
           </p>
           <h1 id="mx-embed-title" className="text-base leading-snug font-semibold break-all">
             {model.domain}
@@ -130,7 +139,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
       ) : null}
 
       {model.hosts.length ? (
-        <ul aria-label="MX hosts" className="mt-2 divide-y divide-(--mx-border) border-y border-(--mx-border)">
+        <ul aria-label={t('mxHosts')} className="mt-2 divide-y divide-(--mx-border) border-y border-(--mx-border)">
           {model.hosts.map((h) => (
             <HostLine key={h.host} host={h} />
           ))}
@@ -151,12 +160,13 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (
-              <>
-                Checked <time dateTime={model.checkedAt}>{formatDate(model.checkedAt)}</time> ·{' '}
-              </>
+              t.rich('checked', {
+                time: (chunks) => <time dateTime={model.checkedAt}>{chunks}</time>,
+                date: f.date(model.checkedAt),
+              })
             ) : null}
             <a href={permalink} target="_blank" rel="noopener" className="font-medium text-(--mx-link) underline-offset-2 hover:underline">
-              Full report
+              {t('fullReport')}
               <Icon name="external" className="ml-0.5 inline size-3 align-[-1px]" />
             </a>
           </span>

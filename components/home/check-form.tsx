@@ -1,19 +1,25 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Icon } from '@/components/ui/icon';
 import { buttonPrimary } from '@/components/ui/button-styles';
-import { startCheck, validateDomainInput } from '@/lib/report/start-check';
+import { useRouter } from '@/lib/i18n/navigation';
+import { startCheck } from '@/lib/report/start-check';
+import { domainInputProblem } from './domain-input-problem';
+import { useStartErrorText, useStartFetch } from './start-error-text';
 
-const EXAMPLES: { value: string; host: boolean; note: string }[] = [
-  { value: 'gmail.com', host: false, note: 'domain' },
-  { value: 'proton.me', host: false, note: 'domain' },
-  { value: 'fastmail.com', host: false, note: 'domain' },
-  { value: 'smtp.fastmail.com', host: true, note: 'one server' },
+const EXAMPLES: { value: string; host: boolean }[] = [
+  { value: 'gmail.com', host: false },
+  { value: 'proton.me', host: false },
+  { value: 'fastmail.com', host: false },
+  { value: 'smtp.fastmail.com', host: true },
 ];
 
 export function CheckForm() {
+  const t = useTranslations('form');
+  const startErrorText = useStartErrorText();
+  const startFetch = useStartFetch();
   const router = useRouter();
   const ids = { input: useId(), hint: useId(), error: useId(), host: useId(), hostHint: useId() };
   const inputRef = useRef<HTMLInputElement>(null);
@@ -24,21 +30,21 @@ export function CheckForm() {
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const problem = validateDomainInput(value);
+    const problem = domainInputProblem(value);
     if (problem) {
-      setError(problem);
+      setError(t(`errors.${problem}`));
       inputRef.current?.focus();
       return;
     }
     setError(null);
     setPending(true);
-    const res = await startCheck(value.trim(), hostMode ? 'host' : 'domain');
+    const res = await startCheck(value.trim(), hostMode ? 'host' : 'domain', startFetch);
     if (res.ok) {
       router.push(res.permalink);
       return; // keep "Starting…" until the check page replaces this one
     }
     setPending(false);
-    setError(res.message);
+    setError(startErrorText(res));
     inputRef.current?.focus();
   }
 
@@ -52,7 +58,7 @@ export function CheckForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="w-full" aria-busy={pending}>
       <label htmlFor={ids.input} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
-        {hostMode ? 'Mail server host name' : 'Domain to check'}
+        {hostMode ? t('labelHost') : t('labelDomain')}
       </label>
       <div className="mt-2 flex flex-col gap-2 sm:flex-row">
         <input
@@ -81,17 +87,15 @@ export function CheckForm() {
           {pending ? (
             <>
               <Icon name="refresh" className="size-4 animate-spin" />
-              Starting…
+              {t('starting')}
             </>
           ) : (
-            'Check ports'
+            t('submit')
           )}
         </button>
       </div>
       <p id={ids.hint} className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
-        {hostMode
-          ? 'The MX lookup is skipped: this exact host is tested on ports 25, 465, 587 and 2525.'
-          : 'mxray looks up the MX records and tests every mail server on ports 25, 465, 587 and 2525.'}
+        {hostMode ? t('hintHost') : t('hintDomain')}
       </p>
       {error ? (
         <p id={ids.error} role="alert" className="mt-2 flex items-start gap-1.5 text-sm font-medium text-red-700 dark:text-red-400">
@@ -112,16 +116,16 @@ export function CheckForm() {
         />
         <div className="text-sm">
           <label htmlFor={ids.host} className="cursor-pointer font-medium text-zinc-800 dark:text-zinc-200">
-            Test one server (host mode)
+            {t('hostMode')}
           </label>
           <p id={ids.hostHint} className="text-zinc-600 dark:text-zinc-400">
-            For a submission server such as smtp.example.com, which is usually not an MX.
+            {t('hostModeHint')}
           </p>
         </div>
       </div>
 
       <div className="mt-5 flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-zinc-600 dark:text-zinc-400">Try:</span>
+        <span className="text-zinc-600 dark:text-zinc-400">{t('try')}</span>
         {EXAMPLES.map((ex) => (
           <button
             key={ex.value}
@@ -130,7 +134,7 @@ export function CheckForm() {
             className="inline-flex min-h-9 items-center gap-1.5 rounded-full border border-zinc-300 bg-white px-3 font-mono text-xs text-zinc-800 hover:border-indigo-400 hover:bg-indigo-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:border-indigo-500 dark:hover:bg-indigo-950"
           >
             {ex.value}
-            {ex.host ? <span className="font-sans text-[11px] text-zinc-500 dark:text-zinc-400">· {ex.note}</span> : null}
+            {ex.host ? <span className="font-sans text-[11px] text-zinc-500 dark:text-zinc-400">· {t('oneServer')}</span> : null}
           </button>
         ))}
       </div>

@@ -1,16 +1,18 @@
+import { useTranslations } from 'next-intl';
 import type { AddressInfo, DnsResult, HostDns } from '@/lib/probe/schema';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
 import { TONE_BORDER } from '@/components/ui/tone';
-import { LOOKUP_STATUS_TEXT, explainMx } from '@/lib/report/dns-text';
+import { explainMx } from '@/lib/report/dns-text';
 import type { StatusMeta } from '@/lib/report/status';
 
 function PtrText({ a }: { a: AddressInfo }) {
-  if (!a.ptr) return <span className="text-zinc-500 dark:text-zinc-400">not looked up</span>;
+  const t = useTranslations('dns');
+  if (!a.ptr) return <span className="text-zinc-500 dark:text-zinc-400">{t('notLookedUp')}</span>;
   if (a.ptr.names.length === 0) {
     return (
       <span className="text-amber-800 dark:text-amber-300">
-        none: {LOOKUP_STATUS_TEXT[a.ptr.lookup.status]}
+        {t('ptrNone', { status: t(`lookup.${a.ptr.lookup.status}`) })}
       </span>
     );
   }
@@ -20,13 +22,14 @@ function PtrText({ a }: { a: AddressInfo }) {
       <span className="font-mono break-all">{a.ptr.names.join(', ')}</span>{' '}
       <span className={`inline-flex items-center gap-0.5 whitespace-nowrap ${fc === false ? 'text-amber-800 dark:text-amber-300' : 'text-zinc-600 dark:text-zinc-400'}`}>
         <Icon name={fc === true ? 'check' : fc === false ? 'warning' : 'question'} className="size-3.5" />
-        {fc === true ? 'forward-confirmed' : fc === false ? 'does not resolve back' : 'not confirmed'}
+        {fc === true ? t('forwardConfirmed') : fc === false ? t('notResolveBack') : t('notConfirmed')}
       </span>
     </span>
   );
 }
 
 function HostBlock({ h }: { h: HostDns }) {
+  const t = useTranslations('dns');
   const lookups = [
     ['A', h.a],
     ['AAAA', h.aaaa],
@@ -38,7 +41,7 @@ function HostBlock({ h }: { h: HostDns }) {
       <p className="flex flex-wrap items-baseline gap-x-2">
         {h.preference !== undefined ? (
           <span className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800">
-            <span className="sr-only">preference </span>
+            <span className="sr-only">{t('preference')}</span>
             {h.preference}
           </span>
         ) : null}{' '}
@@ -47,12 +50,12 @@ function HostBlock({ h }: { h: HostDns }) {
       </p>
       {problems.map(([type, l]) => (
         <p key={type} className="mt-1 text-sm text-amber-800 dark:text-amber-300">
-          {type} lookup: {LOOKUP_STATUS_TEXT[l.status]}
+          {t('lookupFailed', { type, status: t(`lookup.${l.status}`) })}
           {l.errorCode ? ` (${l.errorCode})` : ''}
         </p>
       ))}
       {h.addresses.length === 0 ? (
-        <p className="mt-1 text-sm text-red-800 dark:text-red-300">No address: senders cannot connect to this host.</p>
+        <p className="mt-1 text-sm text-red-800 dark:text-red-300">{t('noAddress')}</p>
       ) : (
         <ul className="mt-2 space-y-2">
           {h.addresses.map((a) => (
@@ -66,7 +69,8 @@ function HostBlock({ h }: { h: HostDns }) {
                 <PtrText a={a} />
                 {!a.policy.allowed ? (
                   <span className="block text-amber-800 dark:text-amber-300">
-                    Not probed: special-purpose range{a.policy.range ? ` (${a.policy.range})` : ''}
+                    {t('notProbed')}
+                    {a.policy.range ? ` (${a.policy.range})` : ''}
                   </span>
                 ) : null}
               </span>
@@ -78,10 +82,24 @@ function HostBlock({ h }: { h: HostDns }) {
   );
 }
 
+/** The DNS reading in words, keyed like explainMx (lib/report/dns-text.ts) by MX kind and lookup status. */
+function useDnsExplanation(dns: DnsResult, domain: string): { title: string; body: string } {
+  const t = useTranslations('dns.explain');
+  const kind = dns.mxKind;
+  if (kind === 'none') {
+    const s = dns.mx.status;
+    const key = s === 'nxdomain' || s === 'servfail' || s === 'timeout' || s === 'refused' || s === 'error' ? s : 'none';
+    return { title: t(`${key}Title`), body: t(key, { domain }) };
+  }
+  const count = dns.mx.records.length;
+  return { title: t(`${kind}Title`, { count }), body: t(kind, { domain, count }) };
+}
+
 export function DnsSummary({ dns, domain }: { dns: DnsResult; domain: string }) {
-  const e = explainMx(dns, domain);
+  const t = useTranslations('dns');
+  const e = { ...explainMx(dns, domain), ...useDnsExplanation(dns, domain) };
   const meta: StatusMeta = {
-    label: dns.mxKind === 'explicit' ? 'MX' : dns.mxKind === 'host' ? 'Host mode' : e.tone === 'bad' ? 'Problem' : e.tone === 'warn' ? 'Warning' : 'Note',
+    label: t(`badge.${dns.mxKind === 'explicit' ? 'mx' : dns.mxKind === 'host' ? 'host' : e.tone === 'bad' ? 'bad' : e.tone === 'warn' ? 'warn' : 'note'}`),
     icon: e.tone === 'good' ? 'check' : e.tone === 'bad' ? 'cross' : e.tone === 'warn' ? 'warning' : 'info',
     tone: e.tone,
   };
@@ -95,7 +113,7 @@ export function DnsSummary({ dns, domain }: { dns: DnsResult; domain: string }) 
         <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">{e.body}</p>
         {dns.mx.status !== 'ok' && dns.mxKind !== 'host' ? (
           <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
-            MX lookup: {LOOKUP_STATUS_TEXT[dns.mx.status]}
+            {t('mxLookup', { status: t(`lookup.${dns.mx.status}`) })}
             {dns.mx.errorCode ? ` (${dns.mx.errorCode})` : ''}
           </p>
         ) : null}

@@ -1,6 +1,8 @@
 'use client';
 
+import { useLocale, useTranslations } from 'next-intl';
 import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from '@/lib/i18n/navigation';
 import { buttonGhost, buttonSecondary } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { EMBED_HEIGHT_MESSAGE, EMBED_SANDBOX, embedSnippets } from '@/lib/embed/snippets';
@@ -18,13 +20,14 @@ function CodeIcon() {
 
 function Snippet({ label, value, hint }: { label: string; value: string; hint?: string }) {
   const id = useId();
+  const t = useTranslations('actions');
   return (
     <div>
       <div className="flex items-end justify-between gap-2">
         <p id={id} className="text-sm font-medium">
           {label}
         </p>
-        <CopyButton value={value} label="Copy" className={buttonGhost} />
+        <CopyButton value={value} label={t('copy')} className={buttonGhost} />
       </div>
       {hint ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p> : null}
       <pre
@@ -43,6 +46,8 @@ function Snippet({ label, value, hint }: { label: string; value: string; hint?: 
  * with a copy button and a live preview (the real widget and badges, framed from this very site).
  */
 export function EmbedDialog({ checkId, target }: { checkId: string; target: CheckInput }) {
+  const t = useTranslations('embedDialog');
+  const locale = useLocale();
   const dialog = useRef<HTMLDialogElement>(null);
   const preview = useRef<HTMLIFrameElement>(null);
   const titleId = useId();
@@ -69,18 +74,36 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
     dialog.current?.showModal();
   }
 
-  const s = embedSnippets({ origin, checkId, domain: target.domain, displayDomain: target.displayDomain, mode: target.mode, theme, height });
+  const s = embedSnippets({ origin, checkId, domain: target.domain, displayDomain: target.displayDomain, mode: target.mode, theme, height, ...(locale === 'en' ? {} : { lang: locale }) });
 
   return (
     <>
       <button type="button" onClick={show} className={buttonSecondary} aria-haspopup="dialog">
         <CodeIcon />
-        Embed
+        {t('open')}
       </button>
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
         onClose={() => setOpen(false)}
+        onKeyDown={(e) => {
+          // The modal dialog keeps Tab inside (WAI-ARIA dialog pattern): the browser would otherwise
+          // move focus out to its own UI after the last control. Escape closes it natively.
+          if (e.key !== 'Tab' || !dialog.current) return;
+          const focusable = [...dialog.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])')].filter(
+            (el) => el.offsetParent !== null || el === document.activeElement,
+          );
+          const first = focusable[0];
+          const last = focusable[focusable.length - 1];
+          if (!first || !last) return;
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first.focus();
+          }
+        }}
         onClick={(e) => {
           // A click on the backdrop (the dialog element itself, outside its panel) closes it.
           if (e.target === dialog.current) dialog.current.close();
@@ -92,39 +115,39 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
             <div className="flex items-start justify-between gap-4">
               <div>
                 <h2 id={titleId} className="text-lg font-semibold tracking-tight">
-                  Embed this check
+                  {t('title')}
                 </h2>
                 <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-                  Put the result on a status page or a README. The widget follows the check live while it runs.
+                  {t('intro')}
                 </p>
               </div>
               <button type="button" onClick={() => dialog.current?.close()} className={buttonSecondary}>
-                Close
+                {t('close')}
               </button>
             </div>
 
             <section aria-labelledby={`${titleId}-widget`} className="space-y-3">
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <h3 id={`${titleId}-widget`} className="font-semibold">
-                  Widget
+                  {t('widget')}
                 </h3>
                 <fieldset className="flex items-center gap-3 text-sm">
-                  <legend className="sr-only">Theme</legend>
-                  {EMBED_THEMES.map((t) => (
-                    <label key={t} className="inline-flex items-center gap-1.5">
-                      <input type="radio" name={`${titleId}-theme`} value={t} checked={theme === t} onChange={() => setTheme(t)} className="accent-indigo-600" />
-                      {t === 'auto' ? 'Auto' : t === 'light' ? 'Light' : 'Dark'}
+                  <legend className="sr-only">{t('theme')}</legend>
+                  {EMBED_THEMES.map((option) => (
+                    <label key={option} className="inline-flex items-center gap-1.5">
+                      <input type="radio" name={`${titleId}-theme`} value={option} checked={theme === option} onChange={() => setTheme(option)} className="accent-indigo-600" />
+                      {t(option)}
                     </label>
                   ))}
                 </fieldset>
               </div>
               <div className="rounded-xl border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
-                <p className="mb-2 text-xs text-zinc-500 dark:text-zinc-400">Preview</p>
+                <p className="mb-2 text-xs text-zinc-500 dark:text-zinc-400">{t('preview')}</p>
                 <iframe
                   ref={preview}
                   key={theme}
                   src={s.widgetUrl}
-                  title={`Preview of the widget for ${target.displayDomain}`}
+                  title={t('previewTitle', { domain: target.displayDomain })}
                   width="100%"
                   height={height}
                   sandbox={EMBED_SANDBOX}
@@ -132,38 +155,38 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
                   className="block max-w-[640px] border-0"
                 />
               </div>
-              <Snippet label="Script" hint="Inserts the widget and keeps its height in step with its content." value={s.script} />
+              <Snippet label={t('script')} hint={t('scriptHint')} value={s.script} />
               {s.scriptForDomain ? (
-                <Snippet label="Script, always the latest check of this domain" value={s.scriptForDomain} />
+                <Snippet label={t('scriptDomain')} value={s.scriptForDomain} />
               ) : null}
-              <Snippet label="iframe" hint="No script on your page; the height stays fixed." value={s.iframe} />
+              <Snippet label={t('iframe')} hint={t('iframeHint')} value={s.iframe} />
             </section>
 
             <section aria-labelledby={`${titleId}-badge`} className="space-y-3">
               <h3 id={`${titleId}-badge`} className="font-semibold">
-                Badge
+                {t('badge')}
               </h3>
               <div className="flex flex-wrap items-center gap-4 rounded-xl border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
-                <img src={s.badgeUrl} alt={`Badge: mail servers of ${target.displayDomain}`} height={20} />
+                <img src={s.badgeUrl} alt={t('badgeAlt', { domain: target.displayDomain })} height={20} />
                 {s.domainBadgeUrl ? (
-                  <img src={s.domainBadgeUrl} alt={`Badge: latest check of ${target.displayDomain}`} height={20} />
+                  <img src={s.domainBadgeUrl} alt={t('badgeLatestAlt', { domain: target.displayDomain })} height={20} />
                 ) : null}
               </div>
-              <Snippet label="Markdown, this check" hint="Never changes: this check's verdict." value={s.badgeMarkdown} />
+              <Snippet label={t('markdown')} hint={t('markdownHint')} value={s.badgeMarkdown} />
               {s.domainBadgeMarkdown ? (
                 <Snippet
-                  label="Markdown, latest check of the domain"
-                  hint="Shows the domain's last finished check; after 30 days without one it says so."
+                  label={t('markdownDomain')}
+                  hint={t('markdownDomainHint')}
                   value={s.domainBadgeMarkdown}
                 />
               ) : null}
             </section>
 
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Scripting checks, exports and every URL:{' '}
-              <a href="/docs/api" className="font-medium text-indigo-700 underline dark:text-indigo-300">
-                API documentation
-              </a>
+              {t('apiLead')}{' '}
+              <Link href="/docs/api" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                {t('apiLink')}
+              </Link>
               .
             </p>
           </div>

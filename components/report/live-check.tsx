@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { displayDomainName } from '@/lib/probe/homograph';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
@@ -10,8 +11,7 @@ import { buttonSecondary } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Icon } from '@/components/ui/icon';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { liveProgress } from '@/lib/report/live-state';
-import { VERDICT_META } from '@/lib/report/status';
+import { liveProgress, type LiveState } from '@/lib/report/live-state';
 import { DnsSummary } from './dns-summary';
 import { PolicySection } from './policy-section';
 import { EmbedDialog } from './embed-dialog';
@@ -40,8 +40,23 @@ export interface LiveCheckProps {
  * A running check, live: replays what the server rendered, then follows the SSE stream (named
  * events, each parsed with the server's own schema) until 'check-done', and then shows the report.
  */
+/** The progress sentence for the aria-live region, by the same counts liveProgress uses. */
+function useProgressText(): (state: LiveState, p: { done: number; total: number }) => string {
+  const t = useTranslations('live');
+  return (state, { done, total }) => {
+    if (state.result) return t('progressDone', { total });
+    if (state.interrupted) return t('progressInterrupted', { done, total });
+    if (total > 0) return t('progress', { done, total });
+    return state.dns ? t('progressDns') : t('progressMx');
+  };
+}
+
 export function LiveCheck(props: LiveCheckProps) {
   const { checkId, target, permalink } = props;
+  const t = useTranslations('live');
+  const verdictWord = useTranslations('status.verdict');
+  const progressText = useProgressText();
+  const report = useTranslations('report');
   const router = useRouter();
   const [now, setNow] = useState<number | null>(null);
   /** client clock minus server clock, so timers tick on the server's time base */
@@ -74,7 +89,7 @@ export function LiveCheck(props: LiveCheckProps) {
     return (
       <>
         <p role="status" className="sr-only">
-          Check finished. {VERDICT_META[state.result.summary.verdict].label}.
+          {t('finished', { verdict: verdictWord(state.result.summary.verdict) })}
         </p>
         <Report result={state.result} permalink={permalink} checkId={checkId} />
       </>
@@ -86,19 +101,19 @@ export function LiveCheck(props: LiveCheckProps) {
       <header className="flex flex-col gap-4 md:flex-row md:items-start md:justify-between">
         <div className="min-w-0">
           <p className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
-            {state.interrupted ? 'Check interrupted' : target.mode === 'host' ? 'Checking one server' : 'Checking the mail servers of'}
+            {state.interrupted ? t('interrupted') : target.mode === 'host' ? t('checkingHost') : t('checkingDomain')}
           </p>
           <h1 className="mt-0.5 text-2xl font-semibold tracking-tight break-all sm:text-3xl">{displayDomainName(target)}</h1>
           <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
             <p role="status" aria-live="polite" className="font-medium">
-              {state.lastSeq === 0 && !state.interrupted && props.queued ? 'Queued: waiting for a free slot…' : progress.text}
+              {state.lastSeq === 0 && !state.interrupted && props.queued ? t('queued') : progressText(state, progress)}
             </p>
             {!state.interrupted ? <ConnectionState conn={conn} /> : null}
           </div>
           <ProgressBar value={progress.done} max={Math.max(1, progress.total)} className="mt-3 h-1.5 max-w-md" />
         </div>
         <div className="flex flex-wrap items-start gap-2">
-          <CopyButton value={permalink} absolute label="Copy link" className={buttonSecondary} />
+          <CopyButton value={permalink} absolute label={report('copyLink')} className={buttonSecondary} />
           {!state.interrupted ? <EmbedDialog checkId={checkId} target={target} /> : null}
           {state.interrupted ? <RunAgainButton domain={target.domain} mode={target.mode} currentId={checkId} /> : null}
         </div>
@@ -107,8 +122,7 @@ export function LiveCheck(props: LiveCheckProps) {
       {!state.interrupted ? (
         <noscript>
           <p className="rounded-lg border border-zinc-300 bg-white p-4 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-            This page follows the check live with JavaScript. Without it, reload the page to see progress: the full
-            report appears here once the check is done.
+            {t('noscript')}
           </p>
         </noscript>
       ) : null}
@@ -116,13 +130,12 @@ export function LiveCheck(props: LiveCheckProps) {
       {state.interrupted ? (
         <p className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200">
           <Icon name="warning" className="mr-1 inline size-4 align-[-3px]" />
-          This check stopped before it finished{reasonText(props.interruptedReason)}. What was measured is shown below;
-          run it again for a full report.
+          {t('stopped', { reason: reasonText(props.interruptedReason, t) })}
         </p>
       ) : null}
 
       {state.rows.length ? (
-        <Section id="live-ports" title="Probes" description="Each cell follows one connection: connect, greeting, EHLO, TLS, done.">
+        <Section id="live-ports" title={t('probes')} description={t('probesText')}>
           <LiveTable rows={state.rows} now={finished ? null : now} />
         </Section>
       ) : null}
@@ -134,7 +147,7 @@ export function LiveCheck(props: LiveCheckProps) {
       ) : null}
 
       {state.dns && state.target ? (
-        <Section id="live-dns" title="MX records and addresses">
+        <Section id="live-dns" title={report('sections.dns')}>
           <DnsSummary dns={state.dns} domain={state.target.displayDomain} />
         </Section>
       ) : null}
@@ -142,28 +155,24 @@ export function LiveCheck(props: LiveCheckProps) {
   );
 }
 
-function reasonText(reason: string | null | undefined): string {
+function reasonText(reason: string | null | undefined, t: ReturnType<typeof useTranslations<'live'>>): string {
   if (!reason) return '';
-  if (reason === 'shutdown') return ': mxray was shutting down';
-  if (reason === 'restart') return ': mxray restarted';
-  if (reason.startsWith('engine-error')) return ': an internal error stopped it';
+  if (reason === 'shutdown') return t('reasonShutdown');
+  if (reason === 'restart') return t('reasonRestart');
+  if (reason.startsWith('engine-error')) return t('reasonError');
   return ` (${reason})`;
 }
 
 function ConnectionState({ conn }: { conn: Connection }) {
-  const text = {
-    connecting: 'Connecting to live updates…',
-    live: 'Live',
-    reconnecting: 'Reconnecting…',
-    closed: 'Live updates stopped.',
-  }[conn];
+  const t = useTranslations('live');
+  const text = t(`conn.${conn}`);
   return (
     <span className="inline-flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
       <span aria-hidden="true" className={`size-2 rounded-full ${conn === 'live' ? 'bg-emerald-500' : conn === 'closed' ? 'bg-zinc-400' : 'bg-amber-500'}`} />
       {text}
       {conn === 'closed' ? (
         <a href="" className="font-medium text-indigo-700 underline dark:text-indigo-300">
-          Reload
+          {t('reload')}
         </a>
       ) : null}
     </span>

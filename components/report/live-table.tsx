@@ -1,8 +1,10 @@
+import { useTranslations } from 'next-intl';
 import { PORTS, type Port } from '@/lib/probe/schema';
+import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
 import { formatMs } from '@/lib/report/format';
-import { STAGE_LABEL, liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
+import { liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type StatusMeta } from '@/lib/report/status';
 import { label } from '@/lib/verdict/labels';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
@@ -15,15 +17,24 @@ const DONE_META: StatusMeta = { label: label('live.done'), icon: 'check', tone: 
 const SLOW_STAGE_MS = 3_000;
 
 function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
+  const t = useTranslations('live');
+  const status = useTranslations('status');
+  const f = useFormatters();
+  const formatMs = f.ms;
   if (row.probe) {
     // Findings arrive with the final result; until then the outcome alone decides the badge.
     const v = describeProbe(row.probe, []);
     const live = liveProbeStatus(row.probe);
     return (
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-        <StatusBadge meta={live === 'done' ? DONE_META : PORT_STATUS_META[live]} />
+        <StatusBadge
+          meta={live === 'done' ? DONE_META : PORT_STATUS_META[live]}
+          label={live === 'done' ? t('done') : status(`port.${live}`)}
+        />
         <span className="text-sm font-medium">
-          {v.headline}
+          {row.probe.encryption === 'starttls' || row.probe.encryption === 'implicit-tls' || (row.probe.outcome === 'success' && row.probe.encryption === 'none')
+            ? status(`encryption.${row.probe.encryption}`)
+            : status(`outcome.${row.probe.outcome}`)}
           {v.tlsVersion ? <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {v.tlsVersion}</span> : null}
         </span>
         <span className="w-full text-xs text-zinc-500 tabular-nums dark:text-zinc-400">{formatMs(row.probe.timings.totalMs)}</span>
@@ -39,20 +50,20 @@ function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
           <span className="absolute inline-flex size-full animate-ping rounded-full bg-indigo-400 opacity-60" />
           <span className="relative inline-flex size-2.5 rounded-full bg-indigo-500" />
         </span>
-        {STAGE_LABEL[row.stage]}…
+        {status(`stage.${row.stage}`)}…
       </p>
       <p className={`mt-0.5 flex items-center gap-1 text-xs tabular-nums ${slow ? 'font-medium text-amber-800 dark:text-amber-300' : 'text-zinc-500 dark:text-zinc-400'}`}>
         {now === null ? null : (
           <>
             {slow ? <Icon name="clock" className="size-3.5" /> : null}
             {formatMs(rowElapsed(row, now))}
-            {slow ? ' · still waiting' : ''}
+            {slow ? t('stillWaiting') : ''}
           </>
         )}
       </p>
       {row.steps.length ? (
         <p className="mt-1 text-[11px] text-zinc-500 dark:text-zinc-400">
-          {row.steps.map((s) => `${s.label}${s.ok === false ? ' (untrusted)' : ''} ${formatMs(s.ms)}`).join(' → ')}
+          {row.steps.map((s) => `${s.label === 'Connected' ? t('connected') : s.label}${s.ok === false ? t('untrusted') : ''} ${formatMs(s.ms)}`).join(' → ')}
         </p>
       ) : null}
     </div>
@@ -61,11 +72,12 @@ function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
 
 /** The table while probes run: same grid as the final one, each cell showing its stage. */
 export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }) {
+  const t = useTranslations('live');
   const lines = liveRowsByAddress(rows);
   return (
     <div className="md:overflow-x-auto md:rounded-xl md:border md:border-zinc-200 md:bg-white md:dark:border-zinc-800 md:dark:bg-zinc-900">
       <table role="table" className="w-full border-collapse text-sm max-md:block md:min-w-[48rem] md:table-fixed">
-        <caption className="sr-only">Progress of every probe, by mail server address and port</caption>
+        <caption className="sr-only">{t('caption')}</caption>
         <thead role="rowgroup" className="max-md:hidden">
           <PortColumnsRow />
         </thead>
@@ -91,8 +103,8 @@ export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }
                     role="cell"
                     className="px-3 py-3 align-top max-md:block max-md:border-t max-md:border-zinc-100 md:border-l md:border-zinc-100 max-md:dark:border-zinc-800 md:dark:border-zinc-800"
                   >
-                    <p className="mb-1 text-xs font-semibold text-zinc-500 md:hidden dark:text-zinc-400">Port {port}</p>
-                    {row ? <LiveCell row={row} now={now} /> : <span className="text-xs text-zinc-500 dark:text-zinc-400">Not planned</span>}
+                    <p className="mb-1 text-xs font-semibold text-zinc-500 md:hidden dark:text-zinc-400">{t('port', { port })}</p>
+                    {row ? <LiveCell row={row} now={now} /> : <span className="text-xs text-zinc-500 dark:text-zinc-400">{t('notPlanned')}</span>}
                   </td>
                 );
               })}

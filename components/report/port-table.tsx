@@ -1,11 +1,12 @@
+import { useTranslations } from 'next-intl';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
+import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
 import { describeProbe } from '@/lib/verdict/probe-view';
 import { formatMs } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META, SEVERITY_META } from '@/lib/report/status';
-import { findingText } from '@/lib/probe/findings/catalogue';
 import { TONE_TEXT } from '@/components/ui/tone';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';
 import { ProbeDetails } from './probe-details';
@@ -19,9 +20,10 @@ import { PortColumnsRow } from './port-columns-row';
 const stack = 'max-md:block';
 
 function CellPortLabel({ port }: { port: Port }) {
+  const t = useTranslations();
   return (
     <p className="mb-1.5 text-xs font-semibold text-zinc-500 md:hidden dark:text-zinc-400">
-      Port {port} · {portLegend(port).name}
+      {t('report.table.portName', { port, name: t(`ports.${port}.name`) })}
     </p>
   );
 }
@@ -36,7 +38,21 @@ function Line({ label, children, warn }: { label: string; children: React.ReactN
 }
 
 function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResult['findings'] }) {
+  const t = useTranslations('report.table');
+  const status = useTranslations('status');
+  const f = useFormatters();
   const v = describeProbe(probe, findings);
+  const encrypted = probe.encryption === 'starttls' || probe.encryption === 'implicit-tls';
+  // The same choice describeProbe makes for its English headline, worded here by code.
+  const headline = encrypted || (probe.outcome === 'success' && probe.encryption === 'none')
+    ? status(`encryption.${probe.encryption}`)
+    : status(`outcome.${probe.outcome}`);
+  const reason = probe.outcome === 'success'
+    ? undefined
+    : [
+        probe.phase !== 'done' && probe.phase !== 'policy' && probe.phase !== 'connect' ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
+        probe.errorCode ?? null,
+      ].filter(Boolean).join(' · ') || undefined;
   // Findings name themselves in the cell, except AUTH before TLS (its own line below) and
   // "could not test" ones, which the headline already says.
   const problems = [...new Map(
@@ -47,44 +63,41 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
   return (
     <>
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-        <StatusBadge meta={PORT_STATUS_META[v.status]} />
+        <StatusBadge meta={PORT_STATUS_META[v.status]} label={status(`port.${v.status}`)} />
         <span className="font-medium">
-          {v.headline}
+          {headline}
           {v.tlsVersion ? <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {v.tlsVersion}</span> : null}
         </span>
       </div>
       <div className="mt-1.5 space-y-0.5">
-        {v.reason ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{v.reason}</p> : null}
-        {problems.map((f) => (
-          <p key={f.code} className={`flex items-start gap-1 text-xs font-medium ${TONE_TEXT[SEVERITY_META[f.severity].tone]}`}>
-            <Icon name={SEVERITY_META[f.severity].icon} className="mt-px size-3.5" />
+        {reason ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{reason}</p> : null}
+        {problems.map((finding) => (
+          <p key={finding.code} className={`flex items-start gap-1 text-xs font-medium ${TONE_TEXT[SEVERITY_META[finding.severity].tone]}`}>
+            <Icon name={SEVERITY_META[finding.severity].icon} className="mt-px size-3.5" />
             <span>
-              <span className="sr-only">{SEVERITY_META[f.severity].label}: </span>
-              {findingText(f.code, f.params).title}
+              <span className="sr-only">{status(`severity.${finding.severity}`)}: </span>
+              {f.finding(finding.code, finding.params).title}
             </span>
           </p>
         ))}
         {v.auth ? (
           v.auth.beforeTls ? (
-            <Line label="AUTH" warn>
+            <Line label={t('auth')} warn>
               <Icon name="warning" className="mr-0.5 inline size-3.5 align-[-2px]" />
-              offered before TLS ({v.auth.mechanisms.join(' ')})
+              {t('authBefore', { mechanisms: v.auth.mechanisms.join(' ') })}
             </Line>
           ) : (
-            <Line label="AUTH">{v.auth.mechanisms.length ? `${v.auth.mechanisms.join(' ')}, after TLS` : 'not offered'}</Line>
+            <Line label={t('auth')}>{v.auth.mechanisms.length ? t('authAfter', { mechanisms: v.auth.mechanisms.join(' ') }) : t('authNone')}</Line>
           )
         ) : null}
-        {v.greetingMs !== undefined ? <Line label="Greeting">{formatMs(v.greetingMs)}</Line> : null}
-        {v.reachable ? <Line label="Downgrade">{v.downgradeText}</Line> : null}
+        {v.greetingMs !== undefined ? <Line label={t('greeting')}>{f.ms(v.greetingMs)}</Line> : null}
+        {v.reachable ? <Line label={t('downgrade')}>{status(`downgrade.${v.downgrade}`)}</Line> : null}
       </div>
       <details className="group mt-2">
         <summary className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300">
           <Icon name="chevron" className="details-chevron size-3.5 transition-transform" />
-          {v.reachable ? 'Capabilities and transcript' : 'Transcript'}
-          <span className="sr-only">
-            {' '}
-            for {probe.address} port {probe.port}
-          </span>
+          {v.reachable ? t('details') : t('transcript')}
+          <span className="sr-only"> {t('detailsFor', { address: probe.address, port: probe.port })}</span>
         </summary>
         <ProbeDetails probe={probe} />
       </details>
@@ -114,28 +127,27 @@ function RowHeader({ row }: { row: TableRow }) {
 }
 
 export function PortTable({ result }: { result: CheckResult }) {
+  const t = useTranslations();
   const rows = tableRows(result);
   if (rows.length === 0) {
-    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No mail server address was found, so no port was tested.</p>;
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">{t('report.table.nothingTested')}</p>;
   }
   return (
     <div className="md:overflow-x-auto md:rounded-xl md:border md:border-zinc-200 md:bg-white md:dark:border-zinc-800 md:dark:bg-zinc-900">
       <table role="table" className={`${stack} w-full border-collapse text-sm md:min-w-[56rem] md:table-fixed`}>
-        <caption className="sr-only">
-          What each mail server address answered on ports 25, 465, 587 and 2525. Each cell expands to the EHLO
-          capabilities and the transcript.
-        </caption>
+        <caption className="sr-only">{t('report.table.caption')}</caption>
         <thead role="rowgroup" className="max-md:hidden">
           <PortColumnsRow cellClassName="align-top" />
           <tr role="row" className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-950/40 dark:text-zinc-400">
             <th scope="row" role="rowheader" className="px-3 pb-2.5 text-left align-top font-medium">
-              Expected
+              {t('report.table.expected')}
             </th>
             {PORTS.map((port) => {
               const l = portLegend(port);
               return (
                 <td key={port} role="cell" className="px-3 pb-2.5 align-top">
-                  {l.rfc?.id ?? 'No RFC'} · {l.encryption} · login {l.authentication === 'None' ? 'none' : 'required'}
+                  {l.rfc?.id ?? t('report.table.noRfc')} · {t(`ports.${port}.encryption`)} ·{' '}
+                  {l.role === 'relay' ? t('report.table.loginNone') : t('report.table.loginRequired')}
                 </td>
               );
             })}
@@ -151,7 +163,7 @@ export function PortTable({ result }: { result: CheckResult }) {
               <RowHeader row={row} />
               {!row.address ? (
                 <td role="cell" colSpan={PORTS.length} className={`${stack} px-3 py-3 align-top text-sm`}>
-                  <StatusBadge meta={PORT_STATUS_META.critical} /> No A or AAAA record: nothing to connect to.
+                  <StatusBadge meta={PORT_STATUS_META.critical} label={t('status.port.critical')} /> {t('report.table.noAddress')}
                 </td>
               ) : (
                 PORTS.map((port) => {
@@ -166,7 +178,7 @@ export function PortTable({ result }: { result: CheckResult }) {
                       {p ? (
                         <ProbeCell probe={p} findings={result.findings} />
                       ) : (
-                        <StatusBadge meta={PORT_STATUS_META.untested} label="Not probed" />
+                        <StatusBadge meta={PORT_STATUS_META.untested} label={t('report.table.notProbed')} />
                       )}
                     </td>
                   );

@@ -1,45 +1,49 @@
+import { useTranslations } from 'next-intl';
 import type { PortProbe } from '@/lib/probe/schema';
+import { useFormatters } from '@/lib/i18n/use-i18n';
 import { compareCapabilities } from '@/lib/report/capabilities';
-import { formatMs } from '@/lib/report/format';
 
 function Mark({ on, stage }: { on: string[] | null; stage: string }) {
+  const t = useTranslations('probe');
   return on ? (
     <td className="px-1 text-center text-emerald-700 dark:text-emerald-400">
       <span aria-hidden="true">✓</span>
-      <span className="sr-only">offered {stage}</span>
+      <span className="sr-only">{t('offered', { stage })}</span>
     </td>
   ) : (
     <td className="px-1 text-center text-zinc-500 dark:text-zinc-400">
       <span aria-hidden="true">–</span>
-      <span className="sr-only">not offered {stage}</span>
+      <span className="sr-only">{t('notOffered', { stage })}</span>
     </td>
   );
 }
 
 /** Capabilities as one table: a row per keyword, a column per stage (before and after TLS). */
 function CapabilityTable({ probe }: { probe: PortProbe }) {
+  const t = useTranslations('probe');
   const implicit = probe.port === 465;
   const rows = compareCapabilities(implicit ? undefined : probe.ehlo?.capabilities, probe.ehloTls?.capabilities);
   if (!probe.ehlo && !probe.ehloTls) return null;
-  if (rows.length === 0) return <p className="text-xs text-zinc-500 dark:text-zinc-400">No ESMTP extensions announced.</p>;
+  if (rows.length === 0) return <p className="text-xs text-zinc-500 dark:text-zinc-400">{t('noExtensions')}</p>;
   return (
     <table className="w-full text-xs">
       <caption className="mb-1 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
-        EHLO capabilities{implicit ? '' : ', before and after TLS'}
+        {implicit ? t('caption') : t('captionBoth')}
       </caption>
       <thead className="text-[11px] text-zinc-500 dark:text-zinc-400">
         <tr>
           <th scope="col" className="py-0.5 text-left font-medium">
-            Extension
+            {t('extension')}
           </th>
           {implicit ? null : (
             <th scope="col" className="px-1 font-medium">
-              Before<span className="sr-only"> TLS</span>
+              {t('before')}
+              <span className="sr-only">{t('tlsSr')}</span>
             </th>
           )}
           <th scope="col" className="px-1 font-medium">
-            {implicit ? 'In TLS' : 'After'}
-            {implicit ? null : <span className="sr-only"> TLS</span>}
+            {implicit ? t('inTls') : t('after')}
+            {implicit ? null : <span className="sr-only">{t('tlsSr')}</span>}
           </th>
         </tr>
       </thead>
@@ -53,8 +57,8 @@ function CapabilityTable({ probe }: { probe: PortProbe }) {
                 {r.keyword}{' '}
                 {params ? <span className="block text-zinc-500 dark:text-zinc-400">{params}</span> : null}
               </th>
-              {implicit ? null : <Mark on={r.before} stage="before TLS" />}
-              <Mark on={r.after} stage={implicit ? 'in TLS' : 'after TLS'} />
+              {implicit ? null : <Mark on={r.before} stage={t('beforeTls')} />}
+              <Mark on={r.after} stage={implicit ? t('inTlsStage') : t('afterTls')} />
             </tr>
           );
         })}
@@ -63,36 +67,38 @@ function CapabilityTable({ probe }: { probe: PortProbe }) {
   );
 }
 
-const DIR: Record<PortProbe['transcript'][number]['dir'], { mark: string; label: string; cls: string }> = {
-  c: { mark: 'C:', label: 'mxray sent', cls: 'text-indigo-700 dark:text-indigo-300' },
-  s: { mark: 'S:', label: 'server sent', cls: 'text-zinc-900 dark:text-zinc-100' },
-  i: { mark: '* ', label: 'note', cls: 'text-zinc-500 italic dark:text-zinc-400' },
+const DIR: Record<PortProbe['transcript'][number]['dir'], { mark: string; cls: string }> = {
+  c: { mark: 'C:', cls: 'text-indigo-700 dark:text-indigo-300' },
+  s: { mark: 'S:', cls: 'text-zinc-900 dark:text-zinc-100' },
+  i: { mark: '* ', cls: 'text-zinc-500 italic dark:text-zinc-400' },
 };
 
 /** What a cell expands to: timings, EHLO capabilities before/after TLS, the transcript. */
 export function ProbeDetails({ probe }: { probe: PortProbe }) {
+  const words = useTranslations('probe');
+  const f = useFormatters();
   const t = probe.timings;
   const timings: [string, number | undefined][] = [
-    ['connect', t.connectMs],
-    ['greeting', t.greetingMs],
-    ['EHLO', t.ehloMs],
-    ['TLS', t.tlsMs],
-    ['EHLO after TLS', t.ehloTlsMs],
-    ['total', t.totalMs],
+    [words('timing.connect'), t.connectMs],
+    [words('timing.greeting'), t.greetingMs],
+    [words('timing.ehlo'), t.ehloMs],
+    [words('timing.tls'), t.tlsMs],
+    [words('timing.ehloTls'), t.ehloTlsMs],
+    [words('timing.total'), t.totalMs],
   ];
   return (
     <div className="mt-2 space-y-3 border-t border-zinc-200 pt-2 dark:border-zinc-700">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
         {timings
           .filter((x): x is [string, number] => x[1] !== undefined)
-          .map(([k, v]) => `${k} ${formatMs(v)}`)
+          .map(([k, v]) => `${k} ${f.ms(v)}`)
           .join(' · ')}
       </p>
       <CapabilityTable probe={probe} />
       {probe.errorMessage ? <p className="text-xs break-words text-zinc-700 dark:text-zinc-300">{probe.errorMessage}</p> : null}
       <div>
-        <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Transcript</h4>
-        <p className="sr-only">Times in milliseconds since the connection attempt.</p>
+        <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{words('transcript')}</h4>
+        <p className="sr-only">{words('timesNote')}</p>
         {/* Lines wrap instead of scrolling sideways: in a table cell a sideways scroll hides most of each reply. */}
         <ol className="mt-1 max-h-80 overflow-y-auto rounded-md bg-zinc-50 p-2 font-mono text-[11px] leading-snug dark:bg-zinc-950">
           {probe.transcript.map((e, i) => (
@@ -101,11 +107,11 @@ export function ProbeDetails({ probe }: { probe: PortProbe }) {
               <span className="shrink-0 select-none" aria-hidden="true">
                 {DIR[e.dir].mark}
               </span>
-              <span className="sr-only">{DIR[e.dir].label}: </span>
+              <span className="sr-only">{words(`dir.${e.dir}`)}: </span>
               <span className="min-w-0 whitespace-pre-wrap [overflow-wrap:anywhere]">{e.text}</span>
             </li>
           ))}
-          {probe.transcriptTruncated ? <li className="text-zinc-500 italic dark:text-zinc-400">… transcript truncated</li> : null}
+          {probe.transcriptTruncated ? <li className="text-zinc-500 italic dark:text-zinc-400">{words('truncated')}</li> : null}
         </ol>
       </div>
     </div>

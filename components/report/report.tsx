@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { CheckResult } from '@/lib/probe/schema';
 import { Section } from '@/components/ui/card';
 import { Certificates } from './certificates';
@@ -15,9 +16,10 @@ import { ReportHeader } from './report-header';
  * leaves, so it renders on the server (readable without JavaScript) and inside the live view.
  */
 export function Report({ result, permalink, checkId }: { result: CheckResult; permalink?: string; checkId?: string }) {
+  const t = useTranslations('report.sections');
   const probed = result.probes.length > 0;
   const dns = (
-    <Section id="dns" title={result.target.mode === 'host' ? 'DNS' : 'MX records and addresses'}>
+    <Section id="dns" title={result.target.mode === 'host' ? t('dnsHost') : t('dns')}>
       <DnsSummary dns={result.dns} domain={result.target.displayDomain} />
     </Section>
   );
@@ -28,13 +30,13 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
       {probed ? null : dns}
       {probed ? (
         <>
-          <Section id="recommendation" title="Which port should I use?" description="For sending through these servers, based on what they actually answered.">
+          <Section id="recommendation" title={t('recommendation')} description={t('recommendationText')}>
             <Recommendation recommendation={result.summary.recommendation} />
           </Section>
           <Section
             id="ports"
-            title="Ports"
-            description="What every address answered on each port. Open a cell for the EHLO capabilities and the full transcript."
+            title={t('ports')}
+            description={t('portsText')}
           >
             <div className="space-y-4">
               <PortOverview ports={result.summary.ports} />
@@ -52,7 +54,7 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
           ) : null}
         </>
       ) : null}
-      <Section id="findings" title="Findings" description="What to fix, worst first. Identical findings on several addresses are listed once.">
+      <Section id="findings" title={t('findings')} description={t('findingsText')}>
         <FindingsList findings={result.findings} />
       </Section>
       {result.policy ? (
@@ -61,7 +63,7 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
         </Section>
       ) : null}
       {probed ? (
-        <Section id="certificates" title="Certificates" description="Grouped by certificate: servers that present the same one are shown together.">
+        <Section id="certificates" title={t('certificates')} description={t('certificatesText')}>
           <Certificates probes={result.probes} at={result.startedAt} />
         </Section>
       ) : null}

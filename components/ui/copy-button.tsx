@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Icon } from './icon';
 
@@ -19,6 +20,7 @@ export function CopyButton({
   className?: string;
   absolute?: boolean;
 }) {
+  const t = useTranslations('actions');
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -41,9 +43,9 @@ export function CopyButton({
   return (
     <button type="button" onClick={copy} className={className}>
       <Icon name={state === 'copied' ? 'check' : 'copy'} className="size-4" />
-      <span>{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
+      <span>{state === 'copied' ? t('copied') : state === 'failed' ? t('copyFailed') : label}</span>
       <span role="status" className="sr-only">
-        {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy' : ''}
+        {state === 'copied' ? t('copiedStatus') : state === 'failed' ? t('copyFailedStatus') : ''}
       </span>
     </button>
   );

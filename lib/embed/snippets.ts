@@ -25,6 +25,8 @@ export interface SnippetInput {
   theme: EmbedTheme;
   /** the iframe's fixed height in px; the dialog passes the widget's measured height */
   height?: number;
+  /** the widget's language (?lang=, data-lang=); absent: the viewer's own */
+  lang?: string;
 }
 
 /** Fits a check with two MX hosts; the script version sizes itself instead. */
@@ -53,8 +55,9 @@ function escapeAlt(text: string): string {
 }
 
 export function embedSnippets(s: SnippetInput): Snippets {
-  const query = s.theme === 'auto' ? '' : `?theme=${s.theme}`;
-  const themeAttr = s.theme === 'auto' ? '' : ` data-theme="${s.theme}"`;
+  const params = [s.theme === 'auto' ? '' : `theme=${s.theme}`, s.lang ? `lang=${encodeURIComponent(s.lang)}` : ''].filter(Boolean);
+  const query = params.length ? `?${params.join('&')}` : '';
+  const themeAttr = (s.theme === 'auto' ? '' : ` data-theme="${s.theme}"`) + (s.lang ? ` data-lang="${escapeAttr(s.lang)}"` : '');
   const permalink = `${s.origin}/check/${s.checkId}`;
   const widgetUrl = `${s.origin}/embed/${s.checkId}${query}`;
   const title = escapeAttr(`Mail servers of ${s.displayDomain} (mxray)`);

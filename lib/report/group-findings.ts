@@ -27,10 +27,11 @@ export interface FindingGroup {
   items: FindingItem[];
 }
 
-export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+/** `wordsFor` words each finding (the catalogue's English by default; the page's language in the UI). */
+export function groupFindings(findings: readonly Finding[], wordsFor: typeof findingText = findingText): FindingGroup[] {
   const items = new Map<string, FindingItem>();
   for (const f of findings) {
-    const text = findingText(f.code, f.params);
+    const text = wordsFor(f.code, f.params);
     const key = JSON.stringify([f.severity, f.code, f.untested, text.title, text.explanation, text.fix]);
     let item = items.get(key);
     if (!item) {

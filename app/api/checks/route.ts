@@ -10,13 +10,14 @@ import {
 } from '@/lib/http/api-schemas';
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
 import { readJsonBody } from '@/lib/http/read-json-body';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { currentMetrics } from '@/lib/observability/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const POST = withRequestLog('POST /api/checks', async function post(request: Request) {
+export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async function post(request: Request) {
   let services: AppServices;
   try {
     services = await getServices();
@@ -63,7 +64,7 @@ export const POST = withRequestLog('POST /api/checks', async function post(reque
   } catch (err) {
     return internalError(logger, err, { route: 'POST /api/checks' });
   }
-});
+}));
 
 export const GET = methodNotAllowed(['POST']);
 export const PUT = GET;

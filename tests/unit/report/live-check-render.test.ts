@@ -7,9 +7,14 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { LiveCheck, type LiveCheckProps } from '@/components/report/live-check';
 import type { CheckEvent } from '@/lib/probe/schema';
+import { withIntl } from '@/tests/fixtures/intl';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
-vi.mock('next/navigation', () => ({ useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }) }));
+vi.mock('next/navigation', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/navigation')>()),
+  useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }),
+  usePathname: () => '/',
+}));
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const planned: CheckEvent[] = [
@@ -22,7 +27,7 @@ const planned: CheckEvent[] = [
 ];
 const seqd = (events: CheckEvent[]) => events.map((event, i) => ({ seq: i + 1, event }));
 
-function render(events: CheckEvent[], over: Partial<LiveCheckProps> = {}) {
+function render(events: CheckEvent[], over: Partial<LiveCheckProps> = {}, locale: 'en' | 'fr' = 'en') {
   const props: LiveCheckProps = {
     checkId: ID,
     target: SAMPLE_RESULT.target,
@@ -33,7 +38,7 @@ function render(events: CheckEvent[], over: Partial<LiveCheckProps> = {}) {
     permalink: `/check/${ID}`,
     ...over,
   };
-  return renderToString(createElement(LiveCheck, props)).replace(/<!-- -->/g, '');
+  return renderToString(withIntl(createElement(LiveCheck, props), locale)).replace(/<!-- -->/g, '');
 }
 
 describe('LiveCheck (server-rendered)', () => {

@@ -8,12 +8,17 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { Report } from '@/components/report/report';
 import type { CheckResult } from '@/lib/probe/schema';
+import { withIntl } from '@/tests/fixtures/intl';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
-vi.mock('next/navigation', () => ({ useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }) }));
+vi.mock('next/navigation', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/navigation')>()),
+  useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }),
+  usePathname: () => '/',
+}));
 
-const render = (result: CheckResult) =>
-  renderToString(createElement(Report, { result, permalink: '/check/AAAAAAAAAAAAAAAAAAAAAA', checkId: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+const render = (result: CheckResult, locale: 'en' | 'fr' = 'en') =>
+  renderToString(withIntl(createElement(Report, { result, permalink: '/check/AAAAAAAAAAAAAAAAAAAAAA', checkId: 'AAAAAAAAAAAAAAAAAAAAAA' }), locale));
 
 /** Text as read: inline tags vanish, block tags separate words, entities decoded, spaces collapsed. */
 const text = (html: string) =>
@@ -152,5 +157,22 @@ describe('Certificates', () => {
     expect(t).toContain('Wrong name');
     expect(t).toContain('The chain is trusted, but the certificate is not valid for mx1.example.test');
     expect(t).toContain('mx1.example.test: does not match');
+  });
+});
+
+describe('Report in French', () => {
+  const t = text(render(SAMPLE_RESULT, 'fr'));
+
+  it('words headings, verdict, findings, certificates and DNS in French, by code', () => {
+    for (const words of ['Problèmes détectés', 'Quel port utiliser', 'Constats', 'Certificats', 'Enregistrements MX et adresses', 'Correction', 'Attendu']) {
+      expect(t).toContain(words);
+    }
+    expect(t).toMatch(/Vérifié le 2 mars 2026.*10:00 UTC/);
+  });
+
+  it('leaves none of the English report words behind', () => {
+    for (const english of ['Problems found', 'Which port should I use', 'Findings', 'Certificates', 'Fix:', 'Expected', 'Downgrade', 'Trusted', 'Seen on', 'MX records and addresses']) {
+      expect(t).not.toContain(english);
+    }
   });
 });

@@ -5,13 +5,14 @@ import { exportResponse, parseExportQuery } from '@/lib/export/export-response';
 import { isCheckId } from '@/lib/store/check-id';
 import type { CheckResponse } from '@/lib/http/api-schemas';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = withRequestLog('GET /api/checks/:id', async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id', async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
   const exported = parseExportQuery(new URL(request.url).searchParams);
@@ -31,7 +32,7 @@ export const GET = withRequestLog('GET /api/checks/:id', async function get(requ
     };
     return NextResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
   });
-});
+}));
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;

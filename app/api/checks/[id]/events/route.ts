@@ -7,6 +7,7 @@ import { isCheckId } from '@/lib/store/check-id';
 import { SSE_INTERRUPTED_EVENT, type SseInterrupted } from '@/lib/http/api-schemas';
 import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
 import { sseResponse } from '@/lib/http/sse';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 
 export const runtime = 'nodejs';
@@ -19,7 +20,7 @@ function resumeAfter(request: Request): number | null | 'invalid' {
   return /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : 'invalid';
 }
 
-export const GET = withRequestLog('GET /api/checks/:id/events', async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/events', async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
   const after = resumeAfter(request);
@@ -72,7 +73,7 @@ export const GET = withRequestLog('GET /api/checks/:id/events', async function g
   } catch (err) {
     return internalError(logger, err, { route: 'GET /api/checks/:id/events', checkId: id });
   }
-});
+}));
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;

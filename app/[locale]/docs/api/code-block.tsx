@@ -1,14 +1,16 @@
+import { useTranslations } from 'next-intl';
 import { buttonGhost } from '@/components/ui/button-styles';
 import { CopyButton } from '@/components/ui/copy-button';
 
 /** A titled code block with a copy button; the code stays selectable text without JavaScript. */
 export function CodeBlock({ code, label, copy = true }: { code: string; label?: string; copy?: boolean }) {
+  const t = useTranslations('actions');
   return (
     <figure className="my-3">
       {label || copy ? (
         <figcaption className="flex items-end justify-between gap-2">
           <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</span>
-          {copy ? <CopyButton value={code} label="Copy" className={buttonGhost} /> : null}
+          {copy ? <CopyButton value={code} label={t('copy')} className={buttonGhost} /> : null}
         </figcaption>
       ) : null}
       <pre

@@ -1,6 +1,7 @@
 // GET /embed/domain/:domain – the embeddable widget of a domain's latest check (running, or
 // finished recently); says so when there is none. Never starts a probe.
 import type { Metadata } from 'next';
+import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { connection } from 'next/server';
 import { EmbedCheck } from '@/components/embed/embed-check';
 import { EmbedMessage } from '@/components/embed/embed-message';
@@ -9,8 +10,12 @@ import { getServices } from '@/lib/checks/get-runner';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
 import { parseTheme } from '@/lib/embed/theme';
 import { normalizeDomain } from '@/lib/probe/domain-name';
+import type { Locale } from '@/lib/i18n/locales';
 
-export const metadata: Metadata = { title: 'Mail servers' };
+export async function generateMetadata({ params }: { params: Promise<{ locale: Locale }> }): Promise<Metadata> {
+  const t = await getTranslations({ locale: (await params).locale, namespace: 'embed' });
+  return { title: t('metaDomain') };
+}
 
 function decoded(param: string): string | null {
   try {
@@ -24,16 +29,18 @@ export default async function DomainEmbedPage({
   params,
   searchParams,
 }: {
-  params: Promise<{ domain: string }>;
+  params: Promise<{ domain: string; locale: Locale }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const [{ domain: raw }, query] = await Promise.all([params, searchParams]);
+  const [{ domain: raw, locale }, query] = await Promise.all([params, searchParams]);
+  setRequestLocale(locale);
+  const t = await getTranslations('embed');
   const theme = parseTheme(query.theme);
   const text = decoded(raw);
   // Only a lookup: special-use names (.test) are accepted, as nothing is resolved or probed.
   const domain = text === null ? null : normalizeDomain(text, { allowSpecialUse: true });
-  if (!domain?.ok) return <EmbedMessage theme={theme} title="Not a domain name" body="This widget was given something that is not a domain." />;
+  if (!domain?.ok) return <EmbedMessage theme={theme} title={t('notADomain')} body={t('notADomainBody')} />;
 
   const { store } = await getServices();
   const since = Date.now() - DOMAIN_BADGE_MAX_AGE_DAYS * 86_400_000;
@@ -44,8 +51,8 @@ export default async function DomainEmbedPage({
       <EmbedMessage
         theme={theme}
         title={domain.unicode}
-        body={`No check of this domain in the last ${DOMAIN_BADGE_MAX_AGE_DAYS} days.`}
-        link={{ href: '/', text: 'Check it on mxray' }}
+        body={t('noRecent', { days: DOMAIN_BADGE_MAX_AGE_DAYS })}
+        link={{ href: locale === 'en' ? '/' : `/${locale}`, text: t('checkOnMxray') }}
       />
     );
   }

@@ -1,6 +1,7 @@
 // GET /check/:id – a check's permalink: the finished report (server-rendered, readable without
 // JavaScript), or the live view of a running check. Reading never starts a probe.
 import type { Metadata } from 'next';
+import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
@@ -9,7 +10,8 @@ import { Report } from '@/components/report/report';
 import { HistoryLinks } from '@/components/history/history-links';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
 import { shareMetadata } from '@/lib/og/share-metadata';
-import { VERDICT_META } from '@/lib/report/status';
+import { alternatesFor } from '@/lib/i18n/alternates';
+import type { Locale } from '@/lib/i18n/locales';
 
 // One store read per request, shared by generateMetadata and the page.
 const load = cache(async (id: string) => {
@@ -17,28 +19,37 @@ const load = cache(async (id: string) => {
   return loadCheckViewFromServices(id);
 });
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const view = await load((await params).id);
-  if (!view) return { title: 'Check not found' };
-  const name = view.target.displayDomain;
-  const title = view.status === 'done' ? `${name}: ${VERDICT_META[view.result.summary.verdict].label}` : `Checking ${name}`;
+type Params = Promise<{ id: string; locale: Locale }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { id, locale } = await params;
+  const t = await getTranslations({ locale });
+  const view = await load(id);
+  if (!view) return { title: t('notFound.metaTitle') };
+  const domain = view.target.displayDomain;
+  const title =
+    view.status === 'done'
+      ? t('report.metaTitle', { domain, verdict: t(`status.verdict.${view.result.summary.verdict}`) })
+      : t('report.metaChecking', { domain });
   const share = await shareMetadata({
     title,
-    description: `How the mail servers of ${name} answer on SMTP ports 25, 465, 587 and 2525.`,
-    path: `/check/${view.id}`,
+    description: t('report.shareDescription', { domain }),
+    path: locale === 'en' ? `/check/${view.id}` : `/${locale}/check/${view.id}`,
     imagePath: `/og/check/${view.id}`,
-    imageAlt: `${title}, with the status of ports 25, 465, 587 and 2525 per mail server`,
+    imageAlt: t('report.shareImageAlt', { title }),
   });
   return {
     title,
     ...share,
+    alternates: alternatesFor(`/check/${view.id}`),
     // Permalinks are unguessable capabilities, not content for search engines.
     robots: { index: false, follow: false },
   };
 }
 
-export default async function CheckPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+export default async function CheckPage({ params }: { params: Params }) {
+  const { id, locale } = await params;
+  setRequestLocale(locale);
   const view = await load(id);
   if (!view) notFound();
   const permalink = `/check/${view.id}`;
