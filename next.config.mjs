@@ -38,7 +38,9 @@ const nextConfig = {
    * `?lang=` pins a page's language (the widget's iframe) without a redirect or a cookie.
    */
   async rewrites() {
-    const page = '(?!(?:api|badge|schema|_next|en|fr)(?:/|$)).+';
+    // Route handlers with dynamic segments (preview images under og/, a domain's feed.xml) are matched
+    // after these rewrites, so they are left out here or they would land on the localized 404.
+    const page = '(?!(?:api|badge|schema|_next|en|fr|og)(?:/|$))(?!domain/[^/]+/feed\\.xml$).+';
     const lang = { type: 'query', key: 'lang', value: '(?<lang>en|fr)' };
     return {
       beforeFiles: [

@@ -5,7 +5,7 @@
  */
 import { LOCALES, type Locale } from './locales';
 
-const NOT_LOCALIZED = /^\/(api|badge|schema|_next)(\/|$)/;
+const NOT_LOCALIZED = /^\/(api|badge|schema|_next|og)(\/|$)/;
 /** Widget URLs end in a domain (/embed/domain/example.com), which looks like a file name but is a page. */
 const DOMAIN_EMBED = /^(\/[a-z]{2})?\/embed\/domain\/[^/]+$/;
 

@@ -48,10 +48,11 @@ const localized = (locale: string, path: string, on: AppServer = app) => `${on.u
 
 beforeAll(async () => {
   // 127.114.0.0/16 is this file's; the slow host pauses its greeting so a live check stays live.
-  lab = await startMailLab({ block: 114, suffix: 'a11y.test', slowGreetingPauseMs: 8_000 });
+  // 15 s (under a 20 s greeting timeout) leaves a loaded machine room to load the page while it runs.
+  lab = await startMailLab({ block: 114, suffix: 'a11y.test', slowGreetingPauseMs: 15_000 });
   // Every check here comes from this one test client: lift the per-client running cap (3 by
   // default), or the live checks would wait in the queue behind the earlier ones.
-  app = await startApp({ ...lab.env, MAX_RUNNING_PER_CLIENT: '50' });
+  app = await startApp({ ...lab.env, MAX_RUNNING_PER_CLIENT: '50', PROBE_GREETING_TIMEOUT_MS: '20000' });
   // Nothing listens on 127.114.255.254:53 (this file's range): every MX lookup fails or times out.
   noDns = await startApp({ ...lab.env, DNS_SERVERS: '127.114.255.254:53', DNS_TIMEOUT_MS: '1000' });
   browser = await launchBrowser();
@@ -120,7 +121,7 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
     for (const colorScheme of SCHEMES) {
       for (const locale of LOCALES) {
         const id = await startCheck(lab.domains.slow);
-        // (the slow host holds its greeting 8 s on this app: the live view is what gets audited)
+        // (the slow host holds its greeting 15 s on this app: the live view is what gets audited)
         const ctx = await context(colorScheme);
         const page = await ctx.newPage();
         await page.goto(localized(locale, `/check/${id}`));
