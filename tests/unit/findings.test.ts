@@ -3,76 +3,8 @@ import { evaluateFindings } from '@/lib/probe/findings/evaluate';
 import { summarize } from '@/lib/probe/findings/summarize';
 import { statusInResult as probeStatus } from '@/lib/verdict/probe-status';
 import { FINDINGS, findingText } from '@/lib/probe/findings/catalogue';
-import type { Certificate, DnsResult, Ehlo, PortProbe, TlsInfo, CheckMode } from '@/lib/probe/schema';
-
-const ehlo = (over: Partial<Ehlo> = {}): Ehlo => ({
-  reply: { code: 250, lines: ['mx.example.test', 'PIPELINING', 'STARTTLS'] },
-  serverName: 'mx.example.test',
-  capabilities: [],
-  starttls: true,
-  pipelining: true,
-  eightBitMime: true,
-  smtpUtf8: false,
-  chunking: false,
-  enhancedStatusCodes: true,
-  dsn: false,
-  requireTls: false,
-  auth: [],
-  heloFallback: false,
-  ...over,
-});
-
-const cert = (over: Partial<Certificate> = {}): Certificate => ({
-  subject: 'CN=mx.example.test',
-  commonName: 'mx.example.test',
-  subjectAltNames: ['DNS:mx.example.test'],
-  issuer: 'CN=Test CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2027-01-01T00:00:00.000Z',
-  daysLeft: 200,
-  keyType: 'ec',
-  curve: 'prime256v1',
-  signatureAlgorithm: 'ecdsa-with-SHA256',
-  sha256: 'AA:BB',
-  selfIssued: false,
-  isCA: false,
-  inTrustStore: false,
-  pem: '',
-  ...over,
-});
-
-const tls = (over: Partial<TlsInfo> = {}): TlsInfo => ({
-  mode: 'starttls',
-  version: 'TLSv1.3',
-  cipher: 'TLS_AES_256_GCM_SHA384',
-  chain: [cert()],
-  trusted: true,
-  hostnameMatch: true,
-  servername: 'mx.example.test',
-  ...over,
-});
-
-function probe(over: Partial<PortProbe> = {}): PortProbe {
-  const port = over.port ?? 25;
-  return {
-    host: 'mx.example.test',
-    address: '192.0.2.10',
-    family: 4,
-    port,
-    outcome: 'success',
-    phase: 'done',
-    timings: { connectMs: 1, greetingMs: 5, totalMs: 30 },
-    greeting: { code: 220, lines: ['mx.example.test ESMTP'] },
-    ehlo: ehlo(),
-    tls: tls({ mode: port === 465 ? 'implicit' : 'starttls' }),
-    ehloTls: ehlo({ starttls: false, auth: port === 25 ? [] : ['PLAIN', 'LOGIN'] }),
-    encryption: port === 465 ? 'implicit-tls' : 'starttls',
-    transcript: [],
-    transcriptTruncated: false,
-    ...over,
-  };
-}
+import type { DnsResult, PortProbe, CheckMode } from '@/lib/probe/schema';
+import { cert, ehlo, probe, tls } from '@/tests/fixtures/probe-builders';
 
 const dns = (over: Partial<DnsResult> = {}): DnsResult => ({
   mx: { status: 'ok', ms: 1, records: [{ exchange: 'mx.example.test', preference: 10 }] },
