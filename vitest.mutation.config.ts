@@ -67,6 +67,10 @@ export default defineConfig({
     // fixtures) once instead of once per file. Measured on this set: 21.5 s of CPU instead of
     // 56.6 s for one pass. These files restore what they change (fake timers) in afterEach.
     isolate: false,
+    // Instrumented code runs slower (every mutant's coverage is counted), and the initial run
+    // aborts the whole mutation run on one test timeout: a little more room than the default 5 s,
+    // still well below Stryker's own hang limit (timeoutMS + 1.5 × the test's time).
+    testTimeout: 10_000,
     environment: 'node',
   },
 });
