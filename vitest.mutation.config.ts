@@ -12,6 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import CheapFirstSequencer from './tests/mutation/sequencer';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -71,6 +72,7 @@ export default defineConfig({
     // aborts the whole mutation run on one test timeout: a little more room than the default 5 s,
     // still well below Stryker's own hang limit (timeoutMS + 1.5 × the test's time).
     testTimeout: 10_000,
+    sequence: { sequencer: CheapFirstSequencer },
     environment: 'node',
   },
 });
