@@ -30,6 +30,7 @@ export const MUTATION_TESTS = [
   'relay-verdict.test.ts',
   // TLS description and host-name matching
   'describe-certificate*.test.ts',
+  'describe-tls*.test.ts',
   'tls-host-match.test.ts',
   'trust-reason.test.ts',
   'cert-expired-days.test.ts',
