@@ -50,7 +50,9 @@ describe('parseIpStrict', () => {
     expect(parseIpStrict('fe80::1%eth0')).toBeUndefined();
   });
 
-  it('turns a dotted tail with multi-digit parts after any prefix into its two hex groups', () => {
+  it('turns a dotted tail with multi-digit parts into its two hex groups, also right after "::"', () => {
+    // ipaddr.js alone reads "::a.b.c.d" as IPv4-mapped (::ffff:…); the strict parser must not
+    expect(parseIpStrict('::192.168.100.200')?.toNormalizedString()).toBe('0:0:0:0:0:0:c0a8:64c8');
     expect(parseIpStrict('64:ff9b::192.168.100.200')?.toNormalizedString()).toBe('64:ff9b:0:0:0:0:c0a8:64c8');
     expect(parseIpStrict('2001:db8::10.20.30.40')?.toNormalizedString()).toBe('2001:db8:0:0:0:0:a14:1e28');
   });
