@@ -7,7 +7,6 @@ import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
 import { EXIT } from './exit-codes';
-import { formatReport } from './format-report';
 
 const ANSWERED = new Set(['ok', 'nodata']);
 
@@ -75,6 +74,8 @@ export async function runCheckCommand(
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
+    // The text report (and its messages in both languages) loads only when it is printed: --json needs none of it.
+    const { formatReport } = await import('./format-report');
     io.out.write(formatReport(result, { color, locale: cliLocale(values.lang, env) }));
   }
   return exitCodeFor(result);
