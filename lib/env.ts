@@ -174,7 +174,9 @@ export function assertEhloNameConfigured(env: Pick<Env, 'NODE_ENV' | 'PROBE_EHLO
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // Parsed once per process: zod's JIT (it generates and compiles a parser for the object's ~60
+  // keys) costs more than it saves on a single parse, and it sat on the CLI's start-up path.
+  const parsed = EnvSchema.safeParse(source, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
