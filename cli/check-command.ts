@@ -7,6 +7,7 @@ import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
 import type { Locale } from '@/lib/i18n/locales';
+import { hasMessage, translatorFor } from '@/lib/i18n/translator';
 import { EXIT } from './exit-codes';
 import { formatReport } from './format-report';
 
@@ -48,8 +49,12 @@ export async function runCheckCommand(
   const engine = createEngine(engineConfigFromEnv(env));
   const mode = values.host !== undefined ? 'host' : 'domain';
   const prepared = engine.prepare((values.host ?? domainArg)!, mode, { relayTest: values.relayTest });
+  const t = translatorFor(values.locale ?? 'en');
   if (!prepared.ok) {
-    io.err.write(`mxray: ${prepared.message}\n`);
+    // The validation reason in the reader's language when the message files know it (the API's words).
+    const reason = `api.domain.${prepared.code}`;
+    const text = values.locale && values.locale !== 'en' && hasMessage(values.locale, reason) ? t(reason) : prepared.message;
+    io.err.write(`mxray: ${text}\n`);
     return EXIT.INPUT;
   }
 
@@ -65,7 +70,7 @@ export async function runCheckCommand(
       if (ev.type === 'probes-planned') planned = ev.probes.length;
       if (ev.type === 'probe-done') done++;
       if (ev.type === 'check-done') result = ev.result;
-      if (tty && planned > 0) io.err.write(`\r\x1b[2Kprobing ${done}/${planned} ports…`);
+      if (tty && planned > 0) io.err.write(`\r\x1b[2K${t('cli.probing', { done, planned })}`);
     }
   } finally {
     process.off('SIGINT', onSignal);
