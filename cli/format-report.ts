@@ -159,7 +159,8 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
         const p = result.probes.find((x) => x.host === h.name && x.address === a.address && x.port === port);
         if (!p) return pad('', 24);
         const cell = cellText(p, result.findings, tr);
-        return statusColor(c, cell.status)(pad(cell.text, 24));
+        // A long cell still keeps one space before the next column.
+        return statusColor(c, cell.status)(pad(cell.text, 23)) + ' ';
       });
       out.push('  ' + pad(a.address, addrWidth) + cells.join(''));
       const ptr = a.ptr;

@@ -108,7 +108,7 @@ describe('relay interpretation', () => {
     const { result } = withRelay(OPEN_BYPASS);
     const relay = embedFromResult('abc', result).relay!;
     expect({ ...relay, text: say(en, relay.text) }).toEqual({ text: 'Open relay on 1 of 1 MX address', tone: 'bad', icon: 'cross' });
-    expect(say(translatorFor('fr'), relay.text)).toBe('Relais ouvert sur 1 adresse MX sur 1');
+    expect(say(translatorFor('fr'), relay.text)).toBe('Relais ouvert sur l’unique adresse MX');
     expect(embedFromResult('abc', SAMPLE_RESULT).relay).toBeUndefined();
   });
 });
