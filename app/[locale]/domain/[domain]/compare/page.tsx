@@ -6,8 +6,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { ChangeList } from '@/components/history/change-list';
 import { StatusBadge } from '@/components/ui/badge';
-import { getServices } from '@/lib/checks/get-runner';
-import { compareChecks } from '@/lib/history/domain-history';
+import { getCheckQueries } from '@/lib/checks/get-runner';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { formatDateTimeIn } from '@/lib/i18n/format';
 import type { Locale } from '@/lib/i18n/locales';
@@ -33,8 +32,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pa
   const from = typeof query.from === 'string' ? query.from : '';
   const to = typeof query.to === 'string' ? query.to : '';
   if (!domain || !isCheckId(from) || !isCheckId(to)) notFound();
-  const { store } = await getServices();
-  const c = await compareChecks(store, from, to);
+  const c = await (await getCheckQueries()).compare(from, to);
   if (!c.ok || c.domain !== domain.ascii) {
     const why = c.ok ? 'notThisDomain' : c.reason === 'not-ready' ? 'notReady' : c.reason === 'different-targets' ? 'differentTargets' : 'missing';
     return (
