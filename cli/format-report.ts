@@ -192,8 +192,8 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
 
   const rec = result.summary.recommendation;
   out.push('', c.bold(words.whichPort));
-  out.push(`  ${pad(`${words.mailClient}:`, 14)}${rec.mailClient.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.mailClient.reason))}`);
-  out.push(`  ${pad(`${words.application}:`, 14)}${rec.application.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.application.reason))}`);
+  out.push(`  ${pad(tr('cli.label', { label: words.mailClient }), 14)}${rec.mailClient.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.mailClient.reason))}`);
+  out.push(`  ${pad(tr('cli.label', { label: words.application }), 14)}${rec.application.port ?? '—'}  ${c.dim(localizedRecommendationText(locale, rec.application.reason))}`);
 
   const verdict = result.summary.verdict;
   out.push('', `${c.bold(tr('cli.verdict'))}  ${statusColor(c, verdict)(words.verdict(verdict))}${locale === 'en' ? c.dim(`  ${verdictLabel(verdict)}`) : ''}${result.incomplete ? c.yellow(`  ${tr('cli.incomplete')}`) : ''}`);
