@@ -32,6 +32,8 @@ import {
   type StoredEvent,
 } from './check-store';
 import { migrate } from './migrations';
+import type { MonitorStore } from './monitor-store';
+import { createSqliteMonitorStore } from './sqlite-monitor-store';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -101,7 +103,10 @@ function toRecord(row: CheckRow, validate: boolean): CheckRecord {
   };
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
+/** One SQLite file holds checks and monitors: both interfaces on one object. */
+export type SqliteStore = CheckStore & MonitorStore;
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
   const validate = options.validateOnRead ?? false;
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
@@ -171,6 +176,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
+    ...createSqliteMonitorStore(db),
+
     async createCheck({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
       const t = CheckInputSchema.parse(target);
       q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility);
