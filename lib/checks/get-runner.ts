@@ -9,6 +9,7 @@ import 'server-only';
 import path from 'node:path';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
+import type { Monitoring } from '@/lib/monitors/monitoring';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
@@ -28,6 +29,8 @@ export interface AppServices {
   /** SSE_MAX_UNSENT_BYTES */
   sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
+  /** monitors, their scheduler and webhook checks; absent: monitor routes answer 503 */
+  monitoring?: Monitoring;
 }
 
 const g = globalThis as unknown as {
@@ -71,7 +74,8 @@ async function createServices(): Promise<AppServices> {
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
   const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
-  const store = observability.observedStore(createSqliteStore({ file }));
+  const sqlite = createSqliteStore({ file });
+  const store = observability.observedStore(sqlite);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   const runner = createRunner({
     engine,
@@ -95,7 +99,13 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention, observability.stopTracing);
+  const { createMonitoring } = await import('@/lib/monitors/monitoring');
+  const monitoring = createMonitoring({ env, store: sqlite, checks: store, runner, logger: rootLogger.child({ component: 'monitors' }) });
+  void monitoring.scheduler.start().catch((err: unknown) => logger.error({ err }, 'monitor scheduler failed to start'));
+  handleSignals(runner, store, logger, () => {
+    stopRetention();
+    void monitoring.scheduler.stop();
+  }, observability.stopTracing);
   logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
   return {
     runner,
@@ -106,6 +116,7 @@ async function createServices(): Promise<AppServices> {
     viewers,
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
+    monitoring,
   };
 }
 
