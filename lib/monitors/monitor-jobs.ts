@@ -34,6 +34,8 @@ export interface MonitorJobDeps {
   retryRunMs: number;
   /** how long a claimed delivery attempt may take before another may take it over */
   deliveryLeaseMs: number;
+  /** true once the process is stopping: a run cut short is left pending for the next start */
+  isStopping?: () => boolean;
 }
 
 export function newDeliveryId(): string {
@@ -84,6 +86,8 @@ export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promis
   }
   await deps.monitors.setPendingCheck(m.id, started.id);
   await checkEnded(deps.runner, started.id);
+  // Stopping: the check was interrupted by the shutdown; the next start runs the monitor again.
+  if (deps.isStopping?.()) return true;
   await completeMonitorRun(deps, m.id, started.id);
   return true;
 }

@@ -54,13 +54,13 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
   async function recover(): Promise<void> {
     await opts.ready;
     // In one process, every claimed run left in the store was cut short by the last stop.
+    // Its check finished: complete the run (compare, queue the alert). Otherwise (interrupted by
+    // the stop, or never started): the missed run runs once, now.
     for (const m of await monitors.listStaleRuns(clock.now())) {
       if (runs.has(m.id)) continue;
-      if (m.pendingCheckId) {
-        await completeMonitorRun(opts, m.id, m.pendingCheckId);
-      } else {
-        await monitors.abandonRun(m.id, clock.now());
-      }
+      const check = m.pendingCheckId ? await opts.checks.getCheck(m.pendingCheckId) : null;
+      if (check?.status === 'done') await completeMonitorRun(opts, m.id, check.id);
+      else await monitors.abandonRun(m.id, clock.now());
     }
   }
 
@@ -72,7 +72,7 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
         if (stopped || runs.size >= opts.maxConcurrentRuns) break;
         if (runs.has(m.id) || domains.has(m.domain)) continue;
         domains.add(m.domain);
-        const work = runMonitor(opts, m).finally(() => domains.delete(m.domain));
+        const work = runMonitor({ ...opts, isStopping: () => stopped }, m).finally(() => domains.delete(m.domain));
         void track(runs, m.id, work, 'monitor run');
       }
     }
