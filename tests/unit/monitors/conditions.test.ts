@@ -18,7 +18,8 @@ function withVerdict(r: CheckResult, verdict: CheckResult['summary']['verdict'])
   return { ...r, summary: { ...r.summary, verdict } };
 }
 
-const critical: Finding = { code: 'tls.cert-expired', severity: 'critical', scope: 'address', host: 'mx9.example.test', address: '192.0.2.99', port: 25, params: {} } as Finding;
+/** a critical finding at an address the sample does not have, so it is new wherever it is added */
+const critical: Finding = { ...SAMPLE_RESULT.findings[0]!, code: 'tls.cert-expired', severity: 'critical', scope: 'address', host: 'mx9.example.test', address: '192.0.2.99', port: 25 };
 
 describe('monitor alert conditions', () => {
   it('stay quiet when nothing changed', () => {
