@@ -7,9 +7,8 @@
  * middle leaves work another start picks up, never loses.
  */
 import { randomBytes } from 'node:crypto';
-import type { Runner } from '@/lib/checks/runner';
+import type { CheckView, Runner } from '@/lib/checks/runner';
 import type { Clock, ProbeLogger } from '@/lib/probe/types';
-import type { CheckRecord, CheckStore } from '@/lib/store/check-store';
 import type { DeliveryRecord, MonitorRecord, MonitorStore, NewDelivery } from '@/lib/store/monitor-store';
 import { alertPayload } from './alert-payload';
 import { retryDelayMs, type BackoffPolicy } from './backoff';
@@ -19,8 +18,8 @@ import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
 export interface MonitorJobDeps {
   monitors: MonitorStore;
-  checks: CheckStore;
-  runner: Pick<Runner, 'start' | 'subscribe'>;
+  /** starts checks, follows them to their end and reads them (checks are the runner's, never read from the store here) */
+  runner: Pick<Runner, 'start' | 'subscribe' | 'getCheck'>;
   /** one webhook POST (webhook-client.ts postWebhook, bound to its deps) */
   post: (opts: { url: string; body: string; headers: Record<string, string> }) => Promise<AttemptResult>;
   backoff: BackoffPolicy;
@@ -65,7 +64,7 @@ function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void>
   });
 }
 
-function doneResult(r: CheckRecord | null) {
+function doneResult(r: CheckView | null) {
   return r && r.status === 'done' && r.result ? r.result : null;
 }
 
@@ -100,15 +99,15 @@ export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promis
 export async function completeMonitorRun(deps: MonitorJobDeps, monitorId: string, checkId: string): Promise<void> {
   const m = await deps.monitors.getMonitor(monitorId);
   if (!m) return; // deleted meanwhile
-  const record = await deps.checks.getCheck(checkId);
+  const record = await deps.runner.getCheck(checkId);
   const result = doneResult(record);
   if (!result) {
-    if (record?.status === 'running') return; // still running in another process: its scheduler completes it
+    if (record?.status === 'running' || record?.status === 'queued') return; // another process's run: its scheduler completes it
     deps.logger.warn({ monitorId, checkId, status: record?.status ?? 'missing' }, 'monitor check did not finish; running again shortly');
     await deps.monitors.abandonRun(monitorId, deps.clock.now() + deps.retryRunMs);
     return;
   }
-  const previousRecord = m.lastCheckId && m.lastCheckId !== checkId ? await deps.checks.getCheck(m.lastCheckId) : null;
+  const previousRecord = m.lastCheckId && m.lastCheckId !== checkId ? await deps.runner.getCheck(m.lastCheckId) : null;
   const previousResult = doneResult(previousRecord);
   const previous = previousResult && previousRecord ? { id: previousRecord.id, result: previousResult } : null;
   const evaluation = evaluateConditions(m.conditions, previous?.result ?? null, result);

@@ -1,7 +1,8 @@
 /**
  * Monitors wired for the web app's process: the store (the check store's engine), the webhook
  * client (the engine's DNS path and address policy, opened by WEBHOOK_ALLOW_CIDRS), the jobs and
- * the in-process scheduler (embedded mode). Route handlers see only this.
+ * the in-process scheduler (embedded mode). Route handlers see only the operations below, never
+ * the store.
  */
 import 'server-only';
 import type { Runner } from '@/lib/checks/runner';
@@ -10,23 +11,65 @@ import { createAddressPolicy } from '@/lib/probe/address-policy';
 import { createResolver } from '@/lib/probe/dns/resolver';
 import { normalizeDomain, type NormalizedDomain } from '@/lib/probe/domain-name';
 import { createTlsContext } from '@/lib/probe/tls/tls-context';
-import { systemClock, type ProbeLogger } from '@/lib/probe/types';
-import type { CheckStore } from '@/lib/store/check-store';
-import type { MonitorStore } from '@/lib/store/monitor-store';
+import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
+import type { MonitorRecord, MonitorStore } from '@/lib/store/monitor-store';
+
+export type { MonitorRecord };
+import { createMonitor, findByToken, monitorView, type CreateOutcome } from './manage-monitor';
 import { createInProcessScheduler, type MonitorScheduler } from './scheduler';
-import { checkWebhookUrl, postWebhook, type UrlCheck, type WebhookClientDeps } from './webhook-client';
+import type { CreateMonitorRequest, MonitorView } from './schemas';
+import { checkWebhookUrl, postWebhook, type WebhookClientDeps } from './webhook-client';
 
 export interface Monitoring {
-  store: MonitorStore;
-  scheduler: MonitorScheduler;
-  /** the creation-time check of a webhook URL (resolved and judged; nothing connected to) */
-  checkUrl(url: string): Promise<UrlCheck>;
-  limits: { perClient: number; total: number; jitterMaxMs: number };
+  /** caps, webhook URLs resolved and judged, then stored; the token is in the outcome, once */
+  create(req: CreateMonitorRequest & { domain: string }, ctx: { client: string; origin: string }): Promise<CreateOutcome>;
+  /** the monitor a capability token manages; null for an unknown monitor and a wrong token alike */
+  find(token: string): Promise<MonitorRecord | null>;
+  /** what the API and the management page show, delivery log included */
+  view(m: MonitorRecord): Promise<MonitorView>;
+  /** pause, resume (due at once) or ask for a run now; null when the monitor is gone */
+  update(m: MonitorRecord, change: { paused?: boolean; runNow?: boolean }): Promise<MonitorRecord | null>;
+  remove(m: MonitorRecord): Promise<void>;
   /** the domain as the engine will check it (ALLOW_TEST_DOMAINS decides about .test names) */
   normalizeDomain(input: string): NormalizedDomain;
+  scheduler: MonitorScheduler;
 }
 
-export function createMonitoring(opts: { env: Env; store: MonitorStore; checks: CheckStore; runner: Runner; logger: ProbeLogger }): Monitoring {
+/** The operations on a store, apart from the process wiring (tests build them on their own store). */
+export function monitorOperations(opts: {
+  store: MonitorStore;
+  scheduler: Pick<MonitorScheduler, 'nudge'>;
+  checkUrl: (url: string) => ReturnType<typeof checkWebhookUrl>;
+  limits: { perClient: number; total: number; jitterMaxMs: number };
+  allowTestDomains: boolean;
+  clock?: Clock;
+}): Omit<Monitoring, 'scheduler'> {
+  const { store } = opts;
+  const clock = opts.clock ?? systemClock;
+  return {
+    async create(req, ctx) {
+      const created = await createMonitor({ store, checkUrl: opts.checkUrl, limits: opts.limits, clock }, req, ctx);
+      if (created.ok) opts.scheduler.nudge();
+      return created;
+    },
+    find: (token) => findByToken(store, token),
+    view: (m) => monitorView(store, m),
+    async update(m, change) {
+      const paused = change.paused ?? m.paused;
+      // Resuming or "run now" makes the monitor due at once; pausing keeps the schedule for later.
+      const dueNow = !paused && (change.runNow === true || m.paused);
+      await store.setPaused(m.id, paused, dueNow ? clock.now() : m.nextRunAt);
+      if (!paused) opts.scheduler.nudge();
+      return store.getMonitor(m.id);
+    },
+    async remove(m) {
+      await store.deleteMonitor(m.id);
+    },
+    normalizeDomain: (input) => normalizeDomain(input, { allowSpecialUse: opts.allowTestDomains }),
+  };
+}
+
+export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: Runner; logger: ProbeLogger }): Monitoring {
   const { env, logger } = opts;
   const client: WebhookClientDeps = {
     resolver: createResolver({ servers: env.DNS_SERVERS, timeoutMs: env.limits.dnsTimeoutMs, tries: 2 }),
@@ -39,7 +82,6 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; checks: 
   const jitterMaxMs = env.MONITOR_JITTER_SECONDS * 1000;
   const scheduler = createInProcessScheduler({
     monitors: opts.store,
-    checks: opts.checks,
     runner: opts.runner,
     post: (o) => postWebhook(o, client),
     backoff: { baseMs: env.WEBHOOK_RETRY_BASE_SECONDS * 1000, maxMs: 3_600_000, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
@@ -54,10 +96,13 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; checks: 
     ready: opts.runner.ready,
   });
   return {
-    store: opts.store,
+    ...monitorOperations({
+      store: opts.store,
+      scheduler,
+      checkUrl: (url) => checkWebhookUrl(url, client),
+      limits: { perClient: env.MONITOR_MAX_PER_CLIENT, total: env.MONITOR_MAX_TOTAL, jitterMaxMs },
+      allowTestDomains: env.ALLOW_TEST_DOMAINS,
+    }),
     scheduler,
-    checkUrl: (url) => checkWebhookUrl(url, client),
-    normalizeDomain: (input) => normalizeDomain(input, { allowSpecialUse: env.ALLOW_TEST_DOMAINS }),
-    limits: { perClient: env.MONITOR_MAX_PER_CLIENT, total: env.MONITOR_MAX_TOTAL, jitterMaxMs },
   };
 }

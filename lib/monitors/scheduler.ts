@@ -58,7 +58,7 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
     // the stop, or never started): the missed run runs once, now.
     for (const m of await monitors.listStaleRuns(clock.now())) {
       if (runs.has(m.id)) continue;
-      const check = m.pendingCheckId ? await opts.checks.getCheck(m.pendingCheckId) : null;
+      const check = m.pendingCheckId ? await opts.runner.getCheck(m.pendingCheckId) : null;
       if (check?.status === 'done') await completeMonitorRun(opts, m.id, check.id);
       else await monitors.abandonRun(m.id, clock.now());
     }

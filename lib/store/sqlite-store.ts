@@ -34,6 +34,7 @@ import {
 import { migrate } from './migrations';
 import type { MonitorStore } from './monitor-store';
 import { createSqliteMonitorStore } from './sqlite-monitor-store';
+import { upgradeEvent, upgradeResult } from '@/lib/probe/schema-upgrade';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -58,13 +59,21 @@ interface CheckRow {
 }
 
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
+function parseJson<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  what: string,
+  validate: boolean,
+  upgrade: (v: unknown) => unknown = (v) => v,
+): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
   }
+  // Rows written in an older shape are read in the current one (lib/probe/schema-upgrade.ts).
+  value = upgrade(value);
   // Written by this store after schema validation: trusted, unless the caller wants the full check.
   if (!validate) {
     if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
@@ -98,7 +107,7 @@ function toRecord(row: CheckRow, validate: boolean): CheckRecord {
     status,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate),
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate, upgradeResult),
     error: row.error,
   };
 }
@@ -195,7 +204,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate, upgradeEvent) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {

@@ -175,7 +175,6 @@ describe('a failing receiver', () => {
     const runner = createRunner({ engine, store, logger: silentLogger, maxConcurrent: 2, queueSize: 2, dedupeWindowMs: 0, clock });
     const jobs: MonitorJobDeps = {
       monitors: store,
-      checks: store,
       runner,
       post: (o) => postWebhook(o, deps),
       backoff: { baseMs: 10_000, maxMs: 600_000, maxAttempts: 5 },

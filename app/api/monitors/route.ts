@@ -7,9 +7,8 @@ import { readJsonBody } from '@/lib/http/read-json-body';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
-import { createMonitor, manageLinks } from '@/lib/monitors/manage-monitor';
+import { manageLinks } from '@/lib/monitors/manage-monitor';
 import { CreateMonitorRequestSchema, type CreateMonitorResponse } from '@/lib/monitors/schemas';
-import { systemClock } from '@/lib/probe/types';
 import { currentMetrics } from '@/lib/observability/metrics';
 
 export const runtime = 'nodejs';
@@ -35,17 +34,12 @@ export const POST = withLocalizedErrors(
       const domain = monitoring.normalizeDomain(body.data.domain);
       if (!domain.ok) return problem('invalid_input', domain.message, { details: { reason: domain.code } });
       const origin = publicOrigin(request.headers, { trustProxy: services.trustProxy });
-      const created = await createMonitor(
-        { store: monitoring.store, checkUrl: monitoring.checkUrl, limits: monitoring.limits, clock: systemClock },
-        { ...body.data, domain: domain.ascii },
-        { client, origin },
-      );
+      const created = await monitoring.create({ ...body.data, domain: domain.ascii }, { client, origin });
       if (!created.ok) {
         return created.code === 'quota_exceeded'
           ? problem('quota_exceeded', created.message)
           : problem('invalid_input', created.message, { details: created.details });
       }
-      monitoring.scheduler.nudge();
       const links = manageLinks(origin, created.token);
       const payload: CreateMonitorResponse = {
         id: created.monitor.id,

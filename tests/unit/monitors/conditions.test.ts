@@ -19,7 +19,7 @@ function withVerdict(r: CheckResult, verdict: CheckResult['summary']['verdict'])
 }
 
 /** a critical finding at an address the sample does not have, so it is new wherever it is added */
-const critical: Finding = { ...SAMPLE_RESULT.findings[0]!, code: 'tls.cert-expired', severity: 'critical', scope: 'address', host: 'mx9.example.test', address: '192.0.2.99', port: 25 };
+const critical: Finding = { ...SAMPLE_RESULT.findings[0]!, code: 'cert.expired', severity: 'critical', scope: 'address', host: 'mx9.example.test', address: '192.0.2.99', port: 25 };
 
 describe('monitor alert conditions', () => {
   it('stay quiet when nothing changed', () => {

@@ -77,7 +77,6 @@ function world(opts: {
   const runner = createRunner({ engine: opts.engine, store, logger: silentLogger, maxConcurrent: 4, queueSize: 4, dedupeWindowMs: 0, clock: opts.clock });
   const deps: MonitorJobDeps = {
     monitors: store,
-    checks: store,
     runner,
     post: opts.post,
     backoff: { baseMs: 60_000, maxMs: 3_600_000, maxAttempts: 3 },
