@@ -70,6 +70,11 @@ export async function getRunner(): Promise<Runner> {
   return (await getServices()).runner;
 }
 
+/** Monitor operations, for server components (routes get them from withServices); undefined when unavailable. */
+export async function getMonitoring(): Promise<Monitoring | undefined> {
+  return (await getServices()).monitoring;
+}
+
 /** The query service, for server components (routes get it from withServices). */
 export async function getCheckQueries(): Promise<CheckQueries> {
   return (await getServices()).queries;

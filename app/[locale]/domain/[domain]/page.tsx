@@ -9,6 +9,9 @@ import { getCheckQueries } from '@/lib/checks/get-runner';
 import { decodeCursor } from '@/lib/history/cursor';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { shareMetadata } from '@/lib/og/share-metadata';
+import { getTranslations } from 'next-intl/server';
+import { buttonSecondary } from '@/components/ui/button-styles';
+import { Link as LocaleLink } from '@/lib/i18n/navigation';
 
 export async function generateMetadata({ params }: { params: Promise<{ domain: string }> }): Promise<Metadata> {
   const domain = domainFromParam((await params).domain);
@@ -41,6 +44,7 @@ export default async function DomainPage({
   const cursorText = typeof query.cursor === 'string' ? query.cursor : undefined;
   const before = cursorText ? (decodeCursor(cursorText) ?? undefined) : undefined;
   const page = await (await getCheckQueries()).historyPage(domain.ascii, before ? { before } : {});
+  const tm = await getTranslations('monitors');
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       <header className="mb-6">
@@ -55,6 +59,11 @@ export default async function DomainPage({
           <a href={`/api/domains/${domain.ascii}/checks`} className="text-sky-700 underline dark:text-sky-400">
             JSON
           </a>
+        </p>
+        <p className="mt-3">
+          <LocaleLink href={`/monitors/new?domain=${encodeURIComponent(domain.ascii)}`} className={buttonSecondary}>
+            {tm('monitorThisDomain')}
+          </LocaleLink>
         </p>
       </header>
       {page.checks.length === 0 ? (
