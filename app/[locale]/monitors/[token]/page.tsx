@@ -16,7 +16,7 @@ import type { DeliveryView, MonitorView } from '@/lib/monitors/schemas';
 const load = cache(async (token: string): Promise<MonitorView | null> => {
   await connection();
   const monitoring = await getMonitoring();
-  const m = monitoring ? await monitoring.find(decodeURIComponent(token)) : null;
+  const m = monitoring ? await monitoring.find(token) : null;
   return m && monitoring ? monitoring.view(m) : null;
 });
 
@@ -128,7 +128,7 @@ export default async function MonitorPage({ params }: { params: Params }) {
       </dl>
 
       <div className="mt-4">
-        <MonitorActions token={decodeURIComponent(token)} paused={view.paused} />
+        <MonitorActions token={token} paused={view.paused} />
       </div>
 
       <section aria-labelledby="deliveries-title" className="mt-8">

@@ -22,7 +22,7 @@ function withMonitor(route: string, handle: (m: MonitorRecord, monitoring: Monit
       return withServices({ route }, async (services) => {
         const { monitoring } = services;
         if (!monitoring) return problem('saturated', 'monitors are not available on this server', { retryAfterSec: 60 });
-        const m = await monitoring.find(decodeURIComponent(token));
+        const m = await monitoring.find(token);
         if (!m) return problem('not_found', 'no monitor with this token');
         return handle(m, monitoring, services, request);
       });
