@@ -69,7 +69,7 @@ export function monitorOperations(opts: {
   };
 }
 
-export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: Runner; logger: ProbeLogger }): Monitoring {
+export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: Runner; logger: ProbeLogger; sharedStore?: boolean }): Monitoring {
   const { env, logger } = opts;
   const client: WebhookClientDeps = {
     resolver: createResolver({ servers: env.DNS_SERVERS, timeoutMs: env.limits.dnsTimeoutMs, tries: 2 }),
@@ -94,6 +94,8 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: 
     maxConcurrentRuns: env.MONITOR_MAX_CONCURRENT_RUNS,
     maxConcurrentDeliveries: 8,
     ready: opts.runner.ready,
+    // On a database shared by instances, a run another instance claimed a moment ago is not ours to give up.
+    claimGraceMs: opts.sharedStore ? 5 * 60_000 : 0,
   });
   return {
     ...monitorOperations({

@@ -30,6 +30,10 @@ export interface InProcessSchedulerOptions extends MonitorJobDeps {
   maxConcurrentDeliveries: number;
   /** awaited before recovery: the runner has marked checks left running as interrupted */
   ready?: Promise<void>;
+  /** a claimed run with no check yet is given up after this long (0 in embedded mode: one process) */
+  claimGraceMs?: number;
+  /** runs pending longer than this are looked at again while running (another instance died) */
+  staleRunMs?: number;
 }
 
 export function createInProcessScheduler(opts: InProcessSchedulerOptions): MonitorScheduler {
@@ -51,21 +55,32 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
     return p;
   }
 
-  async function recover(): Promise<void> {
-    await opts.ready;
-    // In one process, every claimed run left in the store was cut short by the last stop.
-    // Its check finished: complete the run (compare, queue the alert). Otherwise (interrupted by
-    // the stop, or never started): the missed run runs once, now.
-    for (const m of await monitors.listStaleRuns(clock.now())) {
+  /**
+   * Runs claimed at or before `olderThan` and never completed: a process stopped in the middle.
+   * A check still running (another instance's, on a shared database) is left alone; a finished one
+   * completes the run; otherwise the missed run runs once, now. A claim without a check yet is
+   * only given up after `claimGraceMs` (on a shared database another instance may be starting it).
+   */
+  async function recover(olderThan: number): Promise<void> {
+    const now = clock.now();
+    for (const m of await monitors.listStaleRuns(olderThan)) {
       if (runs.has(m.id)) continue;
       const check = m.pendingCheckId ? await opts.runner.getCheck(m.pendingCheckId) : null;
+      if (check?.status === 'running' || check?.status === 'queued') continue;
       if (check?.status === 'done') await completeMonitorRun(opts, m.id, check.id);
-      else await monitors.abandonRun(m.id, clock.now());
+      else if (m.pendingCheckId || m.pendingSince! <= now - (opts.claimGraceMs ?? 0)) await monitors.abandonRun(m.id, now);
     }
   }
 
+  let lastRecovery = 0;
+
   async function pass(): Promise<void> {
     const now = clock.now();
+    const staleRunMs = opts.staleRunMs ?? 15 * 60_000;
+    if (now - lastRecovery >= staleRunMs) {
+      lastRecovery = now;
+      await recover(now - staleRunMs);
+    }
     const freeRuns = opts.maxConcurrentRuns - runs.size;
     if (freeRuns > 0) {
       for (const m of await monitors.listDueMonitors(now, freeRuns * 4)) {
@@ -101,7 +116,9 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
 
   return {
     async start() {
-      await recover();
+      await opts.ready;
+      lastRecovery = clock.now();
+      await recover(clock.now());
       loop();
     },
     nudge() {

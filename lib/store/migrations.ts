@@ -74,6 +74,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'check owner (the store instance running it; see lib/store/check-store.ts, Ownership)',
+    // NULL for checks written before: no live instance owns them.
+    sql: `
+      ALTER TABLE checks ADD COLUMN owner TEXT;
+    `,
+  },
+  {
+    version: 5,
     name: 'monitors, webhook deliveries and their attempts',
     sql: `
       CREATE TABLE monitors (
