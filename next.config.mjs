@@ -19,6 +19,9 @@ const nextConfig = {
     '@opentelemetry/sdk-trace-node',
     '@opentelemetry/exporter-trace-otlp-http',
     '@opentelemetry/resources',
+    // Scaled mode (REDIS_URL): loaded only then, from node_modules as the worker loads them.
+    'bullmq',
+    'ioredis',
   ],
   poweredByHeader: false,
   // The build type-checks the app only; `npm test` type-checks everything (tests, CLI) with tsc.

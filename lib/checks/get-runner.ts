@@ -6,10 +6,8 @@
  * setServicesForTests and never load the real engine.
  */
 import 'server-only';
-import path from 'node:path';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
-import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
@@ -28,6 +26,8 @@ export interface AppServices {
   /** SSE_MAX_UNSENT_BYTES */
   sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
+  /** scaled mode: readiness asks Redis too */
+  pingRedis?: () => Promise<void>;
 }
 
 const g = globalThis as unknown as {
@@ -70,23 +70,30 @@ async function createServices(): Promise<AppServices> {
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
-  const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
-  const store = observability.observedStore(createSqliteStore({ file }));
+  const { openStore } = await import('@/lib/scale/open-store');
+  const { store: rawStore, where: file } = openStore(env);
+  const store = observability.observedStore(rawStore);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
-  const runner = createRunner({
-    engine,
-    store,
-    logger,
-    maxConcurrent: env.MAX_CONCURRENT_CHECKS,
-    queueSize: env.CHECK_QUEUE_SIZE,
-    dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
-    maxPerClient: env.MAX_RUNNING_PER_CLIENT,
-    maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
-    observers: observability.checkObservers(),
-  });
+  // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
+  const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
+  const runner =
+    scaled?.runner ??
+    createRunner({
+      engine,
+      store,
+      logger,
+      maxConcurrent: env.MAX_CONCURRENT_CHECKS,
+      queueSize: env.CHECK_QUEUE_SIZE,
+      dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+      maxPerClient: env.MAX_RUNNING_PER_CLIENT,
+      maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
+      observers: observability.checkObservers(),
+      vantage: env.MXRAY_VANTAGE,
+    });
   observability.routeMetrics()?.bindRunner(() => runner.stats());
   observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
-  const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
+  const rateLimiter =
+    scaled?.rateLimiter ?? createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');
   const viewers = createViewerLimiter({
     perCheck: env.SSE_MAX_VIEWERS_PER_CHECK,
@@ -95,8 +102,14 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention, observability.stopTracing);
-  logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
+  handleSignals(runner, store, logger, stopRetention, async () => {
+    await scaled?.close();
+    await observability.stopTracing();
+  });
+  logger.info(
+    { file, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
+    'check runner ready',
+  );
   return {
     runner,
     store,
@@ -106,6 +119,7 @@ async function createServices(): Promise<AppServices> {
     viewers,
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
+    ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
 }
 

@@ -22,11 +22,13 @@ export type CheckState = 'ok' | 'error';
 
 export interface Readiness {
   ready: boolean;
-  checks: { shutdown: 'running' | 'shutting-down'; runner: 'accepting' | 'closed' | 'error'; store: CheckState };
+  checks: { shutdown: 'running' | 'shutting-down'; runner: 'accepting' | 'closed' | 'error'; store: CheckState; redis?: CheckState };
 }
 
 /** Evaluates readiness; never throws (a failing part reads as not ready). */
-export async function readiness(services: { runner: Runner; store: CheckStore } | undefined): Promise<Readiness> {
+export async function readiness(
+  services: { runner: Runner; store: CheckStore; pingRedis?: () => Promise<void> } | undefined,
+): Promise<Readiness> {
   const shutdown = isShuttingDown() ? 'shutting-down' : 'running';
   if (!services) return { ready: false, checks: { shutdown, runner: 'error', store: 'error' } };
   const runner = services.runner.accepting() ? 'accepting' : 'closed';
@@ -36,5 +38,18 @@ export async function readiness(services: { runner: Runner; store: CheckStore } 
   } catch {
     store = 'error';
   }
-  return { ready: shutdown === 'running' && runner === 'accepting' && store === 'ok', checks: { shutdown, runner, store } };
+  // Scaled mode: without Redis this instance can neither enqueue nor relay live events.
+  let redis: CheckState | undefined;
+  if (services.pingRedis) {
+    try {
+      await services.pingRedis();
+      redis = 'ok';
+    } catch {
+      redis = 'error';
+    }
+  }
+  return {
+    ready: shutdown === 'running' && runner === 'accepting' && store === 'ok' && redis !== 'error',
+    checks: { shutdown, runner, store, ...(redis ? { redis } : {}) },
+  };
 }
