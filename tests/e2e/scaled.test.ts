@@ -1,0 +1,262 @@
+/**
+ * Scaled mode end to end, every part real: Redis (its own key prefix on a db of its own), BullMQ,
+ * the shared store, two production web servers (standalone server.js, as the Dockerfile runs it)
+ * and probe workers as separate processes (`npm run worker`'s build), all on loopback.
+ *
+ * Addresses (this file's blocks): workers' probes leave from 127.121.0.x (PROBE_SOURCE_ADDRESS),
+ * API clients come from 127.121.1.x (each test its own rate-limit client), the fixture mail
+ * servers listen on 127.122.0.x, the fixture DNS server on 127.0.0.1 (an ephemeral port).
+ */
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPki } from '@/tests/fixtures/pki';
+import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
+import { buildWorker, startWorker, type WorkerProcess } from '@/tests/fixtures/worker-process';
+import { startZoneLab, labEnv, type ZoneLab } from '@/tests/fixtures/zone-lab';
+import type { FakeSmtpHandle } from '@/tests/fixtures/smtp-server';
+import { ROOT, startApp, type AppServer } from './harness';
+
+const SUFFIX = 'scale.test';
+const EAST_SRC = '127.121.0.1';
+const WEST_SRC = '127.121.0.2';
+const EAST2_SRC = '127.121.0.3';
+const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// A db of our own on the shared Redis (the prefix alone would do; both keep runs apart).
+const REDIS_URL = `${REDIS_BASE.replace(/\/\d*$/, '')}/11`;
+const PREFIX = `mxray-e2e-${randomBytes(4).toString('hex')}`;
+
+let lab: ZoneLab;
+let redis: Redis;
+let dataDir: string;
+let appEnv: Record<string, string>;
+let webA: AppServer;
+let webB: AppServer;
+const workers: Record<string, WorkerProcess> = {};
+let workerEnv: Record<string, string>;
+let servers: { vantage: FakeSmtpHandle; slow: FakeSmtpHandle };
+
+const domains = { ok: `ok.${SUFFIX}`, slow: `slow.${SUFFIX}`, vantage: `vantage.${SUFFIX}` };
+
+/** An HTTP request from a chosen loopback client address (its own rate-limit key). */
+function call(base: string, path: string, opts: { from: string; method?: string; body?: unknown }): Promise<{ status: number; body: any }> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: opts.method ?? 'GET',
+        localAddress: opts.from,
+        headers: opts.body === undefined ? {} : { 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  });
+}
+
+async function post(base: string, from: string, body: unknown): Promise<{ status: number; body: any }> {
+  return call(base, '/api/checks', { from, method: 'POST', body });
+}
+
+async function untilEnded(base: string, id: string): Promise<any> {
+  for (let i = 0; i < 900; i++) {
+    const { body } = await call(base, `/api/checks/${id}`, { from: '127.121.1.250' });
+    if (body.status === 'done' || body.status === 'interrupted') return body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`check ${id} did not end`);
+}
+
+async function startWorkerAt(name: string, vantage: string, source: string): Promise<WorkerProcess> {
+  const w = await startWorker({ root: ROOT, env: { ...workerEnv, VANTAGE: vantage, PROBE_SOURCE_ADDRESS: source } });
+  workers[name] = w;
+  return w;
+}
+
+/** ids strictly 1, 2, 3, … and the events a check-done or an interrupted closes */
+function expectWholeLog(frames: SseFrame[]): void {
+  const ids = frames.filter((f) => f.id !== undefined).map((f) => f.id);
+  expect(ids).toEqual(ids.map((_, i) => i + 1));
+  expect(frames[0]?.event).toBe('check-started');
+}
+
+beforeAll(async () => {
+  buildWorker(ROOT);
+  const pki = await createTestPki({ hosts: [`mx.${domains.ok}`] });
+  const plain = (address: string, extra: Record<string, unknown> = {}) => ({
+    address,
+    port: 25,
+    greeting: [`220 mx.${SUFFIX} ESMTP`],
+    ehlo: ['PIPELINING', 'SIZE 10240000', '8BITMIME'],
+    ...extra,
+  });
+  lab = await startZoneLab(
+    [
+      { name: domains.ok, type: 'MX', preference: 10, exchange: `mx.${domains.ok}` },
+      { name: `mx.${domains.ok}`, type: 'A', address: '127.122.0.10' },
+      { name: domains.slow, type: 'MX', preference: 10, exchange: `mx.${domains.slow}` },
+      { name: `mx.${domains.slow}`, type: 'A', address: '127.122.0.20' },
+      { name: domains.vantage, type: 'MX', preference: 10, exchange: `mx.${domains.vantage}` },
+      { name: `mx.${domains.vantage}`, type: 'A', address: '127.122.0.30' },
+    ],
+    [
+      // a multi-line greeting with pauses: the check stays live long enough to watch it
+      plain('127.122.0.10', { greeting: ['220-mx.scale.test ESMTP', '220-one moment', '220 mx.scale.test ready'], greetingPauseMs: 400 }),
+      plain('127.122.0.20', { greeting: ['220-mx.scale.test ESMTP', '220-please wait', '220 mx.scale.test ready'], greetingPauseMs: 4_000 }),
+      // a filter on the path from the west vantage: its connections are reset at once
+      plain('127.122.0.30', { resetFrom: [WEST_SRC] }),
+    ],
+    pki.caPem,
+  );
+  servers = { slow: lab.servers[1]!, vantage: lab.servers[2]! };
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  dataDir = mkdtempSync(join(tmpdir(), 'mxray-scaled-'));
+  const shared = {
+    ...labEnv(lab, { allowCidrs: '127.122.0.0/16', suffix: SUFFIX }),
+    REDIS_URL,
+    REDIS_PREFIX: PREFIX,
+    DATA_DIR: dataDir,
+    DEDUPE_WINDOW_SECONDS: '0',
+    PROBE_CONNECT_TIMEOUT_MS: '2000',
+    PROBE_GREETING_TIMEOUT_MS: '15000',
+  };
+  workerEnv = { ...shared, WORKER_LOCK_MS: '3000', WORKER_DRAIN_MS: '20000', MAX_CONCURRENT_CHECKS: '4' };
+  appEnv = { ...shared, VANTAGE: 'east', RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '4', MAX_RUNNING_PER_CLIENT: '10' };
+  await startWorkerAt('east', 'east', EAST_SRC);
+  await startWorkerAt('west', 'west', WEST_SRC);
+  webA = await startApp(appEnv, { dataDir });
+  webB = await startApp(appEnv, { dataDir });
+});
+
+afterAll(async () => {
+  await webA?.stop();
+  await webB?.stop();
+  await Promise.all(Object.values(workers).map((w) => w.kill('SIGTERM')));
+  if (redis) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+  await lab?.close();
+});
+
+describe('scaled mode: two web instances, workers apart', () => {
+  it('is ready with Redis, and a check created on web A is watched live on web B, every event in order; resume works across instances', async () => {
+    const ready = await call(webA.url, '/api/health/ready', { from: '127.121.1.250' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ store: 'ok', redis: 'ok' });
+
+    const created = await post(webA.url, '127.121.1.1', { domain: domains.ok });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const onB = await openSse(`${webB.url}/api/checks/${id}/events`);
+    await onB.done;
+    expectWholeLog(onB.frames);
+    expect(onB.frames.at(-1)?.event).toBe('check-done');
+    // Live, not only replayed: B saw events before the check ended (greeting pauses 2 × 400 ms).
+    const final = await untilEnded(webA.url, id);
+    expect(final.status).toBe('done');
+    expect(final.target.domain).toBe(domains.ok);
+    const port25 = final.result.probes.find((p: { port: number }) => p.port === 25);
+    expect(port25.outcome).toBe('success');
+
+    // Resume on A after what B saw half-way: exactly the rest, same ids, same events.
+    const half = Math.floor(onB.frames.length / 2);
+    const lastSeen = onB.frames[half - 1]!.id!;
+    const onA = await openSse(`${webA.url}/api/checks/${id}/events`, { 'Last-Event-ID': String(lastSeen) });
+    await onA.done;
+    expect(onA.frames.map((f) => [f.id, f.event])).toEqual(onB.frames.slice(half).map((f) => [f.id, f.event]));
+  });
+
+  it('holds one client to its rate limit across both web instances', async () => {
+    const from = '127.121.1.2';
+    // Refused bodies still spend a token: the limit comes first. Burst 4, refilled at 1 a minute.
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push((await post(i % 2 === 0 ? webA.url : webB.url, from, { domain: '' })).status);
+    expect(answers.slice(0, 4)).toEqual([400, 400, 400, 400]);
+    expect(answers.slice(4)).toEqual([429, 429]);
+    // Another client is not affected.
+    expect((await post(webB.url, '127.121.1.3', { domain: '' })).status).toBe(400);
+  });
+
+  it('runs a check once per vantage and shows the difference a filter on the path makes', async () => {
+    const unknown = await post(webB.url, '127.121.1.4', { domain: domains.vantage, vantages: ['east', 'mars'] });
+    expect(unknown.status).toBe(400);
+    const created = await post(webB.url, '127.121.1.4', { domain: domains.vantage, vantages: ['east', 'west'] });
+    expect(created.status).toBe(201);
+    const group = created.body.vantages as { vantage: string; id: string }[];
+    expect(group.map((g) => g.vantage)).toEqual(['east', 'west']);
+    expect(created.body.id).toBe(group[0]!.id);
+    const [east, west] = await Promise.all(group.map((g) => untilEnded(webA.url, g.id)));
+    expect(east.status).toBe('done');
+    expect(west.status).toBe('done');
+    expect(east.target.vantage).toBe('east');
+    expect(west.target.vantageGroup).toEqual(group.map(({ vantage, id }) => ({ vantage, id })));
+    const p25 = (c: any) => c.result.probes.find((p: { port: number }) => p.port === 25);
+    expect(p25(east).outcome).toBe('success');
+    expect(p25(west).outcome).not.toBe('success');
+    // Each vantage's probes left from its worker's source address.
+    expect(servers.vantage.peers).toContain(EAST_SRC);
+    expect(servers.vantage.peers).toContain(WEST_SRC);
+  });
+
+  it('ends a check whose worker is SIGKILLed mid-check: another worker takes it over, it is never left running', async () => {
+    await startWorkerAt('east2', 'east', EAST2_SRC);
+    const created = await post(webA.url, '127.121.1.5', { domain: domains.slow });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const onB = await openSse(`${webB.url}/api/checks/${id}/events`);
+    // Which east worker took it: the one whose source address reached the slow server.
+    const first = await onB.until((f) => f.event === 'probe-connected');
+    expect(first).toBeDefined();
+    const source = servers.slow.peers.at(-1);
+    const victim = source === EAST_SRC ? 'east' : source === EAST2_SRC ? 'east2' : undefined;
+    expect(victim).toBeDefined();
+    expect(await workers[victim!]!.kill('SIGKILL')).toBe('SIGKILL');
+    delete workers[victim!];
+    await onB.done;
+    const last = onB.frames.at(-1)!;
+    expect(['check-done', 'interrupted']).toContain(last.event);
+    if (last.event === 'interrupted') expect(last.data).toMatchObject({ status: 'interrupted', reason: 'worker-lost' });
+    expectWholeLog(onB.frames);
+    const final = await untilEnded(webA.url, id);
+    expect(['done', 'interrupted']).toContain(final.status);
+  });
+
+  it('loses nothing when a web instance restarts, even with a check in flight', async () => {
+    const created = await post(webA.url, '127.121.1.6', { domain: domains.slow });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const onB = await openSse(`${webB.url}/api/checks/${id}/events`);
+    await onB.until((f) => f.event === 'probe-connected');
+    await webA.stop('SIGTERM');
+    webA = await startApp(appEnv, { dataDir });
+    await onB.done;
+    expect(onB.frames.at(-1)?.event).toBe('check-done');
+    expectWholeLog(onB.frames);
+    // The restarted instance serves the whole log and the result.
+    const replay = await openSse(`${webA.url}/api/checks/${id}/events`);
+    await replay.done;
+    expect(replay.frames.map((f) => [f.id, f.event])).toEqual(onB.frames.map((f) => [f.id, f.event]));
+    expect((await untilEnded(webA.url, id)).status).toBe('done');
+  });
+});
