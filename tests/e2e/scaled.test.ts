@@ -172,7 +172,8 @@ describe('scaled mode: two web instances, workers apart', () => {
     await onB.done;
     expectWholeLog(onB.frames);
     expect(onB.frames.at(-1)?.event).toBe('check-done');
-    // Live, not only replayed: B saw events before the check ended (greeting pauses 2 × 400 ms).
+    // (That B follows a check live, not only from the store, the SIGKILL and restart tests show:
+    // they act on an event B received while the check was still running.)
     const final = await untilEnded(webA.url, id);
     expect(final.status).toBe('done');
     expect(final.target.domain).toBe(domains.ok);
