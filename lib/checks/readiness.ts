@@ -6,7 +6,7 @@
  * Shutdown flips readiness first (markShuttingDown, the first thing a SIGTERM does), then drains.
  */
 import type { Runner } from './runner';
-import type { CheckStore } from '@/lib/store/check-store';
+import type { CheckQueries } from './check-queries';
 
 const g = globalThis as unknown as { __mxrayShuttingDown?: boolean };
 
@@ -27,14 +27,16 @@ export interface Readiness {
 
 /** Evaluates readiness; never throws (a failing part reads as not ready). */
 export async function readiness(
-  services: { runner: Runner; store: CheckStore; pingRedis?: () => Promise<void> } | undefined,
+  services:
+    | { runner: Pick<Runner, 'accepting'>; queries: Pick<CheckQueries, 'writable'>; pingRedis?: () => Promise<void> }
+    | undefined,
 ): Promise<Readiness> {
   const shutdown = isShuttingDown() ? 'shutting-down' : 'running';
   if (!services) return { ready: false, checks: { shutdown, runner: 'error', store: 'error' } };
   const runner = services.runner.accepting() ? 'accepting' : 'closed';
   let store: CheckState = 'ok';
   try {
-    await (services.store.checkWritable ? services.store.checkWritable() : services.store.ping());
+    await services.queries.writable();
   } catch {
     store = 'error';
   }
