@@ -18,7 +18,7 @@ import { logger as rootLogger } from '@/lib/log';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { createRunner } from '@/lib/checks/runner';
 import { markShuttingDown } from '@/lib/checks/readiness';
-import { checkObservers, observedStore, startObservability, stopTracing } from '@/lib/observability/process-observability';
+import { checkObservers, observedStore, routeMetrics, startObservability, stopTracing } from '@/lib/observability/process-observability';
 import { CheckJobSchema, createClientSlots, createVantageRegistry, queueName, stallSettings } from './check-queue';
 import { createRedisEventHub } from './redis-event-hub';
 import { redisConnection } from './redis-connection';
@@ -61,6 +61,11 @@ async function main(): Promise<void> {
     markStaleOnStart: false,
     vantage,
   });
+
+  // Metrics (METRICS_PORT): running checks and readiness of this worker, labelled role=worker.
+  routeMetrics()?.bindRunner(() => runner.stats());
+  let stopping = false;
+  routeMetrics()?.bindReadiness(() => !stopping && runner.accepting());
 
   /** Ends a check some other worker lost, unless it already ended. */
   async function lost(checkId: string, clientKey: string): Promise<void> {
@@ -126,7 +131,6 @@ async function main(): Promise<void> {
   const heartbeat = setInterval(announce, Math.floor(registry.ttlMs / 3));
   heartbeat.unref();
 
-  let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

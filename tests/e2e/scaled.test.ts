@@ -15,6 +15,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki } from '@/tests/fixtures/pki';
+import { startOtlpReceiver, type OtlpReceiver } from '@/tests/fixtures/otlp-receiver';
+import { freePort } from '@/tests/fixtures/production-server';
+import { parseExposition, total, labelValues } from '@/tests/fixtures/prometheus-text';
 import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
 import { buildWorker, startWorker, type WorkerProcess } from '@/tests/fixtures/worker-process';
 import { startZoneLab, labEnv, type ZoneLab } from '@/tests/fixtures/zone-lab';
@@ -30,7 +33,13 @@ const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_URL = `${REDIS_BASE.replace(/\/\d*$/, '')}/11`;
 const PREFIX = `mxray-e2e-${randomBytes(4).toString('hex')}`;
 
+// A caller's trace (W3C traceparent, sampled): the worker's spans must join it.
+const TRACE_ID = '5cf92f3577b34da6a3ce929d0e0e4799';
+const PARENT_SPAN = '11f067aa0ba902c8';
+
 let lab: ZoneLab;
+let otlp: OtlpReceiver;
+let eastMetricsPort: number;
 let redis: Redis;
 let dataDir: string;
 let appEnv: Record<string, string>;
@@ -43,7 +52,11 @@ let servers: { vantage: FakeSmtpHandle; slow: FakeSmtpHandle };
 const domains = { ok: `ok.${SUFFIX}`, slow: `slow.${SUFFIX}`, vantage: `vantage.${SUFFIX}` };
 
 /** An HTTP request from a chosen loopback client address (its own rate-limit key). */
-function call(base: string, path: string, opts: { from: string; method?: string; body?: unknown }): Promise<{ status: number; body: any }> {
+function call(
+  base: string,
+  path: string,
+  opts: { from: string; method?: string; body?: unknown; headers?: Record<string, string> },
+): Promise<{ status: number; body: any }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -53,7 +66,7 @@ function call(base: string, path: string, opts: { from: string; method?: string;
         path: url.pathname + url.search,
         method: opts.method ?? 'GET',
         localAddress: opts.from,
-        headers: opts.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        headers: { ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...opts.headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -69,8 +82,8 @@ function call(base: string, path: string, opts: { from: string; method?: string;
   });
 }
 
-async function post(base: string, from: string, body: unknown): Promise<{ status: number; body: any }> {
-  return call(base, '/api/checks', { from, method: 'POST', body });
+async function post(base: string, from: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  return call(base, '/api/checks', { from, method: 'POST', body, headers });
 }
 
 async function untilEnded(base: string, id: string): Promise<any> {
@@ -82,8 +95,8 @@ async function untilEnded(base: string, id: string): Promise<any> {
   throw new Error(`check ${id} did not end`);
 }
 
-async function startWorkerAt(name: string, vantage: string, source: string): Promise<WorkerProcess> {
-  const w = await startWorker({ root: ROOT, env: { ...workerEnv, VANTAGE: vantage, PROBE_SOURCE_ADDRESS: source } });
+async function startWorkerAt(name: string, vantage: string, source: string, extra: Record<string, string> = {}): Promise<WorkerProcess> {
+  const w = await startWorker({ root: ROOT, env: { ...workerEnv, VANTAGE: vantage, PROBE_SOURCE_ADDRESS: source, ...extra } });
   workers[name] = w;
   return w;
 }
@@ -125,6 +138,7 @@ beforeAll(async () => {
   );
   servers = { slow: lab.servers[1]!, vantage: lab.servers[2]! };
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  otlp = await startOtlpReceiver();
   dataDir = mkdtempSync(join(tmpdir(), 'mxray-scaled-'));
   const shared = {
     ...labEnv(lab, { allowCidrs: '127.122.0.0/16', suffix: SUFFIX }),
@@ -134,10 +148,13 @@ beforeAll(async () => {
     DEDUPE_WINDOW_SECONDS: '0',
     PROBE_CONNECT_TIMEOUT_MS: '2000',
     PROBE_GREETING_TIMEOUT_MS: '15000',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   workerEnv = { ...shared, WORKER_LOCK_MS: '3000', WORKER_DRAIN_MS: '20000', MAX_CONCURRENT_CHECKS: '4' };
   appEnv = { ...shared, VANTAGE: 'east', RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '4', MAX_RUNNING_PER_CLIENT: '10' };
-  await startWorkerAt('east', 'east', EAST_SRC);
+  eastMetricsPort = await freePort();
+  await startWorkerAt('east', 'east', EAST_SRC, { METRICS_PORT: String(eastMetricsPort) });
   await startWorkerAt('west', 'west', WEST_SRC);
   webA = await startApp(appEnv, { dataDir });
   webB = await startApp(appEnv, { dataDir });
@@ -156,6 +173,7 @@ afterAll(async () => {
     } while (cursor !== '0');
     redis.disconnect();
   }
+  await otlp?.close();
   await lab?.close();
 });
 
@@ -186,6 +204,42 @@ describe('scaled mode: two web instances, workers apart', () => {
     const onA = await openSse(`${webA.url}/api/checks/${id}/events`, { 'Last-Event-ID': String(lastSeen) });
     await onA.done;
     expect(onA.frames.map((f) => [f.id, f.event])).toEqual(onB.frames.slice(half).map((f) => [f.id, f.event]));
+  });
+
+  it("the worker's spans join the web request's trace, and the worker exposes its own metrics (role worker, its vantage)", async () => {
+    const created = await post(webA.url, '127.121.1.7', { domain: domains.ok }, { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await untilEnded(webB.url, id)).status).toBe('done');
+    let check: (typeof otlp.spans)[number] | undefined;
+    for (let i = 0; i < 100 && !check; i++) {
+      check = otlp.spans.find((s) => s.name === 'mxray.check' && s.attributes['mxray.check.id'] === id);
+      if (!check) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(check, 'the check span').toBeDefined();
+    expect(otlp.rejected).toEqual([]);
+    // Started in the worker, in the trace of the request web A served.
+    expect(check!.resource['mxray.role']).toBe('worker');
+    expect(check!.resource['mxray.vantage']).toBe('east');
+    expect(check!.traceId).toBe(TRACE_ID);
+    const sameTrace = otlp.spans.filter((s) => s.traceId === TRACE_ID);
+    const request = sameTrace.find((s) => s.resource['mxray.role'] === 'web' && s.parentSpanId === PARENT_SPAN);
+    expect(request, 'the web request span').toBeDefined();
+    const ancestors: string[] = [];
+    for (let at = check!.parentSpanId; at && at !== PARENT_SPAN; at = sameTrace.find((s) => s.spanId === at)?.parentSpanId ?? '') ancestors.push(at);
+    expect(ancestors).toContain(request!.spanId);
+    const probes = otlp.spans.filter((s) => s.name === 'mxray.probe' && s.parentSpanId === check!.spanId);
+    expect(probes.length).toBeGreaterThan(0);
+
+    const res = await fetch(`http://127.0.0.1:${eastMetricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    const metrics = await parseExposition(await res.text());
+    expect(total(metrics, 'mxray_checks_finished_total', { role: 'worker', vantage: 'east', status: 'done' })).toBeGreaterThanOrEqual(2);
+    expect(total(metrics, 'mxray_port_probes_total', { role: 'worker', vantage: 'east', port: '25' })).toBeGreaterThanOrEqual(2);
+    for (const { label, value } of labelValues(metrics)) {
+      if (label === 'role') expect(value).toBe('worker');
+      expect(value).not.toContain(SUFFIX);
+    }
   });
 
   it('holds one client to its rate limit across both web instances', async () => {
