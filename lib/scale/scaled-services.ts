@@ -16,6 +16,7 @@ import { createRedisEventHub } from './redis-event-hub';
 import { createRedisRateLimiter } from './redis-rate-limit';
 import { pingRedis, redisConnection } from './redis-connection';
 import { createScaledRunner } from './scaled-runner';
+import { startStallWatch } from './stall-watch';
 
 export interface ScaledServices {
   runner: Runner;
@@ -45,14 +46,27 @@ export async function createScaledServices(
     }
     return q;
   };
+  const slots = createClientSlots({ redis, prefix, max: env.MAX_RUNNING_PER_CLIENT, holdMs: env.limits.checkBudgetMs * 3 });
+  const vantages = createVantageRegistry({ redis, prefix });
+  const watch = startStallWatch({
+    connection: () => redisConnection(url, 'mxray-web-stall-watch'),
+    prefix,
+    lockMs: env.WORKER_LOCK_MS,
+    queueFor,
+    vantages: async () => [...new Set([env.MXRAY_VANTAGE, ...env.VANTAGES, ...(await vantages.live())])],
+    store: deps.store,
+    hub,
+    slots,
+    logger: deps.logger,
+  });
   const runner = createScaledRunner({
     engine: deps.engine,
     store: deps.store,
     hub,
     logger: deps.logger,
     queueFor,
-    slots: createClientSlots({ redis, prefix, max: env.MAX_RUNNING_PER_CLIENT, holdMs: env.limits.checkBudgetMs * 3 }),
-    vantages: createVantageRegistry({ redis, prefix }),
+    slots,
+    vantages,
     configuredVantages: env.VANTAGES,
     defaultVantage: env.MXRAY_VANTAGE,
     queueSize: env.CHECK_QUEUE_SIZE,
@@ -67,6 +81,7 @@ export async function createScaledServices(
     rateLimiter,
     pingRedis: () => pingRedis(redis),
     async close() {
+      await watch.close();
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       await hub.close();
       redis.disconnect();

@@ -23,6 +23,7 @@ import { CheckJobSchema, createClientSlots, createVantageRegistry, queueName, st
 import { createRedisEventHub } from './redis-event-hub';
 import { redisConnection } from './redis-connection';
 import { openStore } from './open-store';
+import { endLostCheck } from './lost-check';
 
 async function main(): Promise<void> {
   validateEnvOrExit();
@@ -67,14 +68,7 @@ async function main(): Promise<void> {
   let stopping = false;
   routeMetrics()?.bindReadiness(() => !stopping && runner.accepting());
 
-  /** Ends a check some other worker lost, unless it already ended. */
-  async function lost(checkId: string, clientKey: string): Promise<void> {
-    if (await store.markInterrupted(checkId, 'worker-lost', Date.now())) {
-      hub.end(checkId, { status: 'interrupted', reason: 'worker-lost' });
-      logger.warn({ checkId }, 'check lost with its worker: interrupted');
-    }
-    await slots.release(clientKey, checkId);
-  }
+  const lost = (checkId: string, clientKey: string) => endLostCheck({ store, hub, slots, logger }, checkId, clientKey);
 
   async function processJob(job: Job): Promise<string> {
     const data = CheckJobSchema.parse(job.data);

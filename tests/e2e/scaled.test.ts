@@ -297,6 +297,22 @@ describe('scaled mode: two web instances, workers apart', () => {
     expect(['done', 'interrupted']).toContain(final.status);
   });
 
+  it("ends the check of a vantage whose only worker is SIGKILLed: the web tier's stalled-job watch interrupts it", async () => {
+    const created = await post(webB.url, '127.121.1.8', { domain: domains.slow, vantages: ['west'] });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const onA = await openSse(`${webA.url}/api/checks/${id}/events`);
+    await onA.until((f) => f.event === 'probe-connected');
+    expect(servers.slow.peers.at(-1)).toBe(WEST_SRC);
+    expect(await workers.west!.kill('SIGKILL')).toBe('SIGKILL');
+    delete workers.west;
+    await onA.done;
+    expect(onA.frames.at(-1)).toMatchObject({ event: 'interrupted', data: { status: 'interrupted', reason: 'worker-lost' } });
+    expectWholeLog(onA.frames);
+    const final = await untilEnded(webB.url, id);
+    expect(final).toMatchObject({ status: 'interrupted', reason: 'worker-lost' });
+  });
+
   it('loses nothing when a web instance restarts, even with a check in flight', async () => {
     const created = await post(webA.url, '127.121.1.6', { domain: domains.slow });
     expect(created.status).toBe(201);
