@@ -330,4 +330,21 @@ describe('scaled mode: two web instances, workers apart', () => {
     expect(replay.frames.map((f) => [f.id, f.event])).toEqual(onB.frames.map((f) => [f.id, f.event]));
     expect((await untilEnded(webA.url, id)).status).toBe('done');
   });
+
+  it('drains on SIGTERM: the running check finishes, then the worker exits', async () => {
+    const created = await post(webA.url, '127.121.1.9', { domain: domains.slow });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const onB = await openSse(`${webB.url}/api/checks/${id}/events`);
+    await onB.until((f) => f.event === 'probe-connected');
+    const source = servers.slow.peers.at(-1);
+    const name = Object.keys(workers).find((n) => (n === 'east' ? EAST_SRC : n === 'east2' ? EAST2_SRC : '') === source);
+    expect(name).toBeDefined();
+    const exit = workers[name!]!.kill('SIGTERM');
+    await onB.done;
+    expect(onB.frames.at(-1)?.event).toBe('check-done');
+    expect(await exit).toBe(0);
+    delete workers[name!];
+    expect((await untilEnded(webA.url, id)).status).toBe('done');
+  });
 });
