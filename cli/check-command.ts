@@ -6,6 +6,7 @@ import { cliLocale, EnvError, loadEnv } from '@/lib/env';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
+import { hasMessage, translatorFor } from '@/lib/i18n/translator';
 import { EXIT } from './exit-codes';
 import { formatReport } from './format-report';
 
@@ -47,8 +48,13 @@ export async function runCheckCommand(
   const engine = createEngine(engineConfigFromEnv(env));
   const mode = values.host !== undefined ? 'host' : 'domain';
   const prepared = engine.prepare((values.host ?? domainArg)!, mode, { relayTest: values.relayTest });
+  const locale = cliLocale(values.lang, env);
+  const t = translatorFor(locale);
   if (!prepared.ok) {
-    io.err.write(`mxray: ${prepared.message}\n`);
+    // The validation reason in the reader's language when the message files know it (the API's words).
+    const reason = `api.domain.${prepared.code}`;
+    const text = locale !== 'en' && hasMessage(locale, reason) ? t(reason) : prepared.message;
+    io.err.write(`mxray: ${text}\n`);
     return EXIT.INPUT;
   }
 
@@ -64,7 +70,7 @@ export async function runCheckCommand(
       if (ev.type === 'probes-planned') planned = ev.probes.length;
       if (ev.type === 'probe-done') done++;
       if (ev.type === 'check-done') result = ev.result;
-      if (tty && planned > 0) io.err.write(`\r\x1b[2Kprobing ${done}/${planned} ports…`);
+      if (tty && planned > 0) io.err.write(`\r\x1b[2K${t('cli.probing', { done, planned })}`);
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -75,7 +81,7 @@ export async function runCheckCommand(
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
-    io.out.write(formatReport(result, { color, locale: cliLocale(values.lang, env) }));
+    io.out.write(formatReport(result, { color, locale }));
   }
   return exitCodeFor(result);
 }

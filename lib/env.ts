@@ -82,6 +82,31 @@ const EnvSchema = z.object({
     .default(DEFAULT_RELAY_TEST_ADDRESS),
   // --- web app
   DATA_DIR: z.string().min(1).default('./data'),
+  /** scaled mode: checks and events in PostgreSQL instead of the SQLite file under DATA_DIR */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || !s.trim()) return undefined;
+      let url: URL;
+      try {
+        url = new URL(s.trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a URL: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        ctx.addIssue({ code: 'custom', message: `must be a postgres:// URL (got ${url.protocol}//…)` });
+        return z.NEVER;
+      }
+      if (!url.hostname || url.pathname.length <= 1) {
+        ctx.addIssue({ code: 'custom', message: 'must name a host and a database: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      return s.trim();
+    }),
+  /** connections each process keeps to DATABASE_URL */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(10_000).default(50),
   CHECK_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(50),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),

@@ -11,6 +11,7 @@
 import 'server-only';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
+import { describeStore, openCheckStore } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
@@ -82,9 +83,7 @@ async function createServices(): Promise<AppServices> {
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
-  const { openStore } = await import('@/lib/scale/open-store');
-  const { store: rawStore, where: file } = openStore(env);
-  const store = observability.observedStore(rawStore);
+  const store = observability.observedStore(await openCheckStore(env));
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
   const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
@@ -114,12 +113,13 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention, async () => {
+  const stopSweep = store.engine === 'postgres' ? startOwnerSweep(store, logger) : () => {};
+  handleSignals(runner, store, logger, () => (stopRetention(), stopSweep()), async () => {
     await scaled?.close();
     await observability.stopTracing();
   });
   logger.info(
-    { file, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
+    { store: describeStore(env), owner: store.owner, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
     'check runner ready',
   );
   return {
@@ -134,6 +134,24 @@ async function createServices(): Promise<AppServices> {
     logger,
     ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
+}
+
+/**
+ * Scaled mode: an instance that died (SIGKILL, lost host) leaves its running checks behind; once
+ * their lease expired, whichever instance sweeps first marks them interrupted, so none stays
+ * 'running' for ever. The runner's start-up pass is the first sweep; this repeats it.
+ */
+function startOwnerSweep(store: CheckStore, logger: ProbeLogger, everyMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    store
+      .markRunningInterrupted('owner-lost')
+      .then((n) => {
+        if (n > 0) logger.warn({ count: n }, 'checks of an instance that is gone marked interrupted');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'sweep of dead instances\' checks failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

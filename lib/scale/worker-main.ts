@@ -17,12 +17,12 @@ import { getEnv, validateEnvOrExit } from '@/lib/env';
 import { logger as rootLogger } from '@/lib/log';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { createRunner } from '@/lib/checks/runner';
+import { describeStore, openCheckStore } from '@/lib/store/open-store';
 import { markShuttingDown } from '@/lib/checks/readiness';
 import { checkObservers, observedStore, routeMetrics, startObservability, stopTracing } from '@/lib/observability/process-observability';
 import { CheckJobSchema, createClientSlots, createVantageRegistry, queueName, stallSettings } from './check-queue';
 import { createRedisEventHub } from './redis-event-hub';
 import { redisConnection } from './redis-connection';
-import { openStore } from './open-store';
 import { endLostCheck } from './lost-check';
 
 async function main(): Promise<void> {
@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   const workerId = randomUUID();
   const prefix = env.REDIS_PREFIX;
   const pub = redisConnection(env.REDIS_URL, `mxray-worker-${vantage}`);
-  const { store: rawStore, where } = openStore(env);
-  const store = observedStore(rawStore);
+  const store = observedStore(await openCheckStore(env));
+  const where = describeStore(env);
   const hub = createRedisEventHub({ pub, prefix, onError: (err) => logger.warn({ err }, 'event fan-out failed') });
   const concurrency = env.WORKER_CONCURRENCY ?? env.MAX_CONCURRENT_CHECKS;
   const slots = createClientSlots({
@@ -86,6 +86,12 @@ async function main(): Promise<void> {
         return 'interrupted';
       }
       logger.info({ checkId }, 'rerunning a check whose worker died before it started');
+    }
+    // The check becomes this worker's (its lease, renewed while this process lives): if the worker
+    // dies, the store's sweep of dead instances also ends it, whichever comes first.
+    if (!(await store.claimCheck(checkId))) {
+      await slots.release(clientKey, checkId);
+      return 'not-running';
     }
     try {
       const end = await runner.adopt({

@@ -72,6 +72,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE checks ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted'));
     `,
   },
+  {
+    version: 4,
+    name: 'check owner (the store instance running it; see lib/store/check-store.ts, Ownership)',
+    // NULL for checks written before: no live instance owns them.
+    sql: `
+      ALTER TABLE checks ADD COLUMN owner TEXT;
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Scaled mode end to end, every part real: Redis (its own key prefix on a db of its own), BullMQ,
- * the shared store, two production web servers (standalone server.js, as the Dockerfile runs it)
+ * Scaled mode end to end, every part real: PostgreSQL (a fresh database, dropped after), Redis (its
+ * own key prefix on a db of its own), BullMQ, two production web servers (standalone server.js, as the Dockerfile runs it)
  * and probe workers as separate processes (`npm run worker`'s build), all on loopback.
  *
  * Addresses (this file's blocks): workers' probes leave from 127.121.0.x (PROBE_SOURCE_ADDRESS),
@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki } from '@/tests/fixtures/pki';
 import { startOtlpReceiver, type OtlpReceiver } from '@/tests/fixtures/otlp-receiver';
+import { freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
 import { freePort } from '@/tests/fixtures/production-server';
 import { parseExposition, total, labelValues } from '@/tests/fixtures/prometheus-text';
 import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
@@ -28,7 +29,7 @@ const SUFFIX = 'scale.test';
 const EAST_SRC = '127.121.0.1';
 const WEST_SRC = '127.121.0.2';
 const EAST2_SRC = '127.121.0.3';
-const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_BASE = testServices().redisUrl;
 // A db of our own on the shared Redis (the prefix alone would do; both keep runs apart).
 const REDIS_URL = `${REDIS_BASE.replace(/\/\d*$/, '')}/11`;
 const PREFIX = `mxray-e2e-${randomBytes(4).toString('hex')}`;
@@ -38,6 +39,7 @@ const TRACE_ID = '5cf92f3577b34da6a3ce929d0e0e4799';
 const PARENT_SPAN = '11f067aa0ba902c8';
 
 let lab: ZoneLab;
+let db: FreshDatabase;
 let otlp: OtlpReceiver;
 let eastMetricsPort: number;
 let redis: Redis;
@@ -138,12 +140,14 @@ beforeAll(async () => {
   );
   servers = { slow: lab.servers[1]!, vantage: lab.servers[2]! };
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  db = await freshDatabase('mxray_scaled');
   otlp = await startOtlpReceiver();
   dataDir = mkdtempSync(join(tmpdir(), 'mxray-scaled-'));
   const shared = {
     ...labEnv(lab, { allowCidrs: '127.122.0.0/16', suffix: SUFFIX }),
     REDIS_URL,
     REDIS_PREFIX: PREFIX,
+    DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     DEDUPE_WINDOW_SECONDS: '0',
     PROBE_CONNECT_TIMEOUT_MS: '2000',
@@ -175,6 +179,7 @@ afterAll(async () => {
   }
   await otlp?.close();
   await lab?.close();
+  await db?.drop();
 });
 
 describe('scaled mode: two web instances, workers apart', () => {

@@ -110,6 +110,23 @@ describe('mxray check (CLI)', () => {
     for (const s of lab.servers) expect(s.verbs().filter((v) => v === 'DATA' || v === 'BDAT')).toEqual([]);
   });
 
+  it('speaks French with LANG=fr_FR.UTF-8 or --lang fr: table cells, DNS, relay, certificate and verdict lines', async () => {
+    const open = await run(['check', lab.domains.openRelay], { LANG: 'fr_FR.UTF-8' });
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(/127\.40\.7\.1 .*\n.*PTR .*\n\s+Relais Relais ouvert \(a accepté RCPT TO:<relay-test@example\.com> \(250 2\.1\.5 Ok\) · dans TLS\)/);
+    const good = await run(['check', lab.domains.good, '--lang', 'fr']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/préférence 10/);
+    expect(good.stdout).toMatch(/adresse\s+25\s+465\s+587\s+2525/);
+    expect(good.stdout).toMatch(/127\.40\.1\.1\s+✔ STARTTLS 1\.3\s+✔ TLS 1\.3 AUTH\s+✔ STARTTLS 1\.3 AUTH\s+– refusé/);
+    expect(good.stdout).toContain('confirmé dans les deux sens');
+    expect(good.stdout).toMatch(/✔ de confiance ✔ nom couvert/);
+    expect(good.stdout).toMatch(/Relais Fermé \(a refusé le destinataire étranger sous les quatre formes · dans TLS\)/);
+    for (const english of ['preference', 'address ', 'Relay ', 'Closed', 'trusted', 'name matches', 'forward-confirmed', 'expires', 'issuer', 'Certificates', 'Findings', 'refused']) {
+      expect(good.stdout, english).not.toContain(english);
+    }
+  });
+
   it('--host skips the relay test unless --relay-test asks for it', async () => {
     const host = `mx.${lab.domains.openRelay}`;
     const skipped = CheckResultSchema.parse(JSON.parse((await run(['check', '--host', host, '--json'])).stdout));
