@@ -24,7 +24,7 @@ export const MUTATION_TESTS = [
   'policy-records.test.ts',
   'domain-name*.test.ts',
   // SMTP reply reader and session
-  'smtp-reply-reader.test.ts',
+  'smtp-reply-reader*.test.ts',
   'smtp-session*.test.ts',
   'transcript-line-times.test.ts',
   'relay-verdict.test.ts',
