@@ -96,6 +96,11 @@ describe('describeTls: the chain', () => {
     ]);
   });
 
+  it('a lone leaf is completed with the anchor that issued it', () => {
+    const info = describeTls(socketOf({ peer: linked(leaf), authorized: true }), opts({ ctx: ctxWith([inter]) }));
+    expect(info.chain.map((c) => c.sha256)).toEqual([leaf.fingerprint256, inter.fingerprint256]);
+  });
+
   it('an anchor with the right subject that did not issue the top is not appended', () => {
     const other = new X509Certificate(pki.untrustedCa.chainPem.split(/(?=-----BEGIN)/)[2]!); // another root
     const impostor: TlsContext = { ...ctxWith([root]), anchorsBySubject: new Map([[inter.issuer, [other]]]) };
@@ -113,8 +118,10 @@ describe('describeTls: the chain', () => {
     const info = describeTls(socketOf({ peer: undefined, authorized: true }), opts({ peerCertificate: l }));
     expect(info.chain.map((c) => c.sha256)).toEqual([leaf.fingerprint256, inter.fingerprint256, root.fingerprint256]);
     expect(info.hostnameMatch).toBe(true);
-    // an empty raw certificate ends the chain
+    // an empty raw certificate ends the chain, and so does a missing issuer
     i.issuerCertificate = { raw: Buffer.alloc(0), fingerprint256: 'x' } as DetailedPeerCertificate;
+    expect(describeTls(socketOf({ authorized: true }), opts({ peerCertificate: l })).chain).toHaveLength(2);
+    i.issuerCertificate = undefined as unknown as DetailedPeerCertificate;
     expect(describeTls(socketOf({ authorized: true }), opts({ peerCertificate: l })).chain).toHaveLength(2);
   });
 

@@ -49,6 +49,13 @@ describe('foreign protocols are named', () => {
     expect(sniffProtocol(Buffer.from([0x03, 0x16]))).toBeUndefined();
     expect(sniffProtocol(b('*  OK'))).toBeUndefined();
     expect(sniffProtocol(b('+O'))).toBeUndefined();
+    // a TLS application-data record is not a greeting of any kind
+    expect(sniffProtocol(Buffer.from([0x17, 0x03, 0x03]))).toBeUndefined();
+  });
+
+  it('a prefix exactly as long as a signature names it', () => {
+    expect(sniffProtocol(b('SSH-'))?.protocol).toBe('SSH');
+    expect(sniffProtocol(b('+OK'))?.protocol).toBe('POP3');
   });
 });
 
@@ -96,7 +103,7 @@ describe('judging a line before its end arrives', () => {
     expect(reader.next()).toBeUndefined(); // seven bytes: not judged yet
     reader.push(b('h'));
     expect(errorOf(reader.next()).kind).toBe('not-smtp');
-    for (const bad of ['250xabcdefgh', '2a0 abcdefgh', 'a50 abcdefgh', '25a abcdefgh']) {
+    for (const bad of ['250xabcdefgh', '2a0 abcdefgh', 'a50 abcdefgh', '25a abcdefgh', '2/0 abcdefgh', '25: abcdefgh']) {
       expect(errorOf(first([bad])).kind, bad).toBe('not-smtp');
     }
   });
@@ -115,8 +122,35 @@ describe('judging a line before its end arrives', () => {
     reader.push(b(line.repeat(9)));
     reader.push(b(`250 ${'y'.repeat(50)}`)); // 900 + 54 bytes so far: within
     expect(reader.next()).toBeUndefined();
-    reader.push(b('y'.repeat(47))); // 900 + 101 > 1000
+    reader.push(b('y'.repeat(46))); // 900 + 100: exactly the cap, still within
+    expect(reader.next()).toBeUndefined();
+    reader.push(b('y')); // 900 + 101 > 1000
     expect(errorOf(reader.next())).toMatchObject({ kind: 'reply-too-large', limit: '1000 bytes per reply' });
+  });
+});
+
+describe('line framing', () => {
+  it('reads codes with every digit, 0 to 9', () => {
+    const item = first(['259 nine\r\n']);
+    expect(item?.kind === 'reply' && item.reply.code).toBe(259);
+    const other = first(['180 one-eight-zero\r\n']);
+    expect(other?.kind === 'reply' && other.reply.code).toBe(180);
+  });
+
+  it.each(['a11 x', '1a1 x', '11a x', '1/1 x', '11: x', '\n'])('after SMTP was spoken, %j is a protocol error', (line) => {
+    const reader = new ReplyReader(limits);
+    reader.push(b('220 ok\r\n'));
+    reader.next();
+    reader.push(b(line.endsWith('\n') ? line : `${line}\r\n`));
+    expect(errorOf(reader.next())).toMatchObject({ kind: 'protocol-error', message: 'a reply line without a 3-digit code' });
+  });
+
+  it('stops at the first bad line of a chunk: later lines in the same chunk are not read', () => {
+    const reader = new ReplyReader(limits);
+    reader.push(b('220 hi\r\nbad line\r\n250 later\r\n'));
+    expect(reader.next()?.kind).toBe('reply');
+    expect(errorOf(reader.next()).kind).toBe('protocol-error');
+    expect(errorOf(reader.next()).kind).toBe('protocol-error');
   });
 });
 
@@ -205,6 +239,12 @@ describe('reset and pending text', () => {
     reader.push(b('220 go\r\n\x01\x02garbage line\r\n'));
     reader.next();
     expect(reader.reset()).toBe('\\x01\\x02garbage line');
+  });
+
+  it('pending text of a partial reply with no partial line has no trailing separator', () => {
+    const reader = new ReplyReader(limits);
+    reader.push(b('250-a\r\n'));
+    expect(reader.pendingText()).toBe('250-a');
   });
 
   it('pending text is the partial reply and partial line', () => {
