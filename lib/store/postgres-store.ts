@@ -16,7 +16,7 @@ import { CheckEventSchema, CheckInputSchema, CheckResultSchema, type CheckEvent,
 import { CheckStoreError, type CheckStore, type CheckVisibility, type HistoryCursor, type StoredEvent } from './check-store';
 import { newInstanceId } from './instance-id';
 import { assertPgSchemaCurrent, migratePostgres } from './pg-migrate';
-import { parseJson, toRecord, type CheckRow } from './record-codec';
+import { toEvent, toRecord, type CheckRow } from './record-codec';
 
 export interface PostgresStoreOptions {
   /** postgres://user:pass@host:port/db */
@@ -151,7 +151,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         'SELECT seq, data FROM check_events WHERE check_id = $1 AND seq > $2 ORDER BY seq',
         [id, afterSeq],
       );
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
+      return rows.map((r) => ({ seq: r.seq, event: toEvent(id, r.seq, r.data, validate) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {

@@ -7,7 +7,8 @@
  */
 import type { z } from 'zod';
 import { StoredCheckStatusSchema } from '@/lib/checks/check-status';
-import { CheckInputSchema, CheckModeSchema, CheckResultSchema } from '@/lib/probe/schema';
+import { CheckEventSchema, CheckInputSchema, CheckModeSchema, CheckResultSchema, type CheckEvent } from '@/lib/probe/schema';
+import { upgradeEvent, upgradeResult } from '@/lib/probe/schema-upgrade';
 import { StoreCorruptionError, type CheckRecord } from './check-store';
 
 /** A `checks` row as both engines return it (JSON columns as text, times as ms since epoch). */
@@ -23,13 +24,21 @@ export interface CheckRow {
   error: string | null;
 }
 
-export function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
+export function parseJson<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  what: string,
+  validate: boolean,
+  upgrade: (v: unknown) => unknown = (v) => v,
+): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
   }
+  // Rows written in an older shape are read in the current one (lib/probe/schema-upgrade.ts).
+  value = upgrade(value);
   // Written by this store after schema validation: trusted, unless the caller wants the full check.
   if (!validate) {
     if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
@@ -63,7 +72,12 @@ export function toRecord(row: CheckRow, validate: boolean): CheckRecord {
     status,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate),
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate, upgradeResult),
     error: row.error,
   };
+}
+
+/** One stored event (the `data` column), in the current shape. */
+export function toEvent(checkId: string, seq: number, data: string, validate: boolean): CheckEvent {
+  return parseJson(CheckEventSchema, data, `check ${checkId}: event ${seq}`, validate, upgradeEvent);
 }

@@ -20,7 +20,7 @@ import {
 import { CheckStoreError, type CheckStore, type HistoryCursor, type CheckVisibility, type StoredEvent } from './check-store';
 import { newInstanceId } from './instance-id';
 import { migrate } from './migrations';
-import { parseJson, toRecord, type CheckRow } from './record-codec';
+import { toEvent, toRecord, type CheckRow } from './record-codec';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -128,7 +128,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
+      return rows.map((r) => ({ seq: r.seq, event: toEvent(id, r.seq, r.data, validate) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {

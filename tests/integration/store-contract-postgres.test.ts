@@ -10,6 +10,7 @@ import { loadPgMigrations, migratePostgres } from '@/lib/store/pg-migrate';
 import { openPostgresStore } from '@/lib/store/postgres-store';
 import { openCheckStore } from '@/lib/store/open-store';
 import { readiness } from '@/lib/checks/readiness';
+import { createCheckQueries } from '@/lib/checks/check-queries';
 import type { Runner } from '@/lib/checks/runner';
 import { newCheckId } from '@/lib/store/check-id';
 import { describeStoreContract } from '@/tests/fixtures/store-contract';
@@ -50,13 +51,13 @@ describe('PostgreSQL store in the app', () => {
     try {
       expect(store.engine).toBe('postgres');
       const runner = { accepting: () => true } as unknown as Runner;
-      expect(await readiness({ runner, store })).toMatchObject({ ready: true, checks: { store: 'ok' } });
+      expect(await readiness({ runner, queries: createCheckQueries(store) })).toMatchObject({ ready: true, checks: { store: 'ok' } });
     } finally {
       await store.close();
     }
     const gone = await openPostgresStore({ connectionString: db.url });
     await gone.close();
-    expect(await readiness({ runner: { accepting: () => true } as unknown as Runner, store: gone })).toMatchObject({ ready: false, checks: { store: 'error' } });
+    expect(await readiness({ runner: { accepting: () => true } as unknown as Runner, queries: createCheckQueries(gone) })).toMatchObject({ ready: false, checks: { store: 'error' } });
   });
 
   it('renews the lease on its running checks while it lives, so live checks are never swept', async () => {
