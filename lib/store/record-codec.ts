@@ -7,8 +7,8 @@
  */
 import type { z } from 'zod';
 import { StoredCheckStatusSchema } from '@/lib/checks/check-status';
-import { CheckEventSchema, CheckInputSchema, CheckModeSchema, CheckResultSchema, type CheckEvent } from '@/lib/probe/schema';
-import { upgradeEvent, upgradeResult } from '@/lib/probe/schema-upgrade';
+import { CheckInputSchema, CheckModeSchema, CheckResultSchema } from '@/lib/probe/schema';
+import { upgradeResult } from '@/lib/probe/schema-upgrade';
 import { StoreCorruptionError, type CheckRecord } from './check-store';
 
 /** A `checks` row as both engines return it (JSON columns as text, times as ms since epoch). */
@@ -75,9 +75,4 @@ export function toRecord(row: CheckRow, validate: boolean): CheckRecord {
     result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate, upgradeResult),
     error: row.error,
   };
-}
-
-/** One stored event (the `data` column), in the current shape. */
-export function toEvent(checkId: string, seq: number, data: string, validate: boolean): CheckEvent {
-  return parseJson(CheckEventSchema, data, `check ${checkId}: event ${seq}`, validate, upgradeEvent);
 }

@@ -20,7 +20,10 @@ import {
 import { CheckStoreError, type CheckStore, type HistoryCursor, type CheckVisibility, type StoredEvent } from './check-store';
 import { newInstanceId } from './instance-id';
 import { migrate } from './migrations';
-import { toEvent, toRecord, type CheckRow } from './record-codec';
+import type { MonitorStore } from './monitor-store';
+import { createSqliteMonitorStore } from './sqlite-monitor-store';
+import { upgradeEvent } from '@/lib/probe/schema-upgrade';
+import { parseJson, toRecord, type CheckRow } from './record-codec';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -34,7 +37,10 @@ export interface SqliteStoreOptions {
   owner?: string;
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
+/** One SQLite file holds checks and monitors: both interfaces on one object. */
+export type SqliteStore = CheckStore & MonitorStore;
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
   const validate = options.validateOnRead ?? false;
   const owner = options.owner ?? newInstanceId();
@@ -108,6 +114,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
+    ...createSqliteMonitorStore(db),
     engine: 'sqlite',
     owner,
 
@@ -128,7 +135,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: toEvent(id, r.seq, r.data, validate) }));
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate, upgradeEvent) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {
