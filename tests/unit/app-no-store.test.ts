@@ -45,7 +45,11 @@ const STORE_USE = /\.\s*store\b|[{,]\s*store\s*[,}:]/;
 const STORE_METHODS =
   /\bstore\.(getCheck|listEvents|findRecent|findLatestDone|listDomainChecks|ping|checkWritable|createCheck|appendEvent|finishCheck|markInterrupted|markRunningInterrupted|purge|close)\b/;
 
-/** The store's own wiring: the store, the runner, the query service, the process services, retention. */
+/**
+ * The store's own wiring: the store, the runner, the query service, the process services, retention,
+ * and scaled mode's runner side (lib/scale: the web tier's enqueueing runner, the worker, the
+ * stalled-job watch).
+ */
 const STORE_OWNERS = [
   'lib/store/',
   'lib/checks/runner.ts',
@@ -54,6 +58,7 @@ const STORE_OWNERS = [
   'lib/checks/get-runner.ts',
   'lib/checks/retention.ts',
   'lib/observability/',
+  'lib/scale/',
 ];
 
 describe('pages and routes do not reach into the store', () => {
