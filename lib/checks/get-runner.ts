@@ -11,6 +11,7 @@
 import 'server-only';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
+import type { Monitoring } from '@/lib/monitors/monitoring';
 import { describeStore, openCheckStore } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
@@ -34,6 +35,8 @@ export interface AppServices {
   /** SSE_MAX_UNSENT_BYTES */
   sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
+  /** monitors, their scheduler and webhook checks; absent: monitor routes answer 503 */
+  monitoring?: Monitoring;
   /** scaled mode: readiness asks Redis too */
   pingRedis?: () => Promise<void>;
 }
@@ -68,6 +71,11 @@ export async function getRunner(): Promise<Runner> {
   return (await getServices()).runner;
 }
 
+/** Monitor operations, for server components (routes get them from withServices); undefined when unavailable. */
+export async function getMonitoring(): Promise<Monitoring | undefined> {
+  return (await getServices()).monitoring;
+}
+
 /** The query service, for server components (routes get it from withServices). */
 export async function getCheckQueries(): Promise<CheckQueries> {
   return (await getServices()).queries;
@@ -83,7 +91,8 @@ async function createServices(): Promise<AppServices> {
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
-  const store = observability.observedStore(await openCheckStore(env));
+  const opened = await openCheckStore(env);
+  const store = observability.observedStore(opened);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
   const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
@@ -114,10 +123,29 @@ async function createServices(): Promise<AppServices> {
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
   const stopSweep = store.engine === 'postgres' ? startOwnerSweep(store, logger) : () => {};
-  handleSignals(runner, store, logger, () => (stopRetention(), stopSweep()), async () => {
-    await scaled?.close();
-    await observability.stopTracing();
+  const { createMonitoring } = await import('@/lib/monitors/monitoring');
+  const monitoring = createMonitoring({
+    env,
+    store: opened,
+    runner,
+    logger: rootLogger.child({ component: 'monitors' }),
+    sharedStore: store.engine === 'postgres',
   });
+  void monitoring.scheduler.start().catch((err: unknown) => logger.error({ err }, 'monitor scheduler failed to start'));
+  handleSignals(
+    runner,
+    store,
+    logger,
+    () => {
+      stopRetention();
+      stopSweep();
+      void monitoring.scheduler.stop();
+    },
+    async () => {
+      await scaled?.close();
+      await observability.stopTracing();
+    },
+  );
   logger.info(
     { store: describeStore(env), owner: store.owner, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
     'check runner ready',
@@ -132,6 +160,7 @@ async function createServices(): Promise<AppServices> {
     viewers,
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
+    monitoring,
     ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import 'server-only';
 import path from 'node:path';
 import type { CheckStore } from './check-store';
+import type { MonitorStore } from './monitor-store';
 
 export interface StoreSettings {
   DATA_DIR: string;
@@ -25,7 +26,8 @@ function sqliteFile(env: StoreSettings): string {
   return env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
 }
 
-export async function openCheckStore(env: StoreSettings, opts: { owner?: string } = {}): Promise<CheckStore> {
+/** The check store and, on the same database, the monitor store (one object, both interfaces). */
+export async function openCheckStore(env: StoreSettings, opts: { owner?: string } = {}): Promise<CheckStore & MonitorStore> {
   if (env.DATABASE_URL) {
     const { openPostgresStore } = await import('./postgres-store');
     return openPostgresStore({ connectionString: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, ...opts });

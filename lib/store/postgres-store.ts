@@ -15,7 +15,9 @@ import pg from 'pg';
 import { CheckEventSchema, CheckInputSchema, CheckResultSchema, type CheckEvent, type CheckInput, type CheckMode, type CheckResult } from '@/lib/probe/schema';
 import { CheckStoreError, type CheckStore, type CheckVisibility, type HistoryCursor, type StoredEvent } from './check-store';
 import { newInstanceId } from './instance-id';
+import type { MonitorStore } from './monitor-store';
 import { assertPgSchemaCurrent, migratePostgres } from './pg-migrate';
+import { createPostgresMonitorStore } from './postgres-monitor-store';
 import { upgradeEvent } from '@/lib/probe/schema-upgrade';
 import { parseJson, toRecord, type CheckRow } from './record-codec';
 
@@ -53,7 +55,7 @@ const types = {
 
 const CHECK_COLUMNS = 'id, domain, mode, input, status, created_at, finished_at, result, error';
 
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<CheckStore> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<CheckStore & MonitorStore> {
   const now = options.now ?? Date.now;
   const validate = options.validateOnRead ?? false;
   const owner = options.owner ?? newInstanceId();
@@ -112,6 +114,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let closed = false;
 
   return {
+    // monitors (issue 13) on the same pool and database
+    ...createPostgresMonitorStore(pool),
     engine: 'postgres',
     owner,
 

@@ -20,6 +20,8 @@ import {
 import { CheckStoreError, type CheckStore, type HistoryCursor, type CheckVisibility, type StoredEvent } from './check-store';
 import { newInstanceId } from './instance-id';
 import { migrate } from './migrations';
+import type { MonitorStore } from './monitor-store';
+import { createSqliteMonitorStore } from './sqlite-monitor-store';
 import { upgradeEvent } from '@/lib/probe/schema-upgrade';
 import { parseJson, toRecord, type CheckRow } from './record-codec';
 
@@ -35,7 +37,10 @@ export interface SqliteStoreOptions {
   owner?: string;
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
+/** One SQLite file holds checks and monitors: both interfaces on one object. */
+export type SqliteStore = CheckStore & MonitorStore;
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
   const validate = options.validateOnRead ?? false;
   const owner = options.owner ?? newInstanceId();
@@ -109,6 +114,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
+    ...createSqliteMonitorStore(db),
     engine: 'sqlite',
     owner,
 

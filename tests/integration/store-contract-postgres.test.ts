@@ -13,6 +13,7 @@ import { openCheckStore } from '@/lib/store/open-store';
 import { readiness } from '@/lib/checks/readiness';
 import type { Runner } from '@/lib/checks/runner';
 import { newCheckId } from '@/lib/store/check-id';
+import { describeMonitorStoreContract } from '@/tests/fixtures/monitor-store-contract';
 import { describeStoreContract } from '@/tests/fixtures/store-contract';
 import { fakeTarget } from '@/tests/fixtures/fake-engine';
 import { freshDatabase, type FreshDatabase } from '@/tests/fixtures/test-services';
@@ -43,6 +44,14 @@ describeStoreContract('PostgreSQL', {
     if (tables[0]?.n) await sql(db.url, 'TRUNCATE checks, check_events');
   },
   open: (opts = {}) => openPostgresStore({ connectionString: db.url, poolSize: 4, ...opts }),
+});
+
+describeMonitorStoreContract('PostgreSQL', {
+  async reset() {
+    const tables = await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'monitors'`);
+    if (tables[0]?.n) await sql(db.url, 'TRUNCATE monitors, monitor_deliveries, monitor_delivery_attempts');
+  },
+  open: () => openPostgresStore({ connectionString: db.url, poolSize: 4 }),
 });
 
 describe('PostgreSQL store in the app', () => {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
+import { describeMonitorStoreContract } from '@/tests/fixtures/monitor-store-contract';
 import { describeStoreContract } from '@/tests/fixtures/store-contract';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-store-contract-'));
@@ -22,5 +23,15 @@ describeStoreContract('SQLite', {
   },
   async open({ now, owner, validateOnRead } = {}) {
     return createSqliteStore({ file, ...(now ? { now } : {}), ...(owner ? { owner } : {}), ...(validateOnRead ? { validateOnRead } : {}) });
+  },
+});
+
+// Monitors live in the same file: the same contract as on Postgres.
+describeMonitorStoreContract('SQLite', {
+  async reset() {
+    file = path.join(root, `${++n}.sqlite`);
+  },
+  async open() {
+    return createSqliteStore({ file });
   },
 });
