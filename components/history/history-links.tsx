@@ -7,6 +7,7 @@ export async function HistoryLinks({ check }: { check: { id: string; domain: str
   const t = await getTranslations('history');
   const previous = await (await getCheckQueries()).previousDone(check);
   const base = `/domain/${encodeURIComponent(check.domain)}`;
+  const tm = await getTranslations('monitors');
   return (
     <nav aria-label={t('nav')} className="mb-4 flex flex-wrap gap-x-4 gap-y-1 text-sm print:hidden">
       <Link href={base} className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
@@ -17,6 +18,9 @@ export async function HistoryLinks({ check }: { check: { id: string; domain: str
           {t('compareLink')}
         </Link>
       ) : null}
+      <Link href={`/monitors/new?domain=${encodeURIComponent(check.domain)}`} className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+        {tm('monitorThisDomain')}
+      </Link>
     </nav>
   );
 }

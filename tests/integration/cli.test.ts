@@ -3,6 +3,8 @@
  * names resolved only through the lab's DNS server.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckResultSchema, type CheckResult } from '@/lib/probe/schema';
@@ -45,6 +47,22 @@ afterAll(async () => {
 });
 
 describe('mxray check (CLI)', () => {
+  it('keeps start-up work off the check path: no zod locales, the text report loaded only to print it', () => {
+    const dist = join(root, 'dist');
+    const files = readdirSync(dist).filter((f) => f.endsWith('.mjs'));
+    const text = (f: string) => readFileSync(join(dist, f), 'utf8');
+    // zod's Dutch error messages stand for its ~40 locales, which the CLI never shows
+    expect(files.filter((f) => text(f).includes('Ongeldige invoer'))).toEqual([]);
+    const check = files.find((f) => f.startsWith('cli-check-command-'));
+    const report = files.find((f) => f.startsWith('cli-format-report-'));
+    expect(check && report).toBeTruthy();
+    const staticImports = [...text(check!).matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(staticImports).not.toContain(report);
+    expect(text(check!)).toContain(`import("./${report}")`);
+    // --help and --version load only the entry
+    expect(text('cli.mjs').length).toBeLessThan(4_096);
+  });
+
   it('prints the full report for a domain with two MX hosts and exits 0', async () => {
     const { code, stdout } = await run(['check', lab.domains.good]);
     expect(code).toBe(0);

@@ -12,6 +12,7 @@ import { alternatesFor } from '@/lib/i18n/alternates';
 import type { Locale } from '@/lib/i18n/locales';
 import { Link } from '@/lib/i18n/navigation';
 import { shareMetadata } from '@/lib/og/share-metadata';
+import { buttonSecondary } from '@/components/ui/button-styles';
 
 type Params = Promise<{ domain: string; locale: Locale }>;
 
@@ -47,6 +48,7 @@ export default async function DomainPage({ params, searchParams }: { params: Par
   const cursorText = typeof query.cursor === 'string' ? query.cursor : undefined;
   const before = cursorText ? (decodeCursor(cursorText) ?? undefined) : undefined;
   const page = await (await getCheckQueries()).historyPage(domain.ascii, before ? { before } : {});
+  const tm = await getTranslations('monitors');
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       <header className="mb-6">
@@ -61,6 +63,11 @@ export default async function DomainPage({ params, searchParams }: { params: Par
           <a href={`/api/domains/${domain.ascii}/checks`} className="text-sky-700 underline dark:text-sky-400">
             {t('json')}
           </a>
+        </p>
+        <p className="mt-3">
+          <Link href={`/monitors/new?domain=${encodeURIComponent(domain.ascii)}`} className={buttonSecondary}>
+            {tm('monitorThisDomain')}
+          </Link>
         </p>
       </header>
       {page.checks.length === 0 ? (
