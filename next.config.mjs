@@ -21,6 +21,9 @@ const nextConfig = {
     '@opentelemetry/sdk-trace-node',
     '@opentelemetry/exporter-trace-otlp-http',
     '@opentelemetry/resources',
+    // Scaled mode (REDIS_URL): loaded only then, from node_modules as the worker loads them.
+    'bullmq',
+    'ioredis',
   ],
   // The Postgres store reads its versioned migrations (lib/store/pg-migrate.ts) at start: not an
   // import, so the tracer cannot see them; copied beside the standalone server explicitly.
