@@ -46,6 +46,7 @@ describe('foreign protocols are named', () => {
     expect(sniffProtocol(b('SSH'))).toBeUndefined();
     expect(sniffProtocol(Buffer.from([0x16]))).toBeUndefined();
     expect(sniffProtocol(Buffer.from([0x16, 0x02]))).toBeUndefined();
+    expect(sniffProtocol(Buffer.from([0x15, 0x02]))).toBeUndefined();
     expect(sniffProtocol(Buffer.from([0x03, 0x16]))).toBeUndefined();
     expect(sniffProtocol(b('*  OK'))).toBeUndefined();
     expect(sniffProtocol(b('+O'))).toBeUndefined();
