@@ -72,6 +72,9 @@ export type LiveAction =
 
 export const initialLiveState: LiveState = { lastSeq: 0, rows: [], interrupted: false };
 
+/** The step label the live table translates (like 'Connected'). */
+export const TLS_MATRIX_STEP = 'TLS matrix';
+
 export function probeKey(k: { host: string; address: string; port: number }): string {
   return `${k.host}|${k.address}|${k.port}`;
 }
@@ -141,6 +144,9 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
         stage: event.tls || !event.ehlo.starttls ? 'closing' : 'starttls',
         steps: [...r.steps, { label: event.tls ? 'EHLO (TLS)' : 'EHLO', ms: event.ms }],
       }));
+    case 'probe-tls-matrix':
+      // The extra handshakes are done; probe-done follows with the matrix inside the probe.
+      return updateRow(state, event, at, (r) => ({ steps: [...r.steps, { label: TLS_MATRIX_STEP, ms: event.matrix.ms }] }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
     case 'check-done': {
