@@ -29,6 +29,8 @@ export interface EngineConfig {
   extraCaFile?: string;
   /** the open relay test's MAIL FROM / foreign RCPT TO (default relay-test@example.com) */
   relayTestAddress?: string;
+  /** run the TLS protocol matrix, with this many handshakes of one port at once; absent: off */
+  tlsMatrix?: { concurrency: number };
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -39,6 +41,7 @@ export function createEngine(config: EngineConfig): CheckEngine {
     limits: config.limits,
     ehloName: config.ehloName,
     ...(config.relayTestAddress ? { relayTestAddress: config.relayTestAddress } : {}),
+    ...(config.tlsMatrix ? { tlsMatrix: config.tlsMatrix } : {}),
     ...(config.logger ? { logger: config.logger } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
     ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
@@ -65,6 +68,8 @@ export function engineConfigFromEnv(env: {
   PROBE_MAX_PER_TARGET?: number;
   NODE_EXTRA_CA_CERTS?: string;
   PROBE_RELAY_TEST_ADDRESS?: string;
+  PROBE_TLS_MATRIX?: boolean;
+  PROBE_TLS_MATRIX_CONCURRENCY?: number;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
@@ -72,6 +77,7 @@ export function engineConfigFromEnv(env: {
     ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
     ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
     ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
+    ...(env.PROBE_TLS_MATRIX ? { tlsMatrix: { concurrency: env.PROBE_TLS_MATRIX_CONCURRENCY ?? 3 } } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,
