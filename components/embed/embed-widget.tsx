@@ -156,6 +156,14 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
             <span className={model.relay.tone === 'bad' ? `${toneText('bad')} font-medium` : undefined}>{model.relay.text}</span>
           </p>
         ) : null}
+        {model.tlsMatrix ? (
+          <p className="flex items-start gap-1.5">
+            <Icon name={model.tlsMatrix.tone === 'bad' ? 'cross' : 'warning'} className={`mt-px size-3.5 ${toneText(model.tlsMatrix.tone)}`} />
+            <span className={`${toneText(model.tlsMatrix.tone)} font-medium`}>
+              {t(`tlsMatrix.${model.tlsMatrix.kind}`, { count: model.tlsMatrix.count, of: model.tlsMatrix.of })}
+            </span>
+          </p>
+        ) : null}
         {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>

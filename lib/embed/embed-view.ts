@@ -15,6 +15,7 @@ import { policySummary } from '@/lib/report/policy-view';
 import { label } from '@/lib/verdict/labels';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
 import { rollUpStatus } from '@/lib/verdict/severity';
+import { matrixHeadline, type MatrixHeadline } from '@/lib/verdict/tls-matrix-view';
 
 export interface EmbedCell {
   port: Port;
@@ -58,6 +59,8 @@ export interface EmbedModel {
   relay?: { text: string; tone: Tone; icon: IconName };
   /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
   policy?: string;
+  /** the most serious TLS matrix finding, when one is (old versions, broken suites, no TLS 1.2+) */
+  tlsMatrix?: MatrixHeadline;
 }
 
 /**
@@ -132,6 +135,7 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
     ...relayLine(result),
     ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
+    ...(matrixHeadline(result) ? { tlsMatrix: matrixHeadline(result)! } : {}),
   };
 }
 
