@@ -181,12 +181,14 @@ describe('matrix findings', () => {
     expect(f[0]).toMatchObject({ untested: true, severity: 'info', params: { what: 'TLS 1.2', reason: 'timeout' } });
   });
 
-  it('static RSA is info; 3DES alone a warning; NULL or anonymous critical', () => {
+  it('static RSA is info; 3DES or anonymous alone a warning; NULL critical', () => {
     const modern = { 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' } as const;
     expect(matrixFindings(p, matrix(modern, { 'no-forward-secrecy': 'accepted' }))).toEqual([
       expect.objectContaining({ code: 'tls.no-forward-secrecy', severity: 'info', params: { port: 25, cipher: 'no-forward-secrecy-CIPHER' } }),
     ]);
     expect(matrixFindings(p, matrix(modern, { '3des': 'accepted' })).map((x) => [x.code, x.severity])).toEqual([['tls.broken-cipher', 'warning']]);
+    expect(matrixFindings(p, matrix(modern, { anonymous: 'accepted' })).map((x) => [x.code, x.severity])).toEqual([['tls.broken-cipher', 'warning']]);
+    expect(matrixFindings(p, matrix(modern, { rc4: 'accepted' })).map((x) => [x.code, x.severity])).toEqual([['tls.broken-cipher', 'critical']]);
     const f = matrixFindings(p, matrix(modern, { '3des': 'accepted', null: 'accepted', anonymous: 'accepted' }));
     expect(f).toEqual([expect.objectContaining({ code: 'tls.broken-cipher', severity: 'critical', params: { port: 25, families: '3DES, NULL, anonymous', cipher: '3des-CIPHER, null-CIPHER, anonymous-CIPHER' } })]);
   });

@@ -12,9 +12,12 @@
  * - Static RSA key exchange (no forward secrecy): "phase out" in NCSC-NL v2.1; BSI TR-03108-1
  *   allows only suites with forward secrecy. Info: a sender offering forward-secret suites still
  *   gets one (the handshake protects the choice), so only senders that offer nothing else lose it.
- * - 3DES (Sweet32, CVE-2016-2183): "phase out" in NCSC-NL v2.1, a warning. RC4 (RFC 7465 forbids
- *   it), NULL encryption and anonymous key exchange (RFC 9325 §4.1 / BCP 195: MUST NOT) are
- *   "insufficient" in NCSC-NL v2.1: critical.
+ * - RC4 (RFC 7465 forbids it) and NULL encryption (RFC 9325 §4.1 / BCP 195: MUST NOT) are
+ *   "insufficient" in NCSC-NL v2.1: critical. 3DES (Sweet32, CVE-2016-2183) is "phase out": a
+ *   warning. Anonymous key exchange is "insufficient" for NCSC-NL too, but between MTAs
+ *   opportunistic TLS authenticates nobody anyway (RFC 7435) and Postfix's default server list
+ *   keeps aNULL suites on purpose; only clients that do not verify certificates offer them: a
+ *   warning.
  */
 import type { FindingDefinition } from './catalogue';
 
@@ -44,7 +47,7 @@ export const TLS_MATRIX_FINDINGS = {
     severity: 'warning',
     title: 'Accepts broken cipher suites',
     explanation:
-      'Port {port} accepted {families} suites ({cipher}). RC4 is forbidden (RFC 7465), NULL suites encrypt nothing and anonymous ones authenticate nobody (RFC 9325 §4.1), and 3DES falls to Sweet32; the NCSC-NL TLS guidelines rate them "insufficient" or "phase out".',
+      'Port {port} accepted {families} suites ({cipher}). RC4 is forbidden (RFC 7465), NULL suites encrypt nothing and anonymous ones authenticate nobody (RFC 9325 §4.1), and 3DES falls to Sweet32; the NCSC-NL TLS guidelines rate them "insufficient" or "phase out". (Postfix accepts anonymous suites by default, for opportunistic TLS; only clients that skip certificate checks offer them.)',
     fix: 'Exclude them from the server’s cipher list (Postfix: smtpd_tls_exclude_ciphers = aNULL, eNULL, RC4, 3DES; Exim: tls_require_ciphers = DEFAULT:!aNULL:!eNULL:!RC4:!3DES).',
   },
   'tls.matrix-incomplete': {

@@ -14,8 +14,12 @@ const FAMILY_LABEL: Record<TlsSuiteFamily, string> = {
   null: 'NULL',
   anonymous: 'anonymous',
 };
-/** RC4, NULL and anonymous suites are "insufficient" (NCSC-NL v2.1), 3DES "phase out". */
-const CRITICAL_FAMILIES: readonly TlsSuiteFamily[] = ['rc4', 'null', 'anonymous'];
+/**
+ * RC4 and NULL suites give no real confidentiality: critical. Anonymous suites and 3DES: a warning
+ * (anonymous ones authenticate nobody, but between MTAs opportunistic TLS authenticates nobody
+ * either (RFC 7435), and Postfix's default server cipher list keeps them on purpose).
+ */
+const CRITICAL_FAMILIES: readonly TlsSuiteFamily[] = ['rc4', 'null'];
 const BROKEN_FAMILIES: readonly TlsSuiteFamily[] = ['3des', 'rc4', 'null', 'anonymous'];
 
 export function versionLabel(v: TlsVersionName): string {
