@@ -2,12 +2,14 @@
  * Configuration from the environment, validated once. A bad value stops the process with a
  * message naming the variable; every variable is documented in README.md.
  */
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type ProbeLimits } from '@/lib/probe/types';
 import { parseDnsServers } from '@/lib/probe/dns/resolver';
 import { parseCidrList } from '@/lib/probe/address-policy';
 import { DEFAULT_RELAY_TEST_ADDRESS } from '@/lib/probe/relay/relay-verdict';
+import { DEFAULT_LOCALE, localeFromTag, type Locale } from '@/lib/i18n/locales';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(600_000).default(def);
 const bool = (def: boolean) =>
@@ -87,6 +89,31 @@ const EnvSchema = z.object({
     .default(DEFAULT_RELAY_TEST_ADDRESS),
   // --- web app
   DATA_DIR: z.string().min(1).default('./data'),
+  /** scaled mode: checks and events in PostgreSQL instead of the SQLite file under DATA_DIR */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || !s.trim()) return undefined;
+      let url: URL;
+      try {
+        url = new URL(s.trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a URL: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        ctx.addIssue({ code: 'custom', message: `must be a postgres:// URL (got ${url.protocol}//…)` });
+        return z.NEVER;
+      }
+      if (!url.hostname || url.pathname.length <= 1) {
+        ctx.addIssue({ code: 'custom', message: 'must name a host and a database: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      return s.trim();
+    }),
+  /** connections each process keeps to DATABASE_URL */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(10_000).default(50),
   CHECK_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(50),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -99,8 +126,13 @@ const EnvSchema = z.object({
   NODE_EXTRA_CA_CERTS: z.string().optional(),
   /** pretty logs in development unless 'false' */
   LOG_PRETTY: bool(true),
+  // --- the CLI
   /** https://no-color.org: any non-empty value turns the CLI's colours off */
   NO_COLOR: z.string().optional().transform((v) => v !== undefined && v !== ''),
+  /** POSIX locale variables, in their order of precedence: the CLI's report language without --lang */
+  LC_ALL: z.string().optional(),
+  LC_MESSAGES: z.string().optional(),
+  LANG: z.string().optional(),
   // --- hosting safety (issue 10)
   /** with TRUST_PROXY: how many proxies of ours append to X-Forwarded-For (read by scripts/mxray-server.cjs) */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -128,6 +160,38 @@ const EnvSchema = z.object({
   SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
   /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
   HOSTNAME: z.string().optional(),
+  // --- monitors and webhooks (issue 13)
+  /** monitors one client may have (by the client key checks are rate-limited by) */
+  MONITOR_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** monitors in all; creating more is refused */
+  MONITOR_MAX_TOTAL: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
+  /** how often the in-process scheduler looks for due runs and deliveries */
+  MONITOR_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
+  /** upper bound of the random delay added to each run (never more than a tenth of its interval) */
+  MONITOR_JITTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** monitor runs at once (each is a check through the runner; one per domain at a time) */
+  MONITOR_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** where webhooks may go although the address policy refuses the range, and where plain http is accepted */
+  WEBHOOK_ALLOW_CIDRS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || !s.trim()) return [] as string[];
+      try {
+        return parseCidrList(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** one delivery attempt, DNS, connect, TLS and answer together */
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  /** attempts per delivery, the first included */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** delay before the first retry; doubles on each further one (with jitter), capped at an hour */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** bytes of a receiver's answer read before the connection is dropped */
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
   // --- operations (lib/observability): metrics, traces
   /** Prometheus endpoint port; unset or 0: no metrics server (and no metrics collected) */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
@@ -148,6 +212,43 @@ const EnvSchema = z.object({
   /** mxray's exporter speaks OTLP/HTTP with JSON bodies; another protocol is reported at start */
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
+  // --- scaled mode (issue 11): README "Scaling out"
+  /** Redis (redis://[user:pass@]host:port[/db]): with it, the web tier enqueues and workers probe */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** prefix of every Redis key mxray writes (queues, rate limits, channels), so instances can share a Redis */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, . _ -')
+    .default('mxray'),
+  /** this process's vantage (worker label); wins over MXRAY_VANTAGE */
+  VANTAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'must be a short name: letters, digits, . _ -')
+    .optional(),
+  /** vantages the web tier accepts even while none of their workers is up (comma-separated) */
+  VANTAGES: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const list = (s ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+      const bad = list.find((v) => !/^[a-z0-9][a-z0-9_.-]{0,31}$/i.test(v));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a vantage name` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  /** the local address probe connections leave from (an IP literal of this machine) */
+  PROBE_SOURCE_ADDRESS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || isIP(v) !== 0, 'must be an IP address literal'),
+  /** checks one worker runs at once (default MAX_CONCURRENT_CHECKS) */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** a worker silent this long (killed, frozen) loses its checks to another worker (BullMQ lock) */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  /** on SIGTERM, how long a worker lets its running checks finish before interrupting them */
+  WORKER_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };
@@ -175,7 +276,9 @@ export function assertEhloNameConfigured(env: Pick<Env, 'NODE_ENV' | 'PROBE_EHLO
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // Parsed once per process: zod's JIT (it generates and compiles a parser for the object's ~60
+  // keys) costs more than it saves on a single parse, and it sat on the CLI's start-up path.
+  const parsed = EnvSchema.safeParse(source, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -183,6 +286,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     ...e,
+    MXRAY_VANTAGE: e.VANTAGE ?? e.MXRAY_VANTAGE,
     ehloName: e.PROBE_EHLO_NAME ?? defaultEhloName(),
     limits: {
       ...DEFAULT_LIMITS,
@@ -227,6 +331,11 @@ export function logSettings(source: Record<string, string | undefined> = process
   // Tests are quiet unless they ask: LOG_LEVEL set explicitly wins.
   const level = source.LOG_LEVEL && parsed.success ? parsed.data.LOG_LEVEL : nodeEnv === 'test' ? 'silent' : 'info';
   return { level, pretty: nodeEnv === 'development' && (parsed.success ? parsed.data.LOG_PRETTY : true) };
+}
+
+/** The CLI's language: --lang wins, then LC_ALL, LC_MESSAGES and LANG, else English. */
+export function cliLocale(flag: string | undefined, env: Pick<Env, 'LC_ALL' | 'LC_MESSAGES' | 'LANG'>): Locale {
+  return localeFromTag(flag) ?? localeFromTag(env.LC_ALL) ?? localeFromTag(env.LC_MESSAGES) ?? localeFromTag(env.LANG) ?? DEFAULT_LOCALE;
 }
 
 /** True in `next dev` (the Content-Security-Policy relaxes for React's dev tooling). */

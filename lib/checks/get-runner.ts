@@ -1,22 +1,29 @@
 /**
  * The process-wide services the route handlers use: the runner (with its store and engine), the
- * rate limiter and the trust-proxy setting. Created lazily from the validated environment on first
+ * query service (the read side pages and routes ask, lib/checks/check-queries.ts), the rate
+ * limiter and the trust-proxy setting. Routes reach them through withServices
+ * (lib/http/with-services.ts), pages through getCheckQueries/loadCheckViewFromServices; neither
+ * holds the store. Created lazily from the validated environment on first
  * use and cached on globalThis, so Next's dev reloads do not open a second database or run a second
  * runner. The engine and the env are imported dynamically: tests set their own services with
  * setServicesForTests and never load the real engine.
  */
 import 'server-only';
-import path from 'node:path';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
-import { createSqliteStore } from '@/lib/store/sqlite-store';
+import type { Monitoring } from '@/lib/monitors/monitoring';
+import { describeStore, openCheckStore } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
+import { createCheckQueries, type CheckQueries } from './check-queries';
 import type { ViewerLimiter } from './viewer-limits';
 
 export interface AppServices {
   runner: Runner;
+  /** what pages and routes read beyond one check (history, latest, events, health) */
+  queries: CheckQueries;
+  /** the store under runner and queries: process wiring only (shutdown, retention, tests), never app/ */
   store: CheckStore;
   rateLimiter: RateLimiter;
   /** TRUST_PROXY: X-Forwarded-For comes from our own reverse proxy */
@@ -28,6 +35,10 @@ export interface AppServices {
   /** SSE_MAX_UNSENT_BYTES */
   sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
+  /** monitors, their scheduler and webhook checks; absent: monitor routes answer 503 */
+  monitoring?: Monitoring;
+  /** scaled mode: readiness asks Redis too */
+  pingRedis?: () => Promise<void>;
 }
 
 const g = globalThis as unknown as {
@@ -36,9 +47,9 @@ const g = globalThis as unknown as {
   __mxraySignalsHandled?: boolean;
 };
 
-/** Tests (and only tests) put their own runner, store and limiter behind the routes. */
-export function setServicesForTests(services: AppServices | undefined): void {
-  g.__mxrayServicesForTests = services;
+/** Tests (and only tests) put their own runner, store and limiter behind the routes; queries default to the store's. */
+export function setServicesForTests(services: (Omit<AppServices, 'queries'> & { queries?: CheckQueries }) | undefined): void {
+  g.__mxrayServicesForTests = services && { ...services, queries: services.queries ?? createCheckQueries(services.store) };
 }
 
 export function getServices(): Promise<AppServices> {
@@ -60,6 +71,16 @@ export async function getRunner(): Promise<Runner> {
   return (await getServices()).runner;
 }
 
+/** Monitor operations, for server components (routes get them from withServices); undefined when unavailable. */
+export async function getMonitoring(): Promise<Monitoring | undefined> {
+  return (await getServices()).monitoring;
+}
+
+/** The query service, for server components (routes get it from withServices). */
+export async function getCheckQueries(): Promise<CheckQueries> {
+  return (await getServices()).queries;
+}
+
 async function createServices(): Promise<AppServices> {
   const [{ getEnv, assertEhloNameConfigured }, { createEngine, engineConfigFromEnv }, { logger: rootLogger }, observability] = await Promise.all([
     import('@/lib/env'),
@@ -70,23 +91,29 @@ async function createServices(): Promise<AppServices> {
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
-  const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
-  const store = observability.observedStore(createSqliteStore({ file }));
+  const opened = await openCheckStore(env);
+  const store = observability.observedStore(opened);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
-  const runner = createRunner({
-    engine,
-    store,
-    logger,
-    maxConcurrent: env.MAX_CONCURRENT_CHECKS,
-    queueSize: env.CHECK_QUEUE_SIZE,
-    dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
-    maxPerClient: env.MAX_RUNNING_PER_CLIENT,
-    maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
-    observers: observability.checkObservers(),
-  });
+  // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
+  const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
+  const runner =
+    scaled?.runner ??
+    createRunner({
+      engine,
+      store,
+      logger,
+      maxConcurrent: env.MAX_CONCURRENT_CHECKS,
+      queueSize: env.CHECK_QUEUE_SIZE,
+      dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+      maxPerClient: env.MAX_RUNNING_PER_CLIENT,
+      maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
+      observers: observability.checkObservers(),
+      vantage: env.MXRAY_VANTAGE,
+    });
   observability.routeMetrics()?.bindRunner(() => runner.stats());
   observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
-  const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
+  const rateLimiter =
+    scaled?.rateLimiter ?? createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');
   const viewers = createViewerLimiter({
     perCheck: env.SSE_MAX_VIEWERS_PER_CHECK,
@@ -95,10 +122,37 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention, observability.stopTracing);
-  logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
+  const stopSweep = store.engine === 'postgres' ? startOwnerSweep(store, logger) : () => {};
+  const { createMonitoring } = await import('@/lib/monitors/monitoring');
+  const monitoring = createMonitoring({
+    env,
+    store: opened,
+    runner,
+    logger: rootLogger.child({ component: 'monitors' }),
+    sharedStore: store.engine === 'postgres',
+  });
+  void monitoring.scheduler.start().catch((err: unknown) => logger.error({ err }, 'monitor scheduler failed to start'));
+  handleSignals(
+    runner,
+    store,
+    logger,
+    () => {
+      stopRetention();
+      stopSweep();
+      void monitoring.scheduler.stop();
+    },
+    async () => {
+      await scaled?.close();
+      await observability.stopTracing();
+    },
+  );
+  logger.info(
+    { store: describeStore(env), owner: store.owner, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
+    'check runner ready',
+  );
   return {
     runner,
+    queries: createCheckQueries(store),
     store,
     rateLimiter,
     trustProxy: env.TRUST_PROXY,
@@ -106,7 +160,27 @@ async function createServices(): Promise<AppServices> {
     viewers,
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
+    monitoring,
+    ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
+}
+
+/**
+ * Scaled mode: an instance that died (SIGKILL, lost host) leaves its running checks behind; once
+ * their lease expired, whichever instance sweeps first marks them interrupted, so none stays
+ * 'running' for ever. The runner's start-up pass is the first sweep; this repeats it.
+ */
+function startOwnerSweep(store: CheckStore, logger: ProbeLogger, everyMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    store
+      .markRunningInterrupted('owner-lost')
+      .then((n) => {
+        if (n > 0) logger.warn({ count: n }, 'checks of an instance that is gone marked interrupted');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'sweep of dead instances\' checks failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

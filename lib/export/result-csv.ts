@@ -6,9 +6,11 @@
  */
 import { acceptedFamilies, acceptedVersions, matrixVersionLabel, untestedEntries } from '@/lib/verdict/tls-matrix-view';
 import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
+// The CSV is a data export with English column names and values, whatever the page's language.
+import { sayIn } from '@/lib/i18n/translator';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, type CertGroup } from '@/lib/verdict/cert-groups';
-import { describeProbe } from '@/lib/verdict/probe-view';
+import { describeProbe, stopCodeLabel } from '@/lib/verdict/probe-view';
 import { formatKey } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';
@@ -30,6 +32,8 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
   const view = (r: PortRecord) => (r.probe ? describeProbe(r.probe, result.findings) : null);
   return [
     { name: 'domain', value: () => result.target.domain },
+    // A check run from one of several vantages (scaled mode) says which; others keep their columns.
+    ...(result.target.vantage !== undefined ? [{ name: 'vantage', value: () => result.target.vantage }] : []),
     { name: 'host', value: (r) => r.row.host },
     { name: 'host_display', value: (r) => r.row.displayHost },
     { name: 'mx_preference', value: (r) => r.row.preference },
@@ -55,7 +59,7 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'downgrade', value: (r) => view(r)?.downgrade },
     { name: 'greeting_ms', value: (r) => roundMs(r.probe?.timings.greetingMs) },
     { name: 'total_ms', value: (r) => roundMs(r.probe?.timings.totalMs) },
-    { name: 'error_code', value: (r) => r.probe?.errorCode },
+    { name: 'error_code', value: (r) => (r.probe ? stopCodeLabel(r.probe) : undefined) },
     { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
     { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
     // The open relay test rides on one port 25 probe per address: filled on that record only.
@@ -70,8 +74,8 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'tls_weak_suites_accepted', value: (r) => (r.probe?.tlsMatrix ? acceptedFamilies(r.probe.tlsMatrix).join(' ') : undefined) },
     { name: 'tls_not_tested', value: (r) => (r.probe?.tlsMatrix ? untestedEntries(r.probe.tlsMatrix).map((u) => `${u.what.replace('TLS ', '')}:${u.reason}`).join(' ') : undefined) },
     { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
-    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? mtaStsLine(result.policy.mtaSts).text : undefined) },
-    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? tlsRptLine(result.policy.tlsRpt).text : undefined) },
+    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? sayIn('en', mtaStsLine(result.policy.mtaSts).text) : undefined) },
+    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? sayIn('en', tlsRptLine(result.policy.tlsRpt).text) : undefined) },
   ];
 }
 

@@ -7,6 +7,7 @@ import { createAddressPolicy } from './address-policy';
 import { createResolver } from './dns/resolver';
 import { normalizeDomain } from './domain-name';
 import type { CheckEngine, PrepareOptions } from './engine';
+import { connectFromSource } from './net/guarded-connect';
 import { createTargetGate } from './net/target-gate';
 import { runCheck } from './run-check';
 import { createTlsContext } from './tls/tls-context';
@@ -31,6 +32,8 @@ export interface EngineConfig {
   relayTestAddress?: string;
   /** run the TLS protocol matrix, with this many handshakes of one port at once; absent: off */
   tlsMatrix?: { concurrency: number };
+  /** PROBE_SOURCE_ADDRESS: probe connections leave from this local address (still through the guard) */
+  sourceAddress?: string;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -43,6 +46,7 @@ export function createEngine(config: EngineConfig): CheckEngine {
     ...(config.relayTestAddress ? { relayTestAddress: config.relayTestAddress } : {}),
     ...(config.tlsMatrix ? { tlsMatrix: config.tlsMatrix } : {}),
     ...(config.logger ? { logger: config.logger } : {}),
+    ...(config.sourceAddress ? { connect: connectFromSource(config.sourceAddress) } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
     ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
   };
@@ -70,6 +74,7 @@ export function engineConfigFromEnv(env: {
   PROBE_RELAY_TEST_ADDRESS?: string;
   PROBE_TLS_MATRIX?: boolean;
   PROBE_TLS_MATRIX_CONCURRENCY?: number;
+  PROBE_SOURCE_ADDRESS?: string | undefined;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
@@ -78,6 +83,7 @@ export function engineConfigFromEnv(env: {
     ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
     ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
     ...(env.PROBE_TLS_MATRIX ? { tlsMatrix: { concurrency: env.PROBE_TLS_MATRIX_CONCURRENCY ?? 3 } } : {}),
+    ...(env.PROBE_SOURCE_ADDRESS ? { sourceAddress: env.PROBE_SOURCE_ADDRESS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

@@ -16,14 +16,8 @@ import { probePort } from './probe-port';
 import { runTlsMatrix } from './tls/run-tls-matrix';
 import { evaluateTlsMatrix } from './findings/evaluate-tls-matrix';
 import { planRelayTests } from './relay/plan-relay-tests';
-import {
-  PORTS,
-  type CheckEvent,
-  type CheckInput,
-  type CheckResult,
-  type PortProbe,
-  type TlsMatrix,
-} from './schema';
+import type { CheckEvent, CheckInput, CheckResult, PortProbe, TlsMatrix } from './schema';
+import { PORTS } from './ports';
 import {
   systemClock,
   silentLogger,

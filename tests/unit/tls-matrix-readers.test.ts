@@ -9,7 +9,8 @@ import { embedFromResult } from '@/lib/embed/embed-view';
 import { portsCsv } from '@/lib/export/result-csv';
 import { evaluateTlsMatrix } from '@/lib/probe/findings/evaluate-tls-matrix';
 import { CheckResultSchema, type CheckResult, type TlsMatrix } from '@/lib/probe/schema';
-import { initialLiveState, liveReducer, TLS_MATRIX_STEP } from '@/lib/report/live-state';
+import { initialLiveState, liveReducer } from '@/lib/report/live-state';
+import { msg } from '@/lib/i18n/msg';
 import { matrixHeadline, suiteTone, versionTone } from '@/lib/verdict/tls-matrix-view';
 import { parseCsvObjects } from '@/tests/fixtures/rfc4180';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
@@ -89,7 +90,7 @@ describe('the matrix in a result', () => {
     const key = { host: p25.host, address: p25.address, port: 25 as const };
     let s = liveReducer(initialLiveState, { type: 'event', seq: 1, at: 0, event: { type: 'probes-planned', probes: [{ ...key, family: 4 }] } });
     s = liveReducer(s, { type: 'event', seq: 2, at: 5, event: { type: 'probe-tls-matrix', ...key, matrix: MATRIX } });
-    expect(s.rows[0]!.steps).toEqual([{ label: TLS_MATRIX_STEP, ms: 42 }]);
+    expect(s.rows[0]!.steps).toEqual([{ label: msg('live.step.tlsMatrix'), ms: 42 }]);
     s = liveReducer(s, { type: 'event', seq: 3, at: 6, event: { type: 'probe-done', probe: p25 } });
     expect(s.rows[0]!.probe?.tlsMatrix).toEqual(MATRIX);
   });

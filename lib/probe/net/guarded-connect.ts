@@ -7,7 +7,9 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import type { AddressPolicy, AddressPolicyResult, ConnectFn } from '@/lib/probe/types';
 
-export type ConnectRefusalReason = 'not-ip-literal' | 'family-mismatch' | 'policy';
+import type { ConnectRefusalReason } from '@/lib/probe/schema';
+
+export type { ConnectRefusalReason };
 
 export interface ConnectRefusal {
   reason: ConnectRefusalReason;
@@ -33,6 +35,18 @@ export const refuseLookup: LookupFunction = (hostname, _options, callback) => {
 /** The default ConnectFn: a plain TCP connect to an IP literal that can never resolve a name. */
 export const connectIpLiteral: ConnectFn = ({ address, port, family }) =>
   netConnect({ host: address, port, family, lookup: refuseLookup });
+
+/**
+ * The same connect, leaving from a given local address (PROBE_SOURCE_ADDRESS: a worker's vantage
+ * on a multi-homed machine). Only connections of the source's own family are bound; the others
+ * leave from wherever the system routes them.
+ */
+export function connectFromSource(sourceAddress: string): ConnectFn {
+  const sourceFamily = isIP(sourceAddress);
+  if (sourceFamily === 0) throw new Error(`${JSON.stringify(sourceAddress)} is not an IP address literal`);
+  return ({ address, port, family }) =>
+    netConnect({ host: address, port, family, lookup: refuseLookup, ...(family === sourceFamily ? { localAddress: sourceAddress } : {}) });
+}
 
 export interface GuardedConnectOptions {
   address: string;

@@ -6,6 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cellText, formatReport, STATUS_MARK } from '@/cli/format-report';
+import { say } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+
+const en = translatorFor('en');
 import { embedFromResult } from '@/lib/embed/embed-view';
 import { portsCsv } from '@/lib/export/result-csv';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
@@ -48,18 +52,18 @@ const port25OfDomain = (mode: CheckMode, port: Port) => mode === 'domain' && por
 const CASES: Case[] = [
   { name: 'a clean session', outcome: 'success', shape: (port) => ({ ...template(port), phase: 'done' }), expect: (mode, port) => (mode === 'host' && port !== 25 && port !== 465 ? 'info' : 'ok') },
   { name: 'an address the policy refused', outcome: 'blocked-target', shape: () => ({ ...silent, phase: 'policy' }), expect: () => 'blocked' },
-  { name: 'a refused connection', outcome: 'connection-refused', shape: () => ({ ...silent, phase: 'connect', errorCode: 'ECONNREFUSED' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'closed') },
-  { name: 'a connect timeout', outcome: 'connection-timeout', shape: () => ({ ...silent, phase: 'connect', errorCode: 'ETIMEDOUT' }), expect: () => 'untested' },
+  { name: 'a refused connection', outcome: 'connection-refused', shape: () => ({ ...silent, phase: 'connect', systemError: 'ECONNREFUSED' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'closed') },
+  { name: 'a connect timeout', outcome: 'connection-timeout', shape: () => ({ ...silent, phase: 'connect', systemError: 'ETIMEDOUT' }), expect: () => 'untested' },
   // The reported disagreement: an ICMP host-unreachable from the far side is an answer about the server.
-  { name: 'host unreachable (EHOSTUNREACH, from a router)', outcome: 'unreachable', shape: () => ({ ...silent, phase: 'connect', errorCode: 'EHOSTUNREACH' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'closed') },
-  { name: 'no route from here (ENETUNREACH)', outcome: 'unreachable', shape: () => ({ ...silent, phase: 'connect', errorCode: 'ENETUNREACH' }), expect: () => 'untested' },
-  { name: 'a reset before the greeting', outcome: 'connection-reset', shape: () => ({ ...silent, phase: 'greeting', errorCode: 'ECONNRESET' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'warning') },
-  { name: 'silence after connecting', outcome: 'io-timeout', shape: () => ({ ...silent, phase: 'greeting', errorCode: 'ETIMEDOUT' }), expect: () => 'untested' },
-  { name: 'a stall after the greeting', outcome: 'io-timeout', shape: () => ({ ...greeted(), phase: 'ehlo', errorCode: 'ETIMEDOUT' }), expect: () => 'warning' },
+  { name: 'host unreachable (EHOSTUNREACH, from a router)', outcome: 'unreachable', shape: () => ({ ...silent, phase: 'connect', systemError: 'EHOSTUNREACH' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'closed') },
+  { name: 'no route from here (ENETUNREACH)', outcome: 'unreachable', shape: () => ({ ...silent, phase: 'connect', systemError: 'ENETUNREACH' }), expect: () => 'untested' },
+  { name: 'a reset before the greeting', outcome: 'connection-reset', shape: () => ({ ...silent, phase: 'greeting', systemError: 'ECONNRESET' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'warning') },
+  { name: 'silence after connecting', outcome: 'io-timeout', shape: () => ({ ...silent, phase: 'greeting', systemError: 'ETIMEDOUT' }), expect: () => 'untested' },
+  { name: 'a stall after the greeting', outcome: 'io-timeout', shape: () => ({ ...greeted(), phase: 'ehlo', systemError: 'ETIMEDOUT' }), expect: () => 'warning' },
   { name: 'a 421 greeting', outcome: 'server-busy', shape: () => ({ ...greeted(421), phase: 'greeting' }), expect: () => 'untested' },
   { name: 'a 554 greeting', outcome: 'greeting-rejected', shape: () => ({ ...greeted(554), phase: 'greeting' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'warning') },
   { name: 'EHLO and HELO refused', outcome: 'command-rejected', shape: () => ({ ...greeted(), phase: 'ehlo' }), expect: () => 'warning' },
-  { name: 'another protocol', outcome: 'not-smtp', shape: () => ({ ...silent, phase: 'greeting', errorCode: 'HTTP' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'warning') },
+  { name: 'another protocol', outcome: 'not-smtp', shape: () => ({ ...silent, phase: 'greeting', foreignProtocol: 'HTTP' }), expect: (m, p) => (port25OfDomain(m, p) ? 'critical' : 'warning') },
   { name: 'TLS at once on a plain port', outcome: 'tls-on-plain-port', shape: () => ({ ...silent, phase: 'greeting' }), expect: () => 'warning' },
   { name: 'plain text on 465', outcome: 'plaintext-on-implicit-port', shape: () => ({ ...greeted(), phase: 'tls', encryption: 'none' as const }), expect: () => 'critical' },
   { name: 'STARTTLS refused', outcome: 'starttls-rejected', shape: () => ({ ...greeted(), phase: 'starttls', starttlsReply: { code: 454, lines: ['TLS not available'] } }), expect: () => 'critical' },
@@ -125,8 +129,10 @@ describe('every probe outcome reads the same in every reader', () => {
           expect(row[header!.indexOf('outcome')]).toBe(c.outcome);
           // The widget cell
           const cell = embedFromResult('x', result).hosts[0]!.cells.find((x) => x.port === port)!;
-          expect(cell).toMatchObject({ text: readingLabel(view.reading, 'short'), icon: PORT_STATUS_META[status].icon, tone: PORT_STATUS_META[status].tone });
-          expect(cell.detail).toContain(`(${statusLabel(status)})`);
+          expect(cell).toMatchObject({ icon: PORT_STATUS_META[status].icon, tone: PORT_STATUS_META[status].tone });
+          // The widget's English words (messages/en.json labels.*) are the layer's own.
+          expect(say(en, cell.text)).toBe(readingLabel(view.reading, 'short'));
+          expect(say(en, cell.detail)).toContain(`(${statusLabel(status)})`);
           // The CLI line
           const cli = cellText(probe, result.findings);
           expect(cli.status).toBe(status);

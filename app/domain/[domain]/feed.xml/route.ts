@@ -5,6 +5,7 @@ import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { publicOrigin } from '@/lib/http/public-origin';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
+import { badgeLocale } from '@/lib/i18n/badge-text';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,15 +13,17 @@ export const dynamic = 'force-dynamic';
 export const GET = withRequestLog('GET /domain/:domain/feed.xml', async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
   const domain = domainFromParam((await params).domain);
   if (!domain) return problem('invalid_input', 'not a domain name');
-  return withServices({ route: 'GET /domain/:domain/feed.xml', domain: domain.ascii }, async ({ store, trustProxy }) => {
+  return withServices({ route: 'GET /domain/:domain/feed.xml', domain: domain.ascii }, async ({ queries, trustProxy }) => {
     // One check more than entries: N+1 consecutive checks make at most N changes.
-    const checks = await store.listDomainChecks(domain.ascii, { limit: FEED_MAX_ENTRIES + 1, doneOnly: true });
+    const checks = await queries.finishedChecks(domain.ascii, FEED_MAX_ENTRIES + 1);
     const xml = renderAtomFeed({
       origin: publicOrigin(request.headers, { trustProxy }),
       domain: domain.ascii,
       displayDomain: domain.unicode,
       checks,
       now: Date.now(),
+      // Like badges, a cached public document: only an explicit ?lang= changes it, never Accept-Language.
+      locale: badgeLocale(request.url),
     });
     // Feed readers poll; a few minutes of caching spares the store without hiding a change for long.
     return new Response(xml, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });
