@@ -9,8 +9,9 @@
 //   (5) the CLI as a whole process: `mxray check` of the fixture domain vs `node -e 0` + the check's
 //       in-process time (ratio), and `mxray --version` vs `node -e 0`.
 // Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, (2b) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB, (5) ≤ 1.3× and ≤ 1.5×.
-//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--skip-storage] [--cli-only] [--json]
+//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--skip-storage] [--cli-only] [--matrix-only] [--json]
 // --cli-only: (5) alone, with --iterations whole-process runs of each command.
+// --matrix-only: (2b) alone, with --iterations interleaved checks of each kind.
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
 import { cpus, loadavg } from 'node:os';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     'skip-engine': { type: 'boolean', default: false },
     'skip-storage': { type: 'boolean', default: false },
     'cli-only': { type: 'boolean', default: false },
+    'matrix-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -40,10 +42,11 @@ const mark = (ok) => (ok ? 'meets target' : 'MISSES target');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`;
 
 const { runBench } = await loadDriver('bench-run');
-const cliOnly = values['cli-only'];
+const matrixOnly = values['matrix-only'];
+const cliOnly = values['cli-only'] || matrixOnly;
 const engine = values['skip-engine']
   ? undefined
-  : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), cliOnly, log: (l) => console.error(`· ${l}`) });
+  : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), cliOnly: values['cli-only'], matrixOnly, log: (l) => console.error(`· ${l}`) });
 const skipStorage = cliOnly || values['skip-storage'];
 const { runStorageBench } = skipStorage ? {} : await loadDriver('bench-storage');
 const storage = skipStorage ? undefined : await runStorageBench({ log: (l) => console.error(`· ${l}`) });
@@ -72,8 +75,10 @@ if (values.json) {
     `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
     `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
   );
+  }
+  if (engine?.matrix) {
   const m = engine.matrix;
-  if (m) lines.push(
+  lines.push(
     '',
     `(2b) the TLS matrix: the same check with and without it, ${m.rttMs} ms round trip, interleaved (median of ${m.iterations}), ${m.handshakesPerPort} extra handshakes per port, ${m.concurrency} at once per port`,
     `    without matrix       ${m.off.median} ms (p95 ${m.off.p95}), per-target bound ${m.maxPerTarget} (PROBE_MAX_PER_TARGET default)`,
@@ -82,7 +87,7 @@ if (values.json) {
     `    no per-target bound  ${m.onUngated.median} ms vs ${m.offUngated.median} ms, ${m.ratioUngated}×`,
   );
   }
-  if (engine) {
+  if (engine?.cli) {
   const k = engine.cli;
   lines.push(
     '',
