@@ -39,15 +39,10 @@ const zodWithoutLocales = {
 // Chunks carry content hashes: clear the old ones so dist/ holds one build.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'cli/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
-  // `mxray --help`/`--version` load only the small entry; the engine (and zod) is a chunk that
-  // `mxray check` imports when it runs.
-  splitting: true,
-  chunkNames: 'cli-[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -61,6 +56,27 @@ await build({
   // The CLI is server-side code run by Node: the browser guard's empty variant (see vitest.config.ts).
   alias: { 'server-only': './node_modules/server-only/empty.js' },
   define: { MXRAY_VERSION: JSON.stringify(pkg.version) },
-  plugins: [zodWithoutLocales],
   logLevel: 'warning',
+};
+
+/** The entry's `import('./check-command')` becomes the separately built dist/cli-check.mjs. */
+const checkCommandApart = {
+  name: 'check-command-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/check-command$/ }, () => ({ path: './cli-check.mjs', external: true }));
+  },
+};
+
+// `mxray --help`/`--version` load this one small file and nothing else (no shared chunks: the
+// exit codes it shares with the check are inlined in both).
+await build({ ...common, entryPoints: { cli: 'cli/main.ts' }, plugins: [checkCommandApart] });
+
+// `mxray check`: the engine (and zod) in cli-check.mjs; what it loads only on demand (the text
+// report, the translator and the message files) in chunks of their own.
+await build({
+  ...common,
+  entryPoints: { 'cli-check': 'cli/check-command.ts' },
+  splitting: true,
+  chunkNames: 'cli-[name]-[hash]',
+  plugins: [zodWithoutLocales],
 });
