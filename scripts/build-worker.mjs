@@ -1,10 +1,11 @@
 // Compiles the scaled-mode probe worker (lib/scale/worker-main.ts and the engine it uses) into
-// dist/worker/worker.mjs. Unlike the CLI, packages stay external: the worker runs where
-// node_modules is (the Docker image, a checkout after `npm ci`), and native or script-carrying
-// packages (better-sqlite3, bullmq) load as they are installed.
+// dist/worker/worker.mjs. Like the CLI it bundles its dependencies, except the packages the
+// server also loads from node_modules (native, worker-thread, one-per-process: the shared list),
+// which the standalone output ships: the same file then runs in a checkout and in the Docker image.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVER_EXTERNAL_PACKAGES } from './server-external-packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(new URL('../dist/worker', import.meta.url), { recursive: true, force: true });
@@ -19,8 +20,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: 'linked',
-  packages: 'external',
-  // 'server-only' is resolved by esbuild itself (it is a package, external otherwise): server code.
+  external: SERVER_EXTERNAL_PACKAGES,
   alias: { 'server-only': './node_modules/server-only/empty.js' },
   logLevel: 'warning',
 });

@@ -23,7 +23,7 @@ import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
 import { buildWorker, startWorker, type WorkerProcess } from '@/tests/fixtures/worker-process';
 import { startZoneLab, labEnv, type ZoneLab } from '@/tests/fixtures/zone-lab';
 import type { FakeSmtpHandle } from '@/tests/fixtures/smtp-server';
-import { ROOT, startApp, type AppServer } from './harness';
+import { ARTIFACTS, ROOT, launchBrowser, startApp, type AppServer } from './harness';
 
 const SUFFIX = 'scale.test';
 const EAST_SRC = '127.121.0.1';
@@ -277,6 +277,22 @@ describe('scaled mode: two web instances, workers apart', () => {
     // Each vantage's probes left from its worker's source address.
     expect(servers.vantage.peers).toContain(EAST_SRC);
     expect(servers.vantage.peers).toContain(WEST_SRC);
+
+    // The report of either check shows both side by side, with the finding, in both languages.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await page.goto(`${webA.url}/check/${group[1]!.id}`);
+      const section = page.locator('#vantages');
+      await section.waitFor();
+      expect(await section.locator('thead th').allTextContents()).toEqual(['Host · address · port', 'east', 'west']);
+      expect(await section.textContent()).toContain('Port 25 answers from east but not from west');
+      await section.screenshot({ path: join(ARTIFACTS, 'scaled-vantages.png') });
+      await page.goto(`${webB.url}/fr/check/${group[0]!.id}`);
+      expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('ends a check whose worker is SIGKILLed mid-check: another worker takes it over, it is never left running', async () => {
