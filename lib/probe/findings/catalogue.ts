@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../schema';
 import { POLICY_FINDINGS } from './catalogue-policy';
+import { TLS_MATRIX_FINDINGS } from './catalogue-tls-matrix';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -382,6 +383,8 @@ export const FINDINGS = {
   },
   // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
   ...POLICY_FINDINGS,
+  // The TLS protocol matrix (versions and weak suites per port): texts in catalogue-tls-matrix.ts.
+  ...TLS_MATRIX_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
