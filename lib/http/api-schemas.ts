@@ -4,7 +4,7 @@
  * generated from them.
  */
 import { z } from 'zod';
-import { CheckInputSchema, CheckModeSchema, CheckResultSchema } from '@/lib/probe/schema';
+import { CheckInputSchema, CheckModeSchema, CheckResultSchema, FindingSchema } from '@/lib/probe/schema';
 import { CHECK_ID_RE } from '@/lib/checks/check-id-pattern';
 import { CheckStatusSchema } from '@/lib/checks/check-status';
 
@@ -112,6 +112,21 @@ export const CheckResponseSchema = z.object({
   reason: z.string().optional(),
 });
 export type CheckResponse = z.infer<typeof CheckResponseSchema>;
+
+/**
+ * A finding of GET /api/checks/:id when the request asks for a language (?lang= or
+ * Accept-Language): the stored finding, unchanged, plus its words in that language with the
+ * params placed (lib/http/localized-check.ts). The stored result never carries these.
+ */
+export const LocalizedFindingSchema = FindingSchema.extend({
+  /** the finding's title, e.g. "Certificat expiré" */
+  title: z.string(),
+  /** what it means, with the params placed */
+  explanation: z.string(),
+  /** what to do about it */
+  fix: z.string(),
+});
+export type LocalizedFinding = z.infer<typeof LocalizedFindingSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // SSE: GET /api/checks/:id/events

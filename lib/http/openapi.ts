@@ -11,6 +11,7 @@ import {
   CheckIdSchema,
   CheckResponseSchema,
   CreateCheckRequestSchema,
+  LocalizedFindingSchema,
   CreateCheckResponseSchema,
   HealthResponseSchema,
   LivenessResponseSchema,
@@ -54,6 +55,7 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['PortProbe', PortProbeSchema],
   ['Certificate', CertificateSchema],
   ['Finding', FindingSchema],
+  ['LocalizedFinding', LocalizedFindingSchema],
   ['Summary', SummarySchema],
   ['CheckEvent', CheckEventSchema],
   ['SseInterrupted', SseInterruptedSchema],
@@ -119,6 +121,24 @@ const THEME_PARAM = {
   description: 'Colour scheme of the widget; auto follows the viewer’s system setting',
   schema: { type: 'string', enum: ['auto', 'light', 'dark'], default: 'auto' },
 };
+const LANG_PARAM = {
+  name: 'lang',
+  in: 'query',
+  description:
+    'The language of the findings’ words (and of error messages): each finding of result.findings then also carries title, explanation and fix ' +
+    '(LocalizedFinding). A tag of a supported language ("fr", "fr-CA"); any other value is a 400. Wins over Accept-Language.',
+  schema: { type: 'string', examples: ['fr'] },
+};
+const ACCEPT_LANGUAGE_PARAM = {
+  name: 'Accept-Language',
+  in: 'header',
+  description: 'Without ?lang=: when it names a supported language (en, fr), findings carry their words in the best one, as with ?lang=.',
+  schema: { type: 'string', examples: ['fr-FR,fr;q=0.9,en;q=0.5'] },
+};
+const LANGUAGE_HEADERS = {
+  'Content-Language': { description: 'Only when a language was asked for: the language of the findings’ words', schema: { type: 'string', enum: ['en', 'fr'] } },
+  Vary: { description: 'Only when a language was asked for: Accept-Language', schema: { type: 'string' } },
+};
 const SVG = { 'image/svg+xml': { schema: { type: 'string', description: 'An SVG document with a <title>' } } };
 const HTML = { 'text/html': { schema: { type: 'string' } } };
 
@@ -164,21 +184,29 @@ function paths(): Json {
         description:
           'Without format (or format=json): the check’s state, with the result once done. ' +
           'format=result: the bare result (exactly the CheckResult schema) as a download. ' +
-          'format=csv: the port table (table=ports, one record per host × address × port) or the certificates (table=certificates), RFC 4180 with CRLF line ends.',
+          'format=csv: the port table (table=ports, one record per host × address × port) or the certificates (table=certificates), RFC 4180 with CRLF line ends. ' +
+          'Findings are stable codes with params. With format=json and ?lang= (or an Accept-Language naming en or fr) each finding of result.findings also carries its ' +
+          'title, explanation and fix in that language, params placed (LocalizedFinding), and the answer has Content-Language and Vary: Accept-Language. ' +
+          'Without a language request the body is exactly CheckResponse, as before; the stored result never changes.',
         parameters: [
           ID_PARAM,
           { name: 'format', in: 'query', schema: { ...inline(ExportFormatSchema), default: 'json' } },
           { name: 'table', in: 'query', description: 'Only with format=csv', schema: { ...inline(CsvTableSchema), default: 'ports' } },
+          LANG_PARAM,
+          ACCEPT_LANGUAGE_PARAM,
         ],
         responses: {
           '200': {
-            description: 'The check (format=json), its result (format=result) or a CSV table (format=csv)',
+            description:
+              'The check (format=json), its result (format=result) or a CSV table (format=csv). ' +
+              'With a language request, each element of result.findings is a LocalizedFinding.',
+            headers: LANGUAGE_HEADERS,
             content: {
               'application/json': { schema: { oneOf: [ref('CheckResponse'), ref('CheckResult')] } },
               'text/csv': { schema: { type: 'string' } },
             },
           },
-          '400': error('Not a check id, or an unknown format or table'),
+          '400': error('Not a check id, an unknown format or table, or a lang mxray does not speak (details.supported lists them)'),
           '404': error('No check with this id'),
           '409': error('An export was asked for, but the check has no result yet (or was interrupted)', RETRY_AFTER),
         },

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setServicesForTests } from '@/lib/checks/get-runner';
 import { createTokenBucketLimiter } from '@/lib/checks/rate-limit';
 import { createRunner, type Runner } from '@/lib/checks/runner';
-import { ApiErrorCodeSchema, CheckResponseSchema } from '@/lib/http/api-schemas';
+import { ApiErrorCodeSchema, CheckResponseSchema, LocalizedFindingSchema } from '@/lib/http/api-schemas';
 import { openApiDocument } from '@/lib/http/openapi';
 import { ChangeSchema, HistoryPageSchema } from '@/lib/history/schemas';
 import { MonitorViewSchema, WebhookPayloadSchema } from '@/lib/monitors/schemas';
+import { FindingSchema } from '@/lib/probe/schema';
 import { silentLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
@@ -112,6 +113,24 @@ describe('OpenAPI document', () => {
       expect(s).not.toHaveProperty('$schema');
       expect(s).not.toHaveProperty('$id');
     }
+  });
+});
+
+describe('finding words in the OpenAPI document', () => {
+  it('documents ?lang= and Accept-Language on GET /api/checks/{id}, the LocalizedFinding they add and the headers they set', () => {
+    const get = doc.paths['/api/checks/{id}']!.get!;
+    const params = (get.parameters ?? []).map((p) => `${p.in}:${p.name}`);
+    expect(params).toEqual(expect.arrayContaining(['query:lang', 'header:Accept-Language']));
+    const ok = get.responses['200'] as { description: string; headers: Record<string, unknown> };
+    expect(Object.keys(ok.headers).sort()).toEqual(['Content-Language', 'Vary']);
+    expect(ok.description).toContain('LocalizedFinding');
+    const localized = doc.components.schemas.LocalizedFinding as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(localized.properties).sort()).toEqual(Object.keys(LocalizedFindingSchema.shape).sort());
+    expect(Object.keys(localized.properties).sort()).toEqual([...Object.keys(FindingSchema.shape), 'explanation', 'fix', 'title'].sort());
+    expect(localized.required).toEqual(expect.arrayContaining(['code', 'title', 'explanation', 'fix']));
+    // The stored result's findings stay codes and params only.
+    const finding = doc.components.schemas.Finding as { properties: Record<string, unknown> };
+    expect(finding.properties).not.toHaveProperty('title');
   });
 });
 

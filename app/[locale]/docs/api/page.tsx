@@ -11,6 +11,7 @@ import { ApiErrorCodeSchema, MAX_BODY_BYTES } from '@/lib/http/api-schemas';
 import { ERROR_STATUS } from '@/lib/http/problem';
 import { publicOrigin } from '@/lib/http/public-origin';
 import { alternatesFor } from '@/lib/i18n/alternates';
+import { localizedFindingText } from '@/lib/i18n/finding-text';
 import type { Locale } from '@/lib/i18n/locales';
 import { VERIFY_SNIPPET } from '@/lib/monitors/webhook-signature';
 import { CodeBlock } from './code-block';
@@ -46,6 +47,18 @@ function trustProxy(): boolean {
 }
 
 const link = 'font-medium text-indigo-700 underline dark:text-indigo-300';
+/** What ?lang=fr adds to a finding, rendered by the function the API uses, so the example cannot drift. */
+const EXAMPLE_PARAMS = { host: 'mx1.example.com', days: 9, notAfter: '2026-12-10' };
+const EXAMPLE_FINDING_FR = {
+  code: 'cert.expiring-soon',
+  severity: 'warning',
+  untested: false,
+  scope: 'host',
+  host: 'mx1.example.com',
+  params: EXAMPLE_PARAMS,
+  ...localizedFindingText('fr', 'cert.expiring-soon', EXAMPLE_PARAMS),
+};
+
 const rich = {
   c: (chunks: ReactNode) => <C>{chunks}</C>,
   strong: (chunks: ReactNode) => <strong>{chunks}</strong>,
@@ -139,6 +152,9 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
           <p>{t.rich('result1', rich)}</p>
           <CodeBlock label={t('request')} code={`curl -sS ${origin}/api/checks/${id}`} />
           <p>{t.rich('lang', rich)}</p>
+          <p>{t.rich('langFindings', rich)}</p>
+          <CodeBlock label={t('request')} code={`curl -sS -H 'Accept-Language: fr' ${origin}/api/checks/${id}\ncurl -sS "${origin}/api/checks/${id}?lang=fr"`} />
+          <CodeBlock label={t('langFinding')} code={JSON.stringify(EXAMPLE_FINDING_FR, null, 2)} />
           <p>{t.rich('result2', rich)}</p>
         </Section>
 
