@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../schema';
 import { POLICY_FINDINGS } from './catalogue-policy';
+import { DANE_FINDINGS } from './catalogue-dane';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -367,6 +368,8 @@ export const FINDINGS = {
   },
   // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
   ...POLICY_FINDINGS,
+  // DNSSEC and DANE: texts in catalogue-dane.ts.
+  ...DANE_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
