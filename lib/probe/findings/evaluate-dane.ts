@@ -81,7 +81,8 @@ export function evaluateDane(r: { dnssec: DnssecResult; dane: DaneResult }, ctx:
   const out = dnssecFindings(r.dnssec, ctx.domain);
   for (const h of r.dane.hosts) out.push(...hostFindings(h, r.dnssec));
   const definitive = r.dane.hosts.filter((h) => h.tlsa.status !== 'unknown' && h.tlsa.status !== 'bogus');
-  if (r.dane.hosts.length > 0 && definitive.length === r.dane.hosts.length && r.dane.hosts.every((h) => h.records.length === 0)) {
+  // Without a validating resolver, "no TLSA" says little: dnssec.resolver-not-validating covers it.
+  if (r.dnssec.validating && r.dane.hosts.length > 0 && definitive.length === r.dane.hosts.length && r.dane.hosts.every((h) => h.records.length === 0)) {
     out.push(finding('dane.absent', { scope: 'domain' }, { domain: ctx.domain }));
   }
   return out;
