@@ -46,8 +46,8 @@ export const DANE_FINDINGS = {
     severity: 'info',
     title: 'No DANE TLSA records',
     explanation:
-      'No MX host of {domain} publishes TLSA records at _25._tcp.<host>, so senders that use DANE deliver with opportunistic TLS, like everyone else (RFC 7672).',
-    fix: 'With DNSSEC-signed MX host zones, publish "3 1 1 <SHA-256 of the public key>" TLSA records at _25._tcp.<mx host> (and a second one before each key change).',
+      'No MX host of {domain} publishes TLSA records at _25._tcp.(MX host), so senders that use DANE deliver with opportunistic TLS, like everyone else (RFC 7672).',
+    fix: 'With DNSSEC-signed MX host zones, publish "3 1 1 (SHA-256 of the public key)" TLSA records at _25._tcp.(MX host) (and a second one before each key change).',
   },
   'dane.tlsa-bogus': {
     severity: 'critical',
@@ -75,7 +75,7 @@ export const DANE_FINDINGS = {
     title: 'No usable TLSA record',
     explanation:
       'The validated TLSA records of {host} hold no usable record (usage 2 or 3, selector 0 or 1, matching type 0 to 2): DANE senders insist on TLS but cannot authenticate the server (RFC 7672 §2.2).',
-    fix: 'Publish a "3 1 1 <SHA-256 of the public key>" record for the certificate the server presents on port 25.',
+    fix: 'Publish a "3 1 1 (SHA-256 of the public key)" record for the certificate the server presents on port 25.',
   },
   'dane.addresses-insecure': {
     severity: 'warning',
@@ -108,7 +108,7 @@ export const DANE_FINDINGS = {
     title: 'DANE mismatch: DANE senders will not deliver',
     explanation:
       '{address} ({host}) presents a certificate chain on port 25 that the validated TLSA records do not authenticate ({reason}); senders that use DANE defer all mail to it (RFC 7672 §2.2).',
-    fix: 'Publish a TLSA record for the certificate the server really presents (e.g. "3 1 1 <SHA-256 of its public key>"), or serve the certificate the records describe.',
+    fix: 'Publish a TLSA record for the certificate the server really presents (e.g. "3 1 1 (SHA-256 of its public key)"), or serve the certificate the records describe.',
   },
   'dane.no-tls': {
     severity: 'critical',
