@@ -6,6 +6,10 @@
  * control character from the outside reaches the terminal.
  */
 import { policyLines } from '@/lib/report/policy-view';
+import { daneLines } from '@/lib/report/dane-view';
+import { daneLineText } from '@/lib/report/dane-text';
+import { tlsaText } from '@/lib/probe/dane/tlsa-record';
+import { uiMessages } from '@/lib/i18n/messages';
 import { createColors } from 'picocolors';
 import { relayRowFor } from '@/lib/report/relay';
 import { localizedFindingText, localizedRecommendationText } from '@/lib/i18n/finding-text';
@@ -165,11 +169,23 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
 
   out.push(...certificateLines(c, result, words));
   const policy = policyLines(result.policy);
-  if (policy.length > 0) {
+  const dane = daneLines(result.policy);
+  if (policy.length > 0 || dane.length > 0) {
     out.push('', c.bold('Policy'));
     const tint = { ok: c.green, info: (x: string) => x, warning: c.yellow, critical: c.red, untested: c.dim };
     // Policy text comes from the domain's DNS and web server: control characters made visible too.
     for (const l of policy) out.push(`  ${l.label}: ${tint[l.tone](v(l.text))}`);
+    for (const l of dane) out.push(`  ${l.label}: ${tint[l.tone](v(daneLineText(l, locale)))}`);
+    // The DANE table: per MX host its TLSA records, per address how port 25 matched them.
+    const t = uiMessages(locale).policyDane;
+    for (const h of result.policy?.dane?.hosts ?? []) {
+      if (h.records.length === 0) continue;
+      out.push(`    ${v(h.host)}  TLSA ${t.statusWord[h.tlsa.status]}: ${v(h.records.map(tlsaText).join(', '))}`);
+      for (const a of h.addresses) {
+        const tone = a.outcome === 'match' ? c.green : a.outcome === 'untested' ? c.dim : c.red;
+        out.push(`      ${v(a.address)}  ${tone(t.outcome[a.outcome])}${a.taProblem ? c.dim(` (${t.taProblem[a.taProblem]})`) : ''}`);
+      }
+    }
   }
   out.push(...findingLines(c, result, words, locale));
 

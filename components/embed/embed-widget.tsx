@@ -157,6 +157,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
           </p>
         ) : null}
         {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
+        {model.dane ? <DaneLine lines={model.dane} /> : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (
@@ -176,4 +177,10 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
       </div>
     </article>
   );
+}
+
+/** "DNSSEC: … · DANE: …" in the widget's language. */
+function DaneLine({ lines }: { lines: NonNullable<EmbedModel['dane']> }) {
+  const t = useTranslations('policyDane');
+  return <p className="text-(--mx-muted)">{lines.map((l) => `${l.label}: ${t(l.key, l.params)}`).join(' · ')}</p>;
 }

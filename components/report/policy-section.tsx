@@ -3,6 +3,7 @@ import { Card } from '@/components/ui/card';
 import { StatusBadge } from '@/components/ui/badge';
 import { mtaStsLine, tlsRptLine, type PolicyLine, type PolicyTone } from '@/lib/report/policy-view';
 import type { StatusMeta } from '@/lib/report/status';
+import { DaneSection } from './dane-section';
 
 const TONE_META: Record<PolicyTone, StatusMeta> = {
   ok: { label: 'OK', icon: 'check', tone: 'good' },
@@ -69,22 +70,25 @@ function MtaStsCard({ m }: { m: MtaSts }) {
   );
 }
 
-/** MTA-STS and TLS-RPT cards; renders nothing for checks without a policy look-up (host mode). */
+/** MTA-STS, TLS-RPT, DNSSEC and DANE cards; renders nothing for checks without a policy look-up (host mode). */
 export function PolicySection({ policy }: { policy: PolicyResult | undefined }) {
-  if (!policy || (!policy.mtaSts && !policy.tlsRpt)) return null;
+  if (!policy || (!policy.mtaSts && !policy.tlsRpt && !policy.dnssec && !policy.dane)) return null;
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
-      {policy.mtaSts ? <MtaStsCard m={policy.mtaSts} /> : null}
-      {policy.tlsRpt ? (
-        <Card className="p-4">
-          <Head line={tlsRptLine(policy.tlsRpt)} />
-          {policy.tlsRpt.records.length > 0 ? (
-            <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-              <Row k="Record">{policy.tlsRpt.records.map((r) => <code key={r} className="block font-mono text-xs break-all">{r}</code>)}</Row>
-            </dl>
-          ) : null}
-        </Card>
-      ) : null}
+    <div className="space-y-4">
+      <div className="grid gap-4 lg:grid-cols-2">
+        {policy.mtaSts ? <MtaStsCard m={policy.mtaSts} /> : null}
+        {policy.tlsRpt ? (
+          <Card className="p-4">
+            <Head line={tlsRptLine(policy.tlsRpt)} />
+            {policy.tlsRpt.records.length > 0 ? (
+              <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+                <Row k="Record">{policy.tlsRpt.records.map((r) => <code key={r} className="block font-mono text-xs break-all">{r}</code>)}</Row>
+              </dl>
+            ) : null}
+          </Card>
+        ) : null}
+      </div>
+      <DaneSection dnssec={policy.dnssec} dane={policy.dane} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/
 import { relaySummary } from '@/lib/report/relay';
 import { tableRows } from '@/lib/report/table-rows';
 import { policySummary } from '@/lib/report/policy-view';
+import { daneLines, type DaneLine } from '@/lib/report/dane-view';
 import { label } from '@/lib/verdict/labels';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
 import { rollUpStatus } from '@/lib/verdict/severity';
@@ -58,6 +59,8 @@ export interface EmbedModel {
   relay?: { text: string; tone: Tone; icon: IconName };
   /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
   policy?: string;
+  /** DNSSEC and DANE status lines (message keys: the widget says them in its language) */
+  dane?: DaneLine[];
 }
 
 /**
@@ -132,6 +135,7 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     note: noteFor(result.dns, hosts.length, result.target.displayDomain),
     ...relayLine(result),
     ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
+    ...(daneLines(result.policy).length > 0 ? { dane: daneLines(result.policy) } : {}),
   };
 }
 

@@ -594,8 +594,11 @@ export const DaneAddressSchema = z.object({
   outcome: DaneOutcomeSchema,
   /** indexes (into the host's records) of the records that matched, with the chain depth matched */
   matches: z.array(z.object({ record: z.number().int().nonnegative(), depth: z.number().int().nonnegative() })),
-  /** why the chain did not satisfy a DANE-TA record that matched a certificate in it */
-  taProblem: z.string().optional(),
+  /**
+   * why the chain did not satisfy a DANE-TA record that matched a certificate in it: a link below
+   * the anchor is not signed by the next, the leaf is outside its dates, or it does not name the host
+   */
+  taProblem: z.enum(['chain-signature', 'dates', 'name']).optional(),
 });
 export type DaneAddress = z.infer<typeof DaneAddressSchema>;
 

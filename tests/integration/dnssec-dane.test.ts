@@ -188,7 +188,7 @@ describe('DANE against the chain presented on port 25', () => {
     expect(ee.policy?.dane?.hosts[0]?.addresses[0]).toMatchObject({ outcome: 'match' });
     expect(ee.findings.find((f) => f.code === 'cert.hostname-mismatch' && f.port === 25)).toMatchObject({ severity: 'info' });
     const ta = (await check(`taname.${SIGNED}`)).result;
-    expect(ta.policy?.dane?.hosts[0]?.addresses[0]).toMatchObject({ outcome: 'mismatch', taProblem: expect.stringMatching(/not valid for mx\.taname\.dnssec\.test/) });
+    expect(ta.policy?.dane?.hosts[0]?.addresses[0]).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
     expect(one(ta, 'dane.mismatch').severity).toBe('critical');
     expect(ta.findings.find((f) => f.code === 'cert.hostname-mismatch' && f.port === 25)?.severity).toBe('warning');
   });

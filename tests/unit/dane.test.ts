@@ -55,9 +55,9 @@ describe('TLSA matching', () => {
     expect(matchDane({ records: [rec(3, 1, 1, hash('sha256', spki(pki.expired.certPem)))], chainPem: expired, host: HOST, now: NOW }).outcome).toBe('match');
     const ta = rec(2, 1, 1, hash('sha256', spki(pki.intermediate.certPem)));
     const r = matchDane({ records: [ta], chainPem: expired, host: HOST, now: NOW });
-    expect(r).toMatchObject({ outcome: 'mismatch', taProblem: expect.stringMatching(/validity dates/) });
+    expect(r).toMatchObject({ outcome: 'mismatch', taProblem: 'dates' });
     const wrong = matchDane({ records: [ta], chainPem: chain(pki.wrongHost.certPem, pki.intermediate.certPem), host: HOST, now: NOW });
-    expect(wrong).toMatchObject({ outcome: 'mismatch', taProblem: `the server certificate is not valid for ${HOST}` });
+    expect(wrong).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
     expect(matchDane({ records: [ta], chainPem: chain(pki.valid.certPem, pki.intermediate.certPem), host: HOST, now: NOW })).toEqual({ outcome: 'match', matches: [{ record: 0, depth: 1 }] });
   });
 
@@ -67,7 +67,7 @@ describe('TLSA matching', () => {
     // the other CA's chain with our intermediate's key as TA: the leaf is not signed by it
     const ours = rec(2, 0, 1, hash('sha256', x(pki.intermediate.certPem).raw));
     const forged = matchDane({ records: [ours], chainPem: chain(pki.untrustedCa.certPem, pki.intermediate.certPem), host: HOST, now: NOW });
-    expect(forged).toMatchObject({ outcome: 'mismatch', taProblem: 'certificate 0 is not signed by certificate 1' });
+    expect(forged).toMatchObject({ outcome: 'mismatch', taProblem: 'chain-signature' });
   });
 
   it('PKIX usages, unknown selectors and matching types are unusable and never match', () => {

@@ -5,11 +5,10 @@
  */
 import type { DaneAddress, DaneHost, PortProbe } from '@/lib/probe/schema';
 import { answered, isUntestedOutcome } from '@/lib/verdict/probe-status';
-import { matchDane, tlsaUsable } from './match-tlsa';
+import { matchDane } from './match-tlsa';
+import { daneApplies } from './tlsa-record';
 
-export function daneApplies(h: Pick<DaneHost, 'tlsa' | 'records'>): boolean {
-  return h.tlsa.status === 'secure' && h.records.some(tlsaUsable);
-}
+export { daneApplies };
 
 export function daneForAddress(h: Pick<DaneHost, 'host' | 'records'>, address: string, probe: PortProbe | undefined, now: Date): DaneAddress {
   const none = { address, matches: [] };

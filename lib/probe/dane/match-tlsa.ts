@@ -11,11 +11,9 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DaneAddress, TlsaRecord } from '@/lib/probe/schema';
+import { tlsaUsable } from './tlsa-record';
 
-/** RFC 7672 §3.1.3 (usages 2, 3); RFC 6698 §2.1.2-2.1.3 (selectors 0, 1; matching types 0, 1, 2). */
-export function tlsaUsable(r: TlsaRecord): boolean {
-  return (r.usage === 2 || r.usage === 3) && (r.selector === 0 || r.selector === 1) && r.matchingType >= 0 && r.matchingType <= 2;
-}
+export { tlsaUsable };
 
 /** The bytes a record's selector picks from a certificate: the whole DER, or the SubjectPublicKeyInfo. */
 export function selectedBytes(cert: X509Certificate, selector: number): Buffer {
@@ -35,18 +33,27 @@ export function recordMatches(r: TlsaRecord, cert: X509Certificate): boolean {
   return associationData(selectedBytes(cert, r.selector), r.matchingType).equals(want);
 }
 
+type TaProblem = NonNullable<DaneAddress['taProblem']>;
+
 /** Why the chain from the leaf up to `depth` does not hold for DANE-TA, or undefined when it does. */
-function taChainProblem(chain: readonly X509Certificate[], depth: number, host: string, now: Date): string | undefined {
+function taChainProblem(chain: readonly X509Certificate[], depth: number, host: string, now: Date): TaProblem | undefined {
   for (let i = 0; i < depth; i++) {
     const child = chain[i]!;
     const parent = chain[i + 1]!;
-    if (child.checkIssued(parent) === false || !child.verify(parent.publicKey)) return `certificate ${i} is not signed by certificate ${i + 1}`;
+    if (child.checkIssued(parent) === false || !child.verify(parent.publicKey)) return 'chain-signature';
   }
   const leaf = chain[0]!;
-  if (now < new Date(leaf.validFrom) || now > new Date(leaf.validTo)) return 'the server certificate is outside its validity dates';
-  if (leaf.checkHost(host, { subject: 'default' }) === undefined) return `the server certificate is not valid for ${host}`;
+  if (now < new Date(leaf.validFrom) || now > new Date(leaf.validTo)) return 'dates';
+  if (leaf.checkHost(host, { subject: 'default' }) === undefined) return 'name';
   return undefined;
 }
+
+/** The words of a DANE-TA problem, for finding parameters (the report translates the code). */
+export const TA_PROBLEM_TEXT: Record<TaProblem, string> = {
+  'chain-signature': 'the chain below the DANE-TA certificate is not signed link by link',
+  dates: 'the server certificate is outside its validity dates (DANE-TA checks them)',
+  name: 'the server certificate does not name the MX host (DANE-TA checks it)',
+};
 
 /**
  * How the usable records match the presented chain. A usable record set that nothing in the chain
@@ -61,7 +68,7 @@ export function matchDane(opts: { records: readonly TlsaRecord[]; chainPem: read
   }
   if (chain.length === 0) return { outcome: 'mismatch', matches: [] };
   const matches: DaneAddress['matches'] = [];
-  let taProblem: string | undefined;
+  let taProblem: TaProblem | undefined;
   opts.records.forEach((r, record) => {
     if (!tlsaUsable(r)) return;
     if (r.usage === 3) {

@@ -3,8 +3,8 @@
  * per-address matches to coded findings; the words are in catalogue-dane.ts. Pure.
  */
 import type { DaneHost, DaneResult, DnsResult, DnssecLookup, DnssecResult, Finding, Severity } from '../schema';
-import { daneApplies } from '../dane/dane-host';
-import { tlsaUsable } from '../dane/match-tlsa';
+import { daneApplies, tlsaText, tlsaUsable } from '../dane/tlsa-record';
+import { TA_PROBLEM_TEXT } from '../dane/match-tlsa';
 import { FINDINGS, type FindingCode } from './catalogue';
 
 type Params = Record<string, string | number | boolean>;
@@ -16,12 +16,6 @@ function finding(code: FindingCode, where: Where, params?: Params, severity?: Se
 }
 
 const USAGE: Record<number, string> = { 0: 'PKIX-TA', 1: 'PKIX-EE', 2: 'DANE-TA', 3: 'DANE-EE' };
-
-/** A TLSA record as written in a zone: "3 1 1 ab12…" (data shortened for the report). */
-export function tlsaText(r: { usage: number; selector: number; matchingType: number; data: string }): string {
-  const data = r.data.length > 24 ? `${r.data.slice(0, 24)}…` : r.data;
-  return `${r.usage} ${r.selector} ${r.matchingType} ${data}`;
-}
 
 function dnssecFindings(d: DnssecResult, domain: string): Finding[] {
   const out: Finding[] = [];
@@ -67,7 +61,7 @@ function hostFindings(h: DaneHost, d: DnssecResult): Finding[] {
       const used = [...new Set(a.matches.map((m) => USAGE[h.records[m.record]!.usage] ?? '?'))].join(', ');
       out.push(finding('dane.match', at, { host: h.host, address: a.address, usage: used }));
     } else if (a.outcome === 'mismatch') {
-      out.push(finding('dane.mismatch', at, { host: h.host, address: a.address, reason: a.taProblem ?? 'no TLSA record matches the certificate chain presented on port 25' }));
+      out.push(finding('dane.mismatch', at, { host: h.host, address: a.address, reason: a.taProblem ? TA_PROBLEM_TEXT[a.taProblem] : 'no TLSA record matches the certificate chain presented on port 25' }));
     } else if (a.outcome === 'no-tls') {
       out.push(finding('dane.no-tls', at, { host: h.host, address: a.address }));
     } else {
