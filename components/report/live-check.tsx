@@ -141,7 +141,7 @@ export function LiveCheck(props: LiveCheckProps) {
       ) : null}
 
       {state.policy ? (
-        <Section id="live-policy" title="Policy" description="MTA-STS and TLS-RPT, as they arrive.">
+        <Section id="live-policy" title="Policy" description="MTA-STS, TLS-RPT, DNSSEC and DANE, as they arrive.">
           <PolicySection policy={state.policy} />
         </Section>
       ) : null}

@@ -58,7 +58,7 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
         <FindingsList findings={result.findings} />
       </Section>
       {result.policy ? (
-        <Section id="policy" title="Policy" description="Whether senders will insist on encryption to this domain: MTA-STS (RFC 8461) and TLS reporting (RFC 8460).">
+        <Section id="policy" title="Policy" description="Whether senders will insist on encryption to this domain: MTA-STS (RFC 8461), TLS reporting (RFC 8460), DNSSEC and DANE (RFC 7672).">
           <PolicySection policy={result.policy} />
         </Section>
       ) : null}
