@@ -32,8 +32,11 @@ export function startDaneCheck(opts: {
   signal: AbortSignal;
   onEvent: (e: CheckEvent) => void;
 }): DaneCheck {
-  // A host-mode check names one server, not a mail domain: no MX answer to validate, no DANE.
+  // A host-mode check names one server, not a mail domain: no MX answer to validate, no DANE. A
+  // domain without MX hosts (null MX, NXDOMAIN, no address) has no transport to protect, except
+  // when its MX lookup failed with SERVFAIL: that may be DNSSEC validation failing (bogus).
   if (opts.target.mode !== 'domain' || !opts.resolver.queryDnssec) return NOTHING;
+  if (opts.dns.hosts.length === 0 && opts.dns.mx.status !== 'servfail') return NOTHING;
   const addressesByHost = new Map<string, string[]>();
   for (const p of opts.plan) {
     if (p.port !== 25) continue;
