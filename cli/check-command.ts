@@ -2,11 +2,10 @@
  * `mxray check`: validates the environment, runs the engine and prints the report. Loaded only
  * when a check is asked for, so `mxray --help` and `--version` never load the engine or zod.
  */
-import { EnvError, loadEnv } from '@/lib/env';
+import { cliLocale, EnvError, loadEnv } from '@/lib/env';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
-import type { Locale } from '@/lib/i18n/locales';
 import { EXIT } from './exit-codes';
 import { formatReport } from './format-report';
 
@@ -31,7 +30,7 @@ export function exitCodeFor(r: CheckResult): number {
 }
 
 export async function runCheckCommand(
-  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean; relayTest?: boolean; locale?: Locale },
+  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean; relayTest?: boolean; lang?: string | undefined },
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
 ): Promise<number> {
   const domainArg = values.domain;
@@ -76,7 +75,7 @@ export async function runCheckCommand(
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
-    io.out.write(formatReport(result, { color, locale: values.locale }));
+    io.out.write(formatReport(result, { color, locale: cliLocale(values.lang, env) }));
   }
   return exitCodeFor(result);
 }

@@ -4,7 +4,6 @@
  * because DNS failed.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCALE, localeFromTag, type Locale } from '@/lib/i18n/locales';
 import { EXIT } from './exit-codes';
 
 export { EXIT };
@@ -30,11 +29,6 @@ Options:
 Environment: DNS_SERVERS, PROBE_ALLOW_CIDRS, PROBE_EHLO_NAME, PROBE_RELAY_TEST_ADDRESS, ALLOW_TEST_DOMAINS,
 timeouts (README).
 Exit status: 0 no critical finding, 1 a critical finding, 2 bad input or DNS failure.`;
-
-/** --lang wins, then the POSIX locale variables in their order of precedence (LC_ALL, LC_MESSAGES, LANG). */
-export function cliLocale(flag: string | undefined, env: Record<string, string | undefined> = process.env): Locale {
-  return localeFromTag(flag) ?? localeFromTag(env.LC_ALL) ?? localeFromTag(env.LC_MESSAGES) ?? localeFromTag(env.LANG) ?? DEFAULT_LOCALE;
-}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let parsed;
@@ -77,5 +71,5 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
 
   const { runCheckCommand } = await import('./check-command');
-  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], locale: cliLocale(values.lang) }, io);
+  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], lang: values.lang }, io);
 }

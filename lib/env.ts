@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type ProbeLimits } from '@/lib/probe/types';
 import { parseDnsServers } from '@/lib/probe/dns/resolver';
 import { parseCidrList } from '@/lib/probe/address-policy';
 import { DEFAULT_RELAY_TEST_ADDRESS } from '@/lib/probe/relay/relay-verdict';
+import { DEFAULT_LOCALE, localeFromTag, type Locale } from '@/lib/i18n/locales';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(600_000).default(def);
 const bool = (def: boolean) =>
@@ -92,8 +93,13 @@ const EnvSchema = z.object({
   NODE_EXTRA_CA_CERTS: z.string().optional(),
   /** pretty logs in development unless 'false' */
   LOG_PRETTY: bool(true),
+  // --- the CLI
   /** https://no-color.org: any non-empty value turns the CLI's colours off */
   NO_COLOR: z.string().optional().transform((v) => v !== undefined && v !== ''),
+  /** POSIX locale variables, in their order of precedence: the CLI's report language without --lang */
+  LC_ALL: z.string().optional(),
+  LC_MESSAGES: z.string().optional(),
+  LANG: z.string().optional(),
   // --- hosting safety (issue 10)
   /** with TRUST_PROXY: how many proxies of ours append to X-Forwarded-For (read by scripts/mxray-server.cjs) */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -220,6 +226,11 @@ export function logSettings(source: Record<string, string | undefined> = process
   // Tests are quiet unless they ask: LOG_LEVEL set explicitly wins.
   const level = source.LOG_LEVEL && parsed.success ? parsed.data.LOG_LEVEL : nodeEnv === 'test' ? 'silent' : 'info';
   return { level, pretty: nodeEnv === 'development' && (parsed.success ? parsed.data.LOG_PRETTY : true) };
+}
+
+/** The CLI's language: --lang wins, then LC_ALL, LC_MESSAGES and LANG, else English. */
+export function cliLocale(flag: string | undefined, env: Pick<Env, 'LC_ALL' | 'LC_MESSAGES' | 'LANG'>): Locale {
+  return localeFromTag(flag) ?? localeFromTag(env.LC_ALL) ?? localeFromTag(env.LC_MESSAGES) ?? localeFromTag(env.LANG) ?? DEFAULT_LOCALE;
 }
 
 /** True in `next dev` (the Content-Security-Policy relaxes for React's dev tooling). */

@@ -1,11 +1,9 @@
 import Link from 'next/link';
-import { getServices } from '@/lib/checks/get-runner';
-import { findPreviousDone } from '@/lib/history/domain-history';
+import { getCheckQueries } from '@/lib/checks/get-runner';
 
 /** On a permalink: the domain's history, and "compare with previous" when an earlier finished check exists. */
 export async function HistoryLinks({ check }: { check: { id: string; domain: string; createdAt: number } }) {
-  const { store } = await getServices();
-  const previous = await findPreviousDone(store, check);
+  const previous = await (await getCheckQueries()).previousDone(check);
   const base = `/domain/${encodeURIComponent(check.domain)}`;
   return (
     <nav aria-label="History" className="mb-4 flex flex-wrap gap-x-4 gap-y-1 text-sm print:hidden">

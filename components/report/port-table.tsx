@@ -3,7 +3,7 @@ import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
-import { describeProbe } from '@/lib/verdict/probe-view';
+import { describeProbe, phaseShown, stopCodeLabel } from '@/lib/verdict/probe-view';
 import { formatMs } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META, SEVERITY_META } from '@/lib/report/status';
@@ -50,8 +50,8 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
   const reason = probe.outcome === 'success'
     ? undefined
     : [
-        probe.phase !== 'done' && probe.phase !== 'policy' && probe.phase !== 'connect' ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
-        probe.errorCode ?? null,
+        phaseShown(probe) ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
+        stopCodeLabel(probe) ?? null,
       ].filter(Boolean).join(' · ') || undefined;
   // Findings name themselves in the cell, except AUTH before TLS (its own line below) and
   // "could not test" ones, which the headline already says.

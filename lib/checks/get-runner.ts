@@ -1,6 +1,9 @@
 /**
  * The process-wide services the route handlers use: the runner (with its store and engine), the
- * rate limiter and the trust-proxy setting. Created lazily from the validated environment on first
+ * query service (the read side pages and routes ask, lib/checks/check-queries.ts), the rate
+ * limiter and the trust-proxy setting. Routes reach them through withServices
+ * (lib/http/with-services.ts), pages through getCheckQueries/loadCheckViewFromServices; neither
+ * holds the store. Created lazily from the validated environment on first
  * use and cached on globalThis, so Next's dev reloads do not open a second database or run a second
  * runner. The engine and the env are imported dynamically: tests set their own services with
  * setServicesForTests and never load the real engine.
@@ -13,10 +16,14 @@ import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
+import { createCheckQueries, type CheckQueries } from './check-queries';
 import type { ViewerLimiter } from './viewer-limits';
 
 export interface AppServices {
   runner: Runner;
+  /** what pages and routes read beyond one check (history, latest, events, health) */
+  queries: CheckQueries;
+  /** the store under runner and queries: process wiring only (shutdown, retention, tests), never app/ */
   store: CheckStore;
   rateLimiter: RateLimiter;
   /** TRUST_PROXY: X-Forwarded-For comes from our own reverse proxy */
@@ -36,9 +43,9 @@ const g = globalThis as unknown as {
   __mxraySignalsHandled?: boolean;
 };
 
-/** Tests (and only tests) put their own runner, store and limiter behind the routes. */
-export function setServicesForTests(services: AppServices | undefined): void {
-  g.__mxrayServicesForTests = services;
+/** Tests (and only tests) put their own runner, store and limiter behind the routes; queries default to the store's. */
+export function setServicesForTests(services: (Omit<AppServices, 'queries'> & { queries?: CheckQueries }) | undefined): void {
+  g.__mxrayServicesForTests = services && { ...services, queries: services.queries ?? createCheckQueries(services.store) };
 }
 
 export function getServices(): Promise<AppServices> {
@@ -58,6 +65,11 @@ export function getServices(): Promise<AppServices> {
 
 export async function getRunner(): Promise<Runner> {
   return (await getServices()).runner;
+}
+
+/** The query service, for server components (routes get it from withServices). */
+export async function getCheckQueries(): Promise<CheckQueries> {
+  return (await getServices()).queries;
 }
 
 async function createServices(): Promise<AppServices> {
@@ -99,6 +111,7 @@ async function createServices(): Promise<AppServices> {
   logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
   return {
     runner,
+    queries: createCheckQueries(store),
     store,
     rateLimiter,
     trustProxy: env.TRUST_PROXY,

@@ -53,12 +53,12 @@ export async function loadCheckView(id: string, source: CheckViewSource): Promis
   return { ...base, status: 'running', queued: check.status === 'queued', events };
 }
 
-/** The page's entry point: the process-wide runner and store. */
+/** The page's entry point: the process-wide runner and query service. */
 export async function loadCheckViewFromServices(id: string): Promise<CheckPageView | null> {
   if (!isCheckId(id)) return null;
-  const { runner, store } = await getServices();
+  const { runner, queries } = await getServices();
   return loadCheckView(id, {
     getCheck: (checkId) => runner.getCheck(checkId),
-    listEvents: (checkId, after) => store.listEvents(checkId, after),
+    listEvents: (checkId, after) => queries.events(checkId, after),
   });
 }

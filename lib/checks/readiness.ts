@@ -6,7 +6,7 @@
  * Shutdown flips readiness first (markShuttingDown, the first thing a SIGTERM does), then drains.
  */
 import type { Runner } from './runner';
-import type { CheckStore } from '@/lib/store/check-store';
+import type { CheckQueries } from './check-queries';
 
 const g = globalThis as unknown as { __mxrayShuttingDown?: boolean };
 
@@ -26,13 +26,13 @@ export interface Readiness {
 }
 
 /** Evaluates readiness; never throws (a failing part reads as not ready). */
-export async function readiness(services: { runner: Runner; store: CheckStore } | undefined): Promise<Readiness> {
+export async function readiness(services: { runner: Pick<Runner, 'accepting'>; queries: Pick<CheckQueries, 'writable'> } | undefined): Promise<Readiness> {
   const shutdown = isShuttingDown() ? 'shutting-down' : 'running';
   if (!services) return { ready: false, checks: { shutdown, runner: 'error', store: 'error' } };
   const runner = services.runner.accepting() ? 'accepting' : 'closed';
   let store: CheckState = 'ok';
   try {
-    await (services.store.checkWritable ? services.store.checkWritable() : services.store.ping());
+    await services.queries.writable();
   } catch {
     store = 'error';
   }

@@ -7,7 +7,7 @@
 import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, type CertGroup } from '@/lib/verdict/cert-groups';
-import { describeProbe } from '@/lib/verdict/probe-view';
+import { describeProbe, stopCodeLabel } from '@/lib/verdict/probe-view';
 import { formatKey } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { tableRows, type TableRow } from '@/lib/report/table-rows';
@@ -54,7 +54,7 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'downgrade', value: (r) => view(r)?.downgrade },
     { name: 'greeting_ms', value: (r) => roundMs(r.probe?.timings.greetingMs) },
     { name: 'total_ms', value: (r) => roundMs(r.probe?.timings.totalMs) },
-    { name: 'error_code', value: (r) => r.probe?.errorCode },
+    { name: 'error_code', value: (r) => (r.probe ? stopCodeLabel(r.probe) : undefined) },
     { name: 'banner', value: (r) => r.probe?.greeting?.lines[0] },
     { name: 'findings', value: (r) => view(r)?.findings.map((f) => f.code).join(' ') },
     // The open relay test rides on one port 25 probe per address: filled on that record only.

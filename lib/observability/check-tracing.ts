@@ -13,7 +13,8 @@
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Context } from '@opentelemetry/api';
 import type { CheckObserver } from '@/lib/checks/check-observer';
-import type { CheckEvent } from '@/lib/probe/schema';
+import type { CheckEvent, PortProbe } from '@/lib/probe/schema';
+import { stopCodeLabel } from '@/lib/verdict/probe-view';
 import { dnsQuestions } from './check-metrics';
 import { captureTraceContext, restoreTraceContext } from './trace-context';
 
@@ -135,7 +136,7 @@ export function createTracingObserver(): CheckObserver {
               'mxray.probe.outcome': p.outcome,
               'mxray.probe.phase': p.phase,
               'mxray.probe.encryption': p.encryption,
-              ...(p.errorCode ? { 'error.type': p.errorCode } : {}),
+              ...errorType(p),
             },
           },
           t.ctx,
@@ -168,4 +169,10 @@ export function createTracingObserver(): CheckObserver {
       t.span.end();
     },
   };
+}
+
+/** OpenTelemetry's error.type: the code that ended a failed probe (reply code, protocol, range, errno). */
+function errorType(p: PortProbe): Attributes {
+  const code = stopCodeLabel(p);
+  return code ? { 'error.type': code } : {};
 }

@@ -57,7 +57,7 @@ export async function probePort(opts: ProbePortOptions): Promise<PortProbe> {
   const run = new ProbeRun(opts);
   let stop: ProbeStop | undefined;
   try {
-    if (opts.signal?.aborted) run.stop('aborted', { code: 'ABORTED', message: 'the check was cancelled' });
+    if (opts.signal?.aborted) run.stop('aborted', { systemError: 'ABORTED', message: 'the check was cancelled' });
     if (opts.port === 465) await probeImplicitTls(run);
     else await probeStarttlsPort(run);
   } catch (err) {
@@ -141,7 +141,7 @@ async function attempt<T>(run: ProbeRun, step: () => Promise<T>): Promise<T | un
     return await step();
   } catch (err) {
     if (!(err instanceof ProbeStop) || err.outcome === 'aborted') throw err;
-    run.note(`(${err.outcome}${err.errorMessage ? `: ${err.errorMessage}` : ''})`);
+    run.note(`(${err.outcome}${err.detail.message ? `: ${err.detail.message}` : ''})`);
     return undefined;
   } finally {
     run.phase = phase;
@@ -167,8 +167,7 @@ async function checkPlaintextOnImplicitPort(run: ProbeRun): Promise<void> {
   throw new ProbeStop(
     'plaintext-on-implicit-port',
     'tls',
-    'PLAINTEXT_ON_465',
-    `port ${run.opts.port} answered with a plaintext SMTP greeting instead of a TLS handshake`,
+    { systemError: 'PLAINTEXT_ON_465', message: `port ${run.opts.port} answered with a plaintext SMTP greeting instead of a TLS handshake` },
   );
 }
 
@@ -188,5 +187,5 @@ async function checkTlsFirst(run: ProbeRun): Promise<void> {
   if (!tls) return;
   run.encryption = 'implicit-tls';
   await attempt(run, () => converseInsideTls(run, tls));
-  throw new ProbeStop('tls-on-plain-port', 'greeting', 'TLS_ON_PLAIN_PORT', `port ${run.opts.port} expects TLS from the first byte`);
+  throw new ProbeStop('tls-on-plain-port', 'greeting', { systemError: 'TLS_ON_PLAIN_PORT', message: `port ${run.opts.port} expects TLS from the first byte` });
 }

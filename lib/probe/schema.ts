@@ -331,6 +331,24 @@ export const RelayTestSchema = z.object({
 export type RelayTest = z.infer<typeof RelayTestSchema>;
 
 export const EncryptionSchema = z.enum(['starttls', 'implicit-tls', 'none', 'unknown']);
+
+/** An SMTP reply code: three digits (RFC 5321 §4.2; 2xx–5xx from a sane server, any three from others). */
+export const SmtpReplyCodeSchema = z.number().int().min(0).max(999);
+
+/** A protocol recognised where an SMTP greeting was expected (lib/probe/smtp/reply-reader.ts). */
+export const ForeignProtocolSchema = z.enum(['HTTP', 'SSH', 'TLS', 'POP3', 'IMAP']);
+export type ForeignProtocol = z.infer<typeof ForeignProtocolSchema>;
+
+/** Why the SSRF guard refused to connect (lib/probe/net/guarded-connect.ts). */
+export const ConnectRefusalReasonSchema = z.enum(['not-ip-literal', 'family-mismatch', 'policy']);
+export type ConnectRefusalReason = z.infer<typeof ConnectRefusalReasonSchema>;
+
+export const ConnectRefusalSchema = z.object({
+  reason: ConnectRefusalReasonSchema,
+  /** the special-purpose range the address falls in (as AddressPolicy.range: 'loopback', 'private', …) */
+  range: z.string().optional(),
+});
+export type ProbeRefusal = z.infer<typeof ConnectRefusalSchema>;
 export type Encryption = z.infer<typeof EncryptionSchema>;
 
 export const PortProbeSchema = z.object({
@@ -340,8 +358,19 @@ export const PortProbeSchema = z.object({
   port: PortSchema,
   outcome: ProbeOutcomeSchema,
   phase: ProbePhaseSchema,
-  /** system error code or short reason for a non-success outcome (ECONNREFUSED, …) */
-  errorCode: z.string().optional(),
+  /**
+   * Why a non-success outcome happened, each kind in its own field (the old single `errorCode`
+   * string is upgraded on read: lib/probe/legacy-probe.ts):
+   * - smtpCode: the SMTP reply code that ended the probe (a 4xx/5xx greeting, EHLO/HELO or STARTTLS);
+   * - foreignProtocol: not-smtp, the protocol the server spoke instead, when recognised;
+   * - refusal: blocked-target, why the address policy refused the address and its special range;
+   * - systemError: an errno-like code from the system or TLS stack (ECONNREFUSED, ERR_SSL_…) or
+   *   the engine's own stop in the same style (ETIMEDOUT, PROBE_BUDGET, ABORTED, EOF, …).
+   */
+  smtpCode: SmtpReplyCodeSchema.optional(),
+  foreignProtocol: ForeignProtocolSchema.optional(),
+  refusal: ConnectRefusalSchema.optional(),
+  systemError: z.string().optional(),
   errorMessage: z.string().optional(),
   timings: z.object({
     connectMs: z.number().nonnegative().optional(),

@@ -32,6 +32,7 @@ import {
   type StoredEvent,
 } from './check-store';
 import { migrate } from './migrations';
+import { upgradeEvent, upgradeResult } from '@/lib/probe/schema-upgrade';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -56,13 +57,21 @@ interface CheckRow {
 }
 
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string, validate: boolean): z.infer<S> {
+function parseJson<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  what: string,
+  validate: boolean,
+  upgrade: (v: unknown) => unknown = (v) => v,
+): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
   }
+  // Rows written in an older shape are read in the current one (lib/probe/schema-upgrade.ts).
+  value = upgrade(value);
   // Written by this store after schema validation: trusted, unless the caller wants the full check.
   if (!validate) {
     if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
@@ -96,7 +105,7 @@ function toRecord(row: CheckRow, validate: boolean): CheckRecord {
     status,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate),
+    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate, upgradeResult),
     error: row.error,
   };
 }
@@ -188,7 +197,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
       const rows = q.listEvents.all(id, afterSeq) as { seq: number; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate) }));
+      return rows.map((r) => ({ seq: r.seq, event: parseJson(CheckEventSchema, r.data, `check ${id}: event ${r.seq}`, validate, upgradeEvent) }));
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {

@@ -23,8 +23,8 @@ const REMOTE_UNREACHABLE: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'EHOSTD
  * Unreachable for a reason on our side of the network: no route (ENETUNREACH, e.g. a tester without
  * IPv6), no source address (EADDRNOTAVAIL), interface down. It tells nothing about the server.
  */
-export function noRouteFromHere(p: Pick<PortProbe, 'outcome' | 'errorCode'>): boolean {
-  return p.outcome === 'unreachable' && !REMOTE_UNREACHABLE.has(p.errorCode ?? '');
+export function noRouteFromHere(p: Pick<PortProbe, 'outcome' | 'systemError'>): boolean {
+  return p.outcome === 'unreachable' && !REMOTE_UNREACHABLE.has(p.systemError ?? '');
 }
 
 /** Outcomes that say nothing about the server whatever the details. */
@@ -37,7 +37,7 @@ const UNTESTED_OUTCOMES: ReadonlySet<ProbeOutcome> = new Set<ProbeOutcome>([
 ]);
 
 /** The "could not test" rule: this probe says nothing about the server (timeout, 421, no route …). */
-export function isUntestedOutcome(p: Pick<PortProbe, 'outcome' | 'errorCode'>): boolean {
+export function isUntestedOutcome(p: Pick<PortProbe, 'outcome' | 'systemError'>): boolean {
   return UNTESTED_OUTCOMES.has(p.outcome) || noRouteFromHere(p);
 }
 

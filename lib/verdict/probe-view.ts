@@ -54,14 +54,30 @@ export function downgradeOf(encryption: PortProbe['encryption']): DowngradeReadi
   }
 }
 
+/**
+ * The code that says why a probe stopped, as a short token for a cell, a CSV column or a trace
+ * attribute: "SMTP_421" for a reply code, the foreign protocol ("HTTP"), the refused range
+ * ("loopback") or the system error ("ECONNREFUSED"). Built from the typed fields, never read back.
+ */
+export function stopCodeLabel(probe: Pick<PortProbe, 'smtpCode' | 'foreignProtocol' | 'refusal' | 'systemError'>): string | undefined {
+  if (probe.smtpCode !== undefined) return `SMTP_${probe.smtpCode}`;
+  if (probe.foreignProtocol !== undefined) return probe.foreignProtocol;
+  if (probe.refusal !== undefined) return probe.refusal.range ?? probe.refusal.reason;
+  return probe.systemError;
+}
+
+/** Whether the cell says which phase a failure happened in (the headline implies policy/connect). */
+export function phaseShown(probe: PortProbe): boolean {
+  return probe.phase !== 'done' && probe.phase !== 'policy' && probe.phase !== 'connect';
+}
+
 /** "during greeting · ETIMEDOUT"; the phase is left out where the headline implies it. */
 function reasonOf(probe: PortProbe): string | undefined {
   if (probe.outcome === 'success') return undefined;
   const parts: string[] = [];
-  if (probe.phase !== 'done' && probe.phase !== 'policy' && probe.phase !== 'connect') {
-    parts.push(`during ${phaseLabel(probe.phase)}`);
-  }
-  if (probe.errorCode) parts.push(probe.errorCode);
+  if (phaseShown(probe)) parts.push(`during ${phaseLabel(probe.phase)}`);
+  const code = stopCodeLabel(probe);
+  if (code) parts.push(code);
   return parts.length ? parts.join(' · ') : undefined;
 }
 

@@ -44,7 +44,7 @@ interface Setup {
   queueSize?: number;
 }
 
-function install(opts: Setup = {}): AppServices & { runner: Runner } {
+function install(opts: Setup = {}): Omit<AppServices, 'queries'> & { runner: Runner } {
   const store = opts.store ?? createSqliteStore({ file: ':memory:' });
   const runner = createRunner({
     engine: createFakeEngine(opts.engine),

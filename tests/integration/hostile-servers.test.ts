@@ -198,7 +198,7 @@ describe('every hostile server ends as a finding within the check budget', () =>
     expect(p.phase).toBe('greeting');
     // The greeting deadline ended it (ETIMEDOUT), not the probe budget (PROBE_BUDGET) that a
     // deadline pushed back by each byte would have run into.
-    expect(p.errorCode).toBe('ETIMEDOUT');
+    expect(p.systemError).toBe('ETIMEDOUT');
     expect(p.timings.totalMs).toBeLessThanOrEqual(limits.probeBudgetMs + RESULT_SLACK_MS);
     expect(codesAt('drip', 25)).toContain('port.timeout');
   });
@@ -282,7 +282,7 @@ describe('every hostile server ends as a finding within the check budget', () =>
   it('a reset on the ClientHello fails the handshake, after STARTTLS and on 465', () => {
     const starttls = probeOf('reset-tls', 25);
     expect(starttls.outcome).toBe('tls-handshake-failed');
-    expect(starttls.errorCode).toBe('ECONNRESET');
+    expect(starttls.systemError).toBe('ECONNRESET');
     expect(codesAt('reset-tls', 25)).toContain('tls.handshake-failed');
     const implicit = probeOf('reset-tls', 465);
     expect(implicit.outcome).toBe('tls-handshake-failed');

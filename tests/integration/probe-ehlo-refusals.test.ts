@@ -65,7 +65,7 @@ describe('probePort: EHLO refused', () => {
     const address = '127.90.0.1';
     const verbs = await scripted(address, (s, line) => s.write(line.startsWith('EHLO') ? '451 4.3.0 try again later\r\n' : '250 mx.example.test\r\n'));
     const p = await probe(address);
-    expect(p).toMatchObject({ outcome: 'server-busy', phase: 'ehlo', errorCode: 'SMTP_451' });
+    expect(p).toMatchObject({ outcome: 'server-busy', phase: 'ehlo', smtpCode: 451 });
     expect(verbs).toEqual(['EHLO', 'QUIT']);
     const findings = evaluateProbe(p, 'domain');
     expect(findings.map((f) => f.code)).toEqual(['port.busy']);
@@ -76,7 +76,7 @@ describe('probePort: EHLO refused', () => {
     const address = '127.90.0.2';
     await scripted(address, (s, line) => s.write(line.startsWith('EHLO') ? '502 5.5.2 unknown\r\n' : '450 4.7.1 slow down\r\n'));
     const p = await probe(address);
-    expect(p).toMatchObject({ outcome: 'server-busy', phase: 'ehlo', errorCode: 'SMTP_450' });
+    expect(p).toMatchObject({ outcome: 'server-busy', phase: 'ehlo', smtpCode: 450 });
     expect(evaluateProbe(p, 'domain').map((f) => [f.code, f.untested])).toEqual([['port.busy', true]]);
   });
 
@@ -84,7 +84,7 @@ describe('probePort: EHLO refused', () => {
     const address = '127.90.0.3';
     await scripted(address, (s) => s.end('421 4.3.2 shutting down\r\n'));
     const p = await probe(address);
-    expect(p).toMatchObject({ outcome: 'server-busy', errorCode: 'SMTP_421' });
+    expect(p).toMatchObject({ outcome: 'server-busy', smtpCode: 421 });
     expect(evaluateProbe(p, 'domain')[0]).toMatchObject({ code: 'port.busy', params: { code: 421, text: '4.3.2 shutting down' } });
   });
 
@@ -92,7 +92,7 @@ describe('probePort: EHLO refused', () => {
     const address = '127.90.0.4';
     await scripted(address, (s) => s.end('554 5.7.1 go away\r\n'));
     const p = await probe(address);
-    expect(p).toMatchObject({ outcome: 'command-rejected', phase: 'ehlo', errorCode: 'SMTP_554', errorMessage: '5.7.1 go away' });
+    expect(p).toMatchObject({ outcome: 'command-rejected', phase: 'ehlo', smtpCode: 554, errorMessage: '5.7.1 go away' });
     expect(evaluateProbe(p, 'domain').map((f) => f.code)).toEqual(['port.command-rejected']);
   });
 

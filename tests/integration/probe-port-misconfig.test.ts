@@ -28,7 +28,7 @@ describe('probePort: misconfigurations', () => {
     const server = await serve({ address, port: 465, behaviour: 'http' });
     const { result } = await probe(address, 465);
     expect(result).toMatchObject({ outcome: 'tls-handshake-failed', phase: 'tls', encryption: 'unknown' });
-    expect(result.errorCode).toMatch(/^ERR_SSL_/);
+    expect(result.systemError).toMatch(/^ERR_SSL_/);
     expect(result.greeting).toBeUndefined();
     expect(server.connections).toBe(2);
   });
@@ -49,7 +49,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.22';
     const server = await serve({ address, port: 25, starttls: 'reject' });
     const { result } = await probe(address, 25);
-    expect(result).toMatchObject({ outcome: 'starttls-rejected', phase: 'starttls', encryption: 'none', errorCode: 'SMTP_454' });
+    expect(result).toMatchObject({ outcome: 'starttls-rejected', phase: 'starttls', encryption: 'none', smtpCode: 454 });
     expect(result.starttlsReply).toMatchObject({ code: 454, enhanced: '4.7.0' });
     expect(result.ehlo?.starttls).toBe(true);
     expect(server.verbs()).toEqual(['EHLO', 'STARTTLS', 'QUIT']);
@@ -59,7 +59,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.33';
     await serve({ address, port: 25, starttls: 'busy' });
     const { result } = await probe(address, 25);
-    expect(result).toMatchObject({ outcome: 'server-busy', phase: 'starttls', encryption: 'unknown', errorCode: 'SMTP_421' });
+    expect(result).toMatchObject({ outcome: 'server-busy', phase: 'starttls', encryption: 'unknown', smtpCode: 421 });
     expect(result.starttlsReply?.code).toBe(421);
     const findings = evaluateProbe(result, 'domain');
     expect(findings.map((f) => f.code)).toEqual(['port.busy']);
@@ -71,7 +71,7 @@ describe('probePort: misconfigurations', () => {
     const server = await serve({ address, port: 587, starttls: 'garbage' });
     const { result } = await probe(address, 587);
     expect(result).toMatchObject({ outcome: 'tls-handshake-failed', phase: 'tls', encryption: 'none' });
-    expect(result.errorCode).toMatch(/^ERR_SSL_|ECONNRESET/);
+    expect(result.systemError).toMatch(/^ERR_SSL_|ECONNRESET/);
     expect(result.tls).toBeUndefined();
     expect(result.ehlo?.starttls).toBe(true);
     expect(server.verbs()).toEqual(['EHLO', 'MAIL', 'RSET', 'STARTTLS']);
@@ -99,7 +99,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.25';
     const server = await serve({ address, port: 25, behaviour: 'tarpit', tarpitByteMs: 50 });
     const { result } = await probe(address, 25, { limits: { ...limits, greetingTimeoutMs: 1_000 } });
-    expect(result).toMatchObject({ outcome: 'io-timeout', phase: 'greeting', errorCode: 'ETIMEDOUT' });
+    expect(result).toMatchObject({ outcome: 'io-timeout', phase: 'greeting', systemError: 'ETIMEDOUT' });
     // ETIMEDOUT (not PROBE_BUDGET) says the greeting deadline ended it, though bytes kept coming;
     // the bound only catches a deadline that each byte pushed back until the probe budget.
     expect(result.timings.totalMs).toBeLessThan(limits.probeBudgetMs);
@@ -115,7 +115,7 @@ describe('probePort: misconfigurations', () => {
   ] as const)('stops a flooding server (%s, %s) as reply-too-large', async (address, behaviour) => {
     const server = await serve({ address, port: 25, behaviour });
     const { result } = await probe(address, 25);
-    expect(result).toMatchObject({ outcome: 'reply-too-large', phase: 'greeting', errorCode: 'REPLY_TOO_LARGE' });
+    expect(result).toMatchObject({ outcome: 'reply-too-large', phase: 'greeting', systemError: 'REPLY_TOO_LARGE' });
     expect(result.errorMessage).toMatch(behaviour === 'flood-line' ? /bytes per line/ : /per reply/);
     expect(server.received).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.28';
     const server = await serve({ address, port: 587, greeting: ['421 4.3.2 Service shutting down, try later'] });
     const { result } = await probe(address, 587);
-    expect(result).toMatchObject({ outcome: 'server-busy', phase: 'greeting', encryption: 'unknown', errorCode: 'SMTP_421' });
+    expect(result).toMatchObject({ outcome: 'server-busy', phase: 'greeting', encryption: 'unknown', smtpCode: 421 });
     expect(result.greeting?.code).toBe(421);
     expect(server.verbs()).toEqual(['QUIT']);
   });
@@ -133,7 +133,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.29';
     const server = await serve({ address, port: 25, greeting: ['554 5.7.1 No SMTP service here'] });
     const { result } = await probe(address, 25);
-    expect(result).toMatchObject({ outcome: 'greeting-rejected', phase: 'greeting', errorCode: 'SMTP_554' });
+    expect(result).toMatchObject({ outcome: 'greeting-rejected', phase: 'greeting', smtpCode: 554 });
     expect(server.verbs()).toEqual(['QUIT']);
   });
 
@@ -149,7 +149,7 @@ describe('probePort: misconfigurations', () => {
     const address = '127.10.0.31';
     const server = await serve({ address, port: 587, behaviour: 'http' });
     const { result } = await probe(address, 587);
-    expect(result).toMatchObject({ outcome: 'not-smtp', phase: 'greeting', errorCode: 'HTTP' });
+    expect(result).toMatchObject({ outcome: 'not-smtp', phase: 'greeting', foreignProtocol: 'HTTP' });
     expect(result.greeting).toBeUndefined();
     expect(server.received).toEqual([]);
   });

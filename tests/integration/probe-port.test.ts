@@ -142,7 +142,7 @@ describe('probePort: working servers', () => {
 describe('probePort: connection failures', () => {
   it('reports connection-refused when nothing listens', async () => {
     const { result, events } = await probe('127.10.0.99', 25);
-    expect(result).toMatchObject({ outcome: 'connection-refused', phase: 'connect', errorCode: 'ECONNREFUSED', encryption: 'unknown' });
+    expect(result).toMatchObject({ outcome: 'connection-refused', phase: 'connect', systemError: 'ECONNREFUSED', encryption: 'unknown' });
     expect(events).toEqual([]);
   });
 
@@ -150,7 +150,7 @@ describe('probePort: connection failures', () => {
     const address = '127.10.0.40';
     await serve({ address, port: 25, behaviour: 'reset' });
     const { result } = await probe(address, 25);
-    expect(result).toMatchObject({ outcome: 'connection-reset', phase: 'greeting', errorCode: 'ECONNRESET' });
+    expect(result).toMatchObject({ outcome: 'connection-reset', phase: 'greeting', systemError: 'ECONNRESET' });
     expect(result.timings.connectMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -159,7 +159,7 @@ describe('probePort: connection failures', () => {
     const server = await serve({ address, port: 25 });
     const refuse: AddressPolicy = () => ({ allowed: false, range: 'loopback' });
     const { result, events } = await probe(address, 25, { policy: refuse });
-    expect(result).toMatchObject({ outcome: 'blocked-target', phase: 'policy', errorCode: 'loopback' });
+    expect(result).toMatchObject({ outcome: 'blocked-target', phase: 'policy', refusal: { reason: 'policy', range: 'loopback' } });
     expect(events).toEqual([]);
     await new Promise((r) => setTimeout(r, 100));
     expect(server.connections).toBe(0);
@@ -174,7 +174,7 @@ describe('probePort: connection failures', () => {
     const { result } = await probe(address, 25, { signal: controller.signal, limits: { ...limits, greetingTimeoutMs: 30_000 } });
     // The abort ended it (ABORTED, not ETIMEDOUT); the bound only catches a probe that hangs on to
     // the tarpit up to its 30 s greeting deadline, so a loaded machine cannot fail it.
-    expect(result).toMatchObject({ outcome: 'aborted', phase: 'greeting', errorCode: 'ABORTED' });
+    expect(result).toMatchObject({ outcome: 'aborted', phase: 'greeting', systemError: 'ABORTED' });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
@@ -191,7 +191,7 @@ describe('probePort: connection failures', () => {
     const server = await serve({ address, port: 25, behaviour: 'silent' });
     const { result } = await probe(address, 25, { limits: { ...limits, greetingTimeoutMs: 30_000, probeBudgetMs: 700 } });
     // PROBE_BUDGET says the budget ended it; the bound only catches a wait for the 30 s deadline.
-    expect(result).toMatchObject({ outcome: 'io-timeout', phase: 'greeting', errorCode: 'PROBE_BUDGET' });
+    expect(result).toMatchObject({ outcome: 'io-timeout', phase: 'greeting', systemError: 'PROBE_BUDGET' });
     expect(result.timings.totalMs).toBeLessThan(15_000);
     expect(server.connections).toBe(1);
   });

@@ -102,7 +102,7 @@ describe('Exim mx2 (GnuTLS)', () => {
   });
 
   it('2525: refused; the domain as a whole is OK but for its missing MTA-STS, with 465 recommended to mail clients', () => {
-    expect(probeOf(result, a, 2525)).toMatchObject({ outcome: 'connection-refused', errorCode: 'ECONNREFUSED' });
+    expect(probeOf(result, a, 2525)).toMatchObject({ outcome: 'connection-refused', systemError: 'ECONNREFUSED' });
     // The lab's zone publishes no MTA-STS record: the one piece of information.
     // The lab's NSD answers directly and never validates: no AD bit anywhere (issue 12, DNSSEC).
     expect(result.findings.filter((f) => f.severity !== 'ok').map((f) => f.code)).toEqual(['mta-sts.absent', 'dnssec.resolver-not-validating']);
@@ -131,7 +131,7 @@ describe('Exim that cannot load its key (a classic: the key readable by root onl
     const p = probeOf(r, HOSTS.brokenTls.address, 25);
     expect(p.greeting).toEqual({ code: 220, lines: eximBanner(HOSTS.brokenTls.name, lab().eximVersion) });
     expect(capLines(p.ehlo)).toEqual(eximEhlo({ starttls: true }));
-    expect(p).toMatchObject({ outcome: 'starttls-rejected', phase: 'starttls', errorCode: 'SMTP_454', encryption: 'none' });
+    expect(p).toMatchObject({ outcome: 'starttls-rejected', phase: 'starttls', smtpCode: 454, encryption: 'none' });
     expect(p.starttlsReply).toEqual({ code: 454, lines: ['TLS currently unavailable'] });
     expect(p.tls).toBeUndefined();
     expect(p.ehloTls).toBeUndefined();

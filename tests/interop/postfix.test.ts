@@ -159,7 +159,7 @@ describe('Postfix mx1: STARTTLS on 25, wrapper mode on 465, AUTH after STARTTLS 
   it('2525: nothing listens, refused, no finding', () => {
     const { result } = run(DOMAINS.good);
     const p = probeOf(result, a, 2525);
-    expect(p).toMatchObject({ outcome: 'connection-refused', phase: 'connect', errorCode: 'ECONNREFUSED', encryption: 'unknown' });
+    expect(p).toMatchObject({ outcome: 'connection-refused', phase: 'connect', systemError: 'ECONNREFUSED', encryption: 'unknown' });
     expect(p.greeting).toBeUndefined();
     expect(codesAt(result, a, 2525)).toEqual([]);
   });
@@ -220,7 +220,7 @@ describe('Postfix mx.plain: no TLS at all', () => {
   it('465: a plaintext greeting where TLS is expected', () => {
     const { result, log } = run(DOMAINS.plain);
     const p = probeOf(result, a, 465);
-    expect(p).toMatchObject({ outcome: 'plaintext-on-implicit-port', phase: 'tls', errorCode: 'PLAINTEXT_ON_465', encryption: 'none' });
+    expect(p).toMatchObject({ outcome: 'plaintext-on-implicit-port', phase: 'tls', systemError: 'PLAINTEXT_ON_465', encryption: 'none' });
     expect(p.greeting).toEqual({ code: 220, lines: [postfixBanner(HOSTS.plain.name)] });
     expect(capLines(p.ehlo)).toEqual(postfixEhlo({ starttls: false }));
     expect(p.tls).toBeUndefined();

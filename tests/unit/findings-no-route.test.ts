@@ -24,15 +24,15 @@ const dns: DnsResult = {
   servers: ['127.0.0.1'],
 };
 
-const failed = (outcome: PortProbe['outcome'], errorCode: string): PortProbe => ({
+const failed = (outcome: PortProbe['outcome'], systemError: string): PortProbe => ({
   host: 'mx.example.test',
   address: '2001:db8::25',
   family: 6,
   port: 25,
   outcome,
   phase: 'connect',
-  errorCode,
-  errorMessage: `connect ${errorCode} 2001:db8::25:25`,
+  systemError,
+  errorMessage: `connect ${systemError} 2001:db8::25:25`,
   timings: { totalMs: 1 },
   encryption: 'unknown',
   transcript: [],

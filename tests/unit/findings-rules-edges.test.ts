@@ -1,6 +1,6 @@
 /**
  * Edges of the finding rules left unpinned by the first mutation run of evaluate.ts: which
- * outcomes are "could not test", reply codes read from errorCode, parameters of the port
+ * outcomes are "could not test", reply codes read from smtpCode, parameters of the port
  * findings, relay-only severities, and the domain roll-up over several hosts.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,24 +25,25 @@ describe('could-not-test outcomes', () => {
 });
 
 describe('busy replies', () => {
-  const busy = (errorCode: string | undefined, errorMessage?: string) =>
-    one(probe({ outcome: 'server-busy', ...noTls, greeting: { code: 421, lines: ['greeting busy'] }, errorCode, errorMessage }))[0];
+  const busy = (extra: Partial<PortProbe>, errorMessage?: string) =>
+    one(probe({ outcome: 'server-busy', ...noTls, greeting: { code: 421, lines: ['greeting busy'] }, ...extra, ...(errorMessage !== undefined ? { errorMessage } : {}) }))[0];
 
-  it('read the code from SMTP_nnn only, whole', () => {
-    expect(busy('SMTP_451', 'later')).toEqual(['port.busy', 'info', { code: 451, text: 'later' }]);
-    expect(busy('XSMTP_451', 'later')).toEqual(['port.busy', 'info', { code: 421, text: 'greeting busy' }]);
-    expect(busy('SMTP_4510', 'later')).toEqual(['port.busy', 'info', { code: 421, text: 'greeting busy' }]);
+  it('take the reply code that stopped the probe, else the greeting', () => {
+    expect(busy({ smtpCode: 451 }, 'later')).toEqual(['port.busy', 'info', { code: 451, text: 'later' }]);
+    // a system error is not a reply code: the greeting's reply is the one that said "busy"
+    expect(busy({ systemError: 'ETIMEDOUT' }, 'later')).toEqual(['port.busy', 'info', { code: 421, text: 'greeting busy' }]);
+    expect(busy({}, 'later')).toEqual(['port.busy', 'info', { code: 421, text: 'greeting busy' }]);
   });
 
   it('keep at most 160 characters of the reply text', () => {
-    expect(busy('SMTP_450', 'y'.repeat(300))?.[2]).toEqual({ code: 450, text: 'y'.repeat(160) });
-    expect(busy('SMTP_450')?.[2]).toEqual({ code: 450, text: '' });
+    expect(busy({ smtpCode: 450 }, 'y'.repeat(300))?.[2]).toEqual({ code: 450, text: 'y'.repeat(160) });
+    expect(busy({ smtpCode: 450 })?.[2]).toEqual({ code: 450, text: '' });
   });
 });
 
 describe('port finding parameters and relay-only severities', () => {
   it('no route from here names the port, the address and the code', () => {
-    expect(one(silentProbe('unreachable', { errorCode: 'ENETUNREACH' }))).toEqual([
+    expect(one(silentProbe('unreachable', { systemError: 'ENETUNREACH' }))).toEqual([
       ['port.no-route', 'info', { port: 25, address: '192.0.2.10', code: 'ENETUNREACH' }],
     ]);
     expect(one(silentProbe('unreachable'))[0]?.[2]).toEqual({ port: 25, address: '192.0.2.10', code: 'unreachable' });
@@ -50,7 +51,7 @@ describe('port finding parameters and relay-only severities', () => {
 
   it('port 25 refused or unreachable on an MX says how', () => {
     expect(one(silentProbe('connection-refused'))).toEqual([['port25.unreachable', 'critical', { address: '192.0.2.10', reason: 'refused' }]]);
-    expect(one(silentProbe('unreachable', { errorCode: 'EHOSTUNREACH' }))).toEqual([
+    expect(one(silentProbe('unreachable', { systemError: 'EHOSTUNREACH' }))).toEqual([
       ['port25.unreachable', 'critical', { address: '192.0.2.10', reason: 'unreachable' }],
     ]);
   });

@@ -23,10 +23,10 @@ describe('evaluateProbe, case by case', () => {
     expect(rules(probe({ port: 25, outcome: 'starttls-rejected', ...noTls }), 'domain')).toEqual([["starttls.rejected", "critical", false, {"code": 0, "text": ""}]]);
   });
   it("handshake-failed", () => {
-    expect(rules(probe({ port: 25, outcome: 'tls-handshake-failed', ...noTls, errorCode: 'ERR_SSL', errorMessage: 'wrong version' }), 'domain')).toEqual([["tls.handshake-failed", "critical", false, {"port": 25, "reason": "wrong version"}]]);
+    expect(rules(probe({ port: 25, outcome: 'tls-handshake-failed', ...noTls, systemError: 'ERR_SSL', errorMessage: 'wrong version' }), 'domain')).toEqual([["tls.handshake-failed", "critical", false, {"port": 25, "reason": "wrong version"}]]);
   });
   it("handshake-failed nomsg", () => {
-    expect(rules(probe({ port: 25, outcome: 'tls-handshake-failed', ...noTls, errorCode: 'ERR_SSL' }), 'domain')).toEqual([["tls.handshake-failed", "critical", false, {"port": 25, "reason": "ERR_SSL"}]]);
+    expect(rules(probe({ port: 25, outcome: 'tls-handshake-failed', ...noTls, systemError: 'ERR_SSL' }), 'domain')).toEqual([["tls.handshake-failed", "critical", false, {"port": 25, "reason": "ERR_SSL"}]]);
   });
   it("handshake-failed none", () => {
     expect(rules(probe({ port: 25, outcome: 'tls-handshake-failed', ...noTls }), 'domain')).toEqual([["tls.handshake-failed", "critical", false, {"port": 25, "reason": "unknown error"}]]);
@@ -41,7 +41,7 @@ describe('evaluateProbe, case by case', () => {
     expect(rules(probe({ port: 25, outcome: 'protocol-error', ...noTls }), 'domain')).toEqual([["port.protocol-error", "warning", false, {"detail": "unexpected reply"}]]);
   });
   it("not-smtp 25 domain", () => {
-    expect(rules(probe({ port: 25, outcome: 'not-smtp', ...noTls, errorCode: 'HTTP' }), 'domain')).toEqual([["port.not-smtp", "critical", false, {"port": 25, "protocol": "HTTP"}]]);
+    expect(rules(probe({ port: 25, outcome: 'not-smtp', ...noTls, foreignProtocol: 'HTTP' }), 'domain')).toEqual([["port.not-smtp", "critical", false, {"port": 25, "protocol": "HTTP"}]]);
   });
   it("not-smtp 25 host", () => {
     expect(rules(probe({ port: 25, outcome: 'not-smtp', ...noTls }), 'host')).toEqual([["port.not-smtp", "warning", false, {"port": 25, "protocol": "another protocol"}]]);
@@ -53,7 +53,7 @@ describe('evaluateProbe, case by case', () => {
     expect(rules(probe({ port: 25, outcome: 'greeting-rejected', ...noTls, greeting: undefined }), 'domain')).toEqual([["port.greeting-rejected", "critical", false, {"code": 554, "text": ""}]]);
   });
   it("busy SMTP_450", () => {
-    expect(rules(probe({ port: 25, outcome: 'server-busy', ...noTls, errorCode: 'SMTP_450', errorMessage: 'try later' }), 'domain')).toEqual([["port.busy", "info", true, {"code": 450, "text": "try later"}]]);
+    expect(rules(probe({ port: 25, outcome: 'server-busy', ...noTls, smtpCode: 450, errorMessage: 'try later' }), 'domain')).toEqual([["port.busy", "info", true, {"code": 450, "text": "try later"}]]);
   });
   it("busy greeting", () => {
     expect(rules(probe({ port: 25, outcome: 'server-busy', ...noTls, greeting: { code: 421, lines: ['busy'] } }), 'domain')).toEqual([["port.busy", "info", true, {"code": 421, "text": "busy"}]]);

@@ -15,7 +15,7 @@ function timedOut(over: Partial<PortProbe>): PortProbe {
     port: 25,
     outcome: 'io-timeout',
     phase: 'greeting',
-    errorCode: 'ETIMEDOUT',
+    systemError: 'ETIMEDOUT',
     timings: { totalMs: 1500 },
     encryption: 'unknown',
     transcript: [],

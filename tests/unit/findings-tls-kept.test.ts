@@ -68,7 +68,7 @@ describe('findings: TLS facts survive a later failure', () => {
       port: 587,
       outcome: 'server-busy',
       phase: 'ehlo-tls',
-      errorCode: 'SMTP_421',
+      smtpCode: 421,
       errorMessage: 'busy',
       encryption: 'starttls',
       tls: tls({ mode: 'starttls', trustReason: 'self-signed', verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT', chain: [{ ...tls({}).chain[0]!, daysLeft: 100, notAfter: '2030-01-01T00:00:00.000Z' }] }),
@@ -77,7 +77,7 @@ describe('findings: TLS facts survive a later failure', () => {
   });
 
   it('465: not SMTP inside TLS still reports the certificate', () => {
-    const p = probe({ outcome: 'not-smtp', phase: 'greeting', errorCode: 'HTTP', tls: tls({}) });
+    const p = probe({ outcome: 'not-smtp', phase: 'greeting', foreignProtocol: 'HTTP', tls: tls({}) });
     expect(codes(p)).toEqual(expect.arrayContaining(['port.not-smtp', 'cert.expired']));
   });
 });

@@ -102,7 +102,7 @@ describe('API errors in the caller’s language', () => {
 
 describe('CLI language', () => {
   it('takes --lang, then LC_ALL, LC_MESSAGES and LANG, else English', async () => {
-    const { cliLocale } = await import('@/cli/main');
+    const { cliLocale } = await import('@/lib/env');
     expect(cliLocale('fr', { LANG: 'en_US.UTF-8' })).toBe('fr');
     expect(cliLocale(undefined, { LANG: 'fr_FR.UTF-8' })).toBe('fr');
     expect(cliLocale(undefined, { LC_ALL: 'en_GB.UTF-8', LANG: 'fr_FR.UTF-8' })).toBe('en');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { combineObservers } from '@/lib/checks/check-observer';
 import { isShuttingDown, markShuttingDown, readiness } from '@/lib/checks/readiness';
 import { createRunner, type Runner } from '@/lib/checks/runner';
+import { createCheckQueries, type CheckQueries } from '@/lib/checks/check-queries';
 import { silentLogger, type ProbeLogger } from '@/lib/probe/types';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createFakeEngine } from '@/tests/fixtures/fake-engine';
@@ -11,10 +12,10 @@ afterEach(() => {
   g.__mxrayShuttingDown = undefined;
 });
 
-function setup(): { runner: Runner; store: ReturnType<typeof createSqliteStore> } {
+function setup(): { runner: Runner; queries: CheckQueries; store: ReturnType<typeof createSqliteStore> } {
   const store = createSqliteStore({ file: ':memory:' });
   const runner = createRunner({ engine: createFakeEngine(), store, logger: silentLogger, maxConcurrent: 1, queueSize: 1, dedupeWindowMs: 0 });
-  return { runner, store };
+  return { runner, queries: createCheckQueries(store), store };
 }
 
 describe('readiness', () => {

@@ -20,7 +20,7 @@ function internalResult(): CheckResult {
     address: INTERNAL,
     outcome: 'blocked-target',
     phase: 'policy',
-    errorCode: 'private',
+    refusal: { reason: 'policy', range: 'private' },
     errorMessage: `refused to connect to ${INTERNAL}: private range`,
     transcript: [{ t: 0, dir: 'i', text: `refused ${INTERNAL} (private)` }],
   };
@@ -49,7 +49,7 @@ describe('nothing internal in a public result', () => {
     for (const json of stored) expect(json).not.toContain(INTERNAL);
     const blocked = final.result.findings.find((f) => f.code === 'address.blocked-target');
     expect(blocked?.params).toMatchObject({ range: 'private' });
-    expect(final.result.probes[0]).toMatchObject({ outcome: 'blocked-target', errorCode: 'private', address: 'non-public address 1' });
+    expect(final.result.probes[0]).toMatchObject({ outcome: 'blocked-target', refusal: { reason: 'policy', range: 'private' }, address: 'non-public address 1' });
     // nor the deployment's resolvers
     expect(final.result.dns.servers).toEqual([]);
   });

@@ -170,7 +170,7 @@ describe('probe status precedence (probeStatus through the port summary)', () =>
 
   it('refused stays closed even beside an info finding; blocked is blocked', () => {
     expect(portOf([silentProbe('connection-refused')], [f({})])).toBe('closed');
-    expect(portOf([silentProbe('unreachable', { errorCode: 'EHOSTUNREACH' })], [f({})])).toBe('closed');
+    expect(portOf([silentProbe('unreachable', { systemError: 'EHOSTUNREACH' })], [f({})])).toBe('closed');
     expect(portOf([silentProbe('blocked-target')], [])).toBe('blocked');
     // the CLI reads a probe's own status too, not only the roll-up (which starts at 'blocked')
     expect(probeStatus(silentProbe('blocked-target'), [])).toBe('blocked');

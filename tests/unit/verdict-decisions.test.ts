@@ -68,7 +68,7 @@ describe('a port whose worst finding is a warning', () => {
 
 describe('EHOSTDOWN is an answer from the far side', () => {
   // Mutation: dropping EHOSTDOWN from the remote 'unreachable' codes.
-  const down = silentProbe('unreachable', { errorCode: 'EHOSTDOWN' });
+  const down = silentProbe('unreachable', { systemError: 'EHOSTDOWN' });
   const r = resultOf(dnsFor({ 'mx.example.test': ['192.0.2.10'] }), [down]);
 
   it('is a definitive result, not "could not test"', () => {
@@ -81,7 +81,7 @@ describe('EHOSTDOWN is an answer from the far side', () => {
   });
 
   it('unlike ENETUNREACH (no route from here), which is untested', () => {
-    const noRoute = silentProbe('unreachable', { errorCode: 'ENETUNREACH' });
+    const noRoute = silentProbe('unreachable', { systemError: 'ENETUNREACH' });
     const r2 = resultOf(dnsFor({ 'mx.example.test': ['192.0.2.10'] }), [noRoute]);
     expect(isUntestedOutcome(noRoute)).toBe(true);
     expect(r2.findings.map((f) => f.code)).toEqual(['mx.untested', 'port.no-route']);
@@ -93,8 +93,8 @@ describe('EHOSTDOWN is an answer from the far side', () => {
 describe('one MX refusing on 25 and another timing out', () => {
   // Mutation: "some probe was definitive" turned into "every probe was definitive".
   const dns = dnsFor({ 'mx1.example.test': ['192.0.2.10'], 'mx2.example.test': ['192.0.2.20'] });
-  const refused = silentProbe('connection-refused', { host: 'mx1.example.test', address: '192.0.2.10', errorCode: 'ECONNREFUSED' });
-  const timedOut = silentProbe('connection-timeout', { host: 'mx2.example.test', address: '192.0.2.20', errorCode: 'ETIMEDOUT' });
+  const refused = silentProbe('connection-refused', { host: 'mx1.example.test', address: '192.0.2.10', systemError: 'ECONNREFUSED' });
+  const timedOut = silentProbe('connection-timeout', { host: 'mx2.example.test', address: '192.0.2.20', systemError: 'ETIMEDOUT' });
 
   it('rolls up to "no MX reachable" whatever the order', () => {
     for (const probes of [
@@ -126,8 +126,8 @@ describe('rolling a port up over its addresses', () => {
   // Mutation: swapping the ranks of 'closed' and 'untested'.
   const dns = dnsFor({ 'mx.example.test': ['192.0.2.10', '192.0.2.11'] });
   const at = (address: string) => ({ port: 587 as const, address });
-  const closed = silentProbe('connection-refused', { ...at('192.0.2.10'), errorCode: 'ECONNREFUSED' });
-  const untested = silentProbe('connection-timeout', { ...at('192.0.2.11'), errorCode: 'ETIMEDOUT' });
+  const closed = silentProbe('connection-refused', { ...at('192.0.2.10'), systemError: 'ECONNREFUSED' });
+  const untested = silentProbe('connection-timeout', { ...at('192.0.2.11'), systemError: 'ETIMEDOUT' });
 
   it('"untested" outranks "closed": one timeout means the port may be open', () => {
     for (const probes of [

@@ -1,31 +1,25 @@
 // POST /api/checks – start a check (or get the one already running or just finished for that domain)
 import { NextResponse } from 'next/server';
 import { clientKey } from '@/lib/checks/client-key';
-import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import {
   CreateCheckRequestSchema,
   MAX_BODY_BYTES,
   checkLinks,
   type CreateCheckResponse,
 } from '@/lib/http/api-schemas';
-import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
+import { withServices } from '@/lib/http/with-services';
 import { currentMetrics } from '@/lib/observability/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async function post(request: Request) {
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problem('internal', 'the check service is unavailable'); // logged by getServices
-  }
-  const { runner, rateLimiter, logger } = services;
-  try {
+  return withServices({ route: 'POST /api/checks' }, async (services) => {
+    const { runner, rateLimiter } = services;
     // Rate limit first: refusing is cheaper than reading and validating a body.
     const client = clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix });
     const decision = await rateLimiter.take(client);
@@ -61,9 +55,7 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
       status: started.deduped ? 200 : 201,
       headers: { 'Cache-Control': 'no-store', 'X-Check-Id': started.id, ...(started.deduped ? {} : { Location: urls.self }) },
     });
-  } catch (err) {
-    return internalError(logger, err, { route: 'POST /api/checks' });
-  }
+  });
 }));
 
 export const GET = methodNotAllowed(['POST']);

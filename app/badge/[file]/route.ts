@@ -17,7 +17,7 @@ export const GET = withRequestLog('GET /badge/:domain.svg', async function get(r
   const domain = name === null ? null : normalizeDomain(name, { allowSpecialUse: true });
   if (!domain?.ok) return badgeResponse(localizeBadge(invalidDomainBadge(), badgeLocale(request.url)));
   return withServices({ route: 'GET /badge/:domain.svg', domain: domain.ascii }, async (services) => {
-    const latest = await services.store.findLatestDone(domain.ascii, 'domain');
+    const latest = await services.queries.latestDone(domain.ascii, 'domain');
     return badgeResponse(localizeBadge(domainBadge(domain.unicode, latest, Date.now()), badgeLocale(request.url)), latest ? { 'X-Check-Id': latest.id } : {});
   });
 });

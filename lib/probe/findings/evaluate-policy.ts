@@ -27,7 +27,7 @@ const FETCH_UNTESTED = new Set(['timeout', 'aborted', 'blocked-target']);
 export function stsFailure(p: PortProbe): string | undefined {
   if (isUntestedOutcome(p) || !answered(p)) return undefined;
   if (p.outcome === 'starttls-rejected') return `STARTTLS is refused (${p.starttlsReply?.code ?? '?'})`;
-  if (p.outcome === 'tls-handshake-failed') return `the TLS handshake fails (${p.errorMessage ?? p.errorCode ?? 'error'})`;
+  if (p.outcome === 'tls-handshake-failed') return `the TLS handshake fails (${p.errorMessage ?? p.systemError ?? 'error'})`;
   if (p.ehlo && !p.ehlo.starttls && !p.tls) return 'it does not offer STARTTLS';
   const tls = p.tls;
   if (!tls) return undefined;

@@ -52,10 +52,9 @@ function replyText(lines: readonly string[] | undefined): string {
   return (lines ?? []).join(' ').slice(0, 160);
 }
 
-/** The 4xx that made a port "busy": the greeting's, or a later one's (EHLO, HELO) kept in errorCode. */
+/** The 4xx that made a port "busy": the greeting's, or a later one's (EHLO, HELO) kept in smtpCode. */
 function busyReply(p: PortProbe): { code: number; text: string } {
-  const code = /^SMTP_(\d{3})$/.exec(p.errorCode ?? '')?.[1];
-  if (code !== undefined) return { code: Number(code), text: (p.errorMessage ?? '').slice(0, 160) };
+  if (p.smtpCode !== undefined) return { code: p.smtpCode, text: (p.errorMessage ?? '').slice(0, 160) };
   return { code: p.greeting?.code ?? 421, text: replyText(p.greeting?.lines) };
 }
 
@@ -108,7 +107,7 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
     case 'connection-refused':
     case 'unreachable':
       if (noRouteFromHere(p)) {
-        out.push(finding('port.no-route', where(p), { port: p.port, address: p.address, code: p.errorCode ?? 'unreachable' }));
+        out.push(finding('port.no-route', where(p), { port: p.port, address: p.address, code: p.systemError ?? 'unreachable' }));
         return out;
       }
       if (p.port === 25 && mode === 'domain') {
@@ -142,7 +141,7 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
       out.push(finding('port.command-rejected', where(p)));
       break;
     case 'not-smtp':
-      out.push(finding('port.not-smtp', where(p), { port: p.port, protocol: p.errorCode ?? 'another protocol' }, p.port === 25 && mode === 'domain' ? 'critical' : 'warning'), ...tlsFindings(p));
+      out.push(finding('port.not-smtp', where(p), { port: p.port, protocol: p.foreignProtocol ?? 'another protocol' }, p.port === 25 && mode === 'domain' ? 'critical' : 'warning'), ...tlsFindings(p));
       return out;
     case 'reply-too-large':
       out.push(finding('port.reply-too-large', where(p), { limit: p.errorMessage ?? 'our size limit' }));
@@ -169,7 +168,7 @@ export function evaluateProbe(p: PortProbe, mode: CheckMode): Finding[] {
       );
       break;
     case 'tls-handshake-failed':
-      out.push(finding('tls.handshake-failed', where(p), { port: p.port, reason: p.errorMessage ?? p.errorCode ?? 'unknown error' }));
+      out.push(finding('tls.handshake-failed', where(p), { port: p.port, reason: p.errorMessage ?? p.systemError ?? 'unknown error' }));
       break;
     case 'success':
       break;

@@ -7,7 +7,9 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import type { AddressPolicy, AddressPolicyResult, ConnectFn } from '@/lib/probe/types';
 
-export type ConnectRefusalReason = 'not-ip-literal' | 'family-mismatch' | 'policy';
+import type { ConnectRefusalReason } from '@/lib/probe/schema';
+
+export type { ConnectRefusalReason };
 
 export interface ConnectRefusal {
   reason: ConnectRefusalReason;

@@ -23,7 +23,7 @@ export async function mailBeforeTls(run: ProbeRun, session: SmtpSession): Promis
   run.mailBeforeTls = { reply, accepted };
   if (reply.code === 421) {
     // The server is closing the session: as for a 421 anywhere else, could not test.
-    run.stop('server-busy', { code: 'SMTP_421', message: reply.lines.join(' ') });
+    run.stop('server-busy', { smtpCode: 421, message: reply.lines.join(' ') });
   }
   // RSET whatever the answer: nothing of this transaction may linger into the TLS session.
   await command(run, session, 'RSET');

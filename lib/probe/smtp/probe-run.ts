@@ -24,17 +24,31 @@ import { Transcript } from './transcript';
 /** How long a socket may take to close cleanly (FIN, TLS close_notify) before it is destroyed. */
 const CLOSE_GRACE_MS = 250;
 
+/** Why a probe stopped, each kind of code in its own typed field (see PortProbeSchema). */
+export type StopDetail = Pick<PortProbe, 'smtpCode' | 'foreignProtocol' | 'refusal' | 'systemError'> & { message?: string };
+
 /** Thrown inside a probe to end it with an outcome; never escapes probePort. */
 export class ProbeStop {
   constructor(
     readonly outcome: ProbeOutcome,
     readonly phase: ProbePhase,
-    readonly errorCode?: string,
-    readonly errorMessage?: string,
+    readonly detail: StopDetail = {},
   ) {}
 }
 
 type Timings = PortProbe['timings'];
+
+/** The stop's detail as result fields, absent ones left out (exactOptionalPropertyTypes). */
+function stopFields(d: StopDetail | undefined): Partial<PortProbe> {
+  if (!d) return {};
+  return {
+    ...(d.smtpCode !== undefined ? { smtpCode: d.smtpCode } : {}),
+    ...(d.foreignProtocol !== undefined ? { foreignProtocol: d.foreignProtocol } : {}),
+    ...(d.refusal !== undefined ? { refusal: d.refusal } : {}),
+    ...(d.systemError !== undefined ? { systemError: d.systemError } : {}),
+    ...(d.message !== undefined ? { errorMessage: d.message } : {}),
+  };
+}
 
 export class ProbeRun {
   readonly transcript: Transcript;
@@ -94,8 +108,9 @@ export class ProbeRun {
   }
 
   /** Ends the probe with this outcome, in the current phase unless another is given. */
-  stop(outcome: ProbeOutcome, detail: { code?: string; message?: string; phase?: ProbePhase } = {}): never {
-    throw new ProbeStop(outcome, detail.phase ?? this.phase, detail.code, detail.message);
+  stop(outcome: ProbeOutcome, detail: StopDetail & { phase?: ProbePhase } = {}): never {
+    const { phase, ...rest } = detail;
+    throw new ProbeStop(outcome, phase ?? this.phase, rest);
   }
 
   /** Registers a socket so it is closed when the probe ends, and destroyed at once on abort. */
@@ -132,8 +147,7 @@ export class ProbeRun {
       port,
       outcome: stop?.outcome ?? 'success',
       phase: stop?.phase ?? 'done',
-      ...(stop?.errorCode !== undefined ? { errorCode: stop.errorCode } : {}),
-      ...(stop?.errorMessage !== undefined ? { errorMessage: stop.errorMessage } : {}),
+      ...stopFields(stop?.detail),
       timings: { ...this.timings, totalMs: this.since(this.t0) },
       ...(this.greeting ? { greeting: this.greeting } : {}),
       ...(this.ehlo ? { ehlo: this.ehlo } : {}),

@@ -29,11 +29,11 @@ export function connectOutcome(code: string | undefined): ProbeOutcome {
 
 /** The stop for a wait that was cut short: cancelled, out of budget, or past its own deadline. */
 function interruption(run: ProbeRun, interrupted: WaitInterrupt, what: string, stageMs: number, timeout: ProbeOutcome): ProbeStop {
-  if (interrupted === 'aborted') return new ProbeStop('aborted', run.phase, 'ABORTED', 'the check was cancelled');
+  if (interrupted === 'aborted') return new ProbeStop('aborted', run.phase, { systemError: 'ABORTED', message: 'the check was cancelled' });
   if (interrupted === 'budget') {
-    return new ProbeStop(timeout, run.phase, 'PROBE_BUDGET', `the probe's ${run.limits.probeBudgetMs} ms budget ran out (${what})`);
+    return new ProbeStop(timeout, run.phase, { systemError: 'PROBE_BUDGET', message: `the probe's ${run.limits.probeBudgetMs} ms budget ran out (${what})` });
   }
-  return new ProbeStop(timeout, run.phase, 'ETIMEDOUT', `${what}: no answer within ${stageMs} ms`);
+  return new ProbeStop(timeout, run.phase, { systemError: 'ETIMEDOUT', message: `${what}: no answer within ${stageMs} ms` });
 }
 
 /** Ends the probe for a failed read (timeout, closed connection, or a reply we refuse to accept). */
@@ -42,12 +42,12 @@ export function failRead(run: ProbeRun, failure: ReadFailure, what: string, stag
     case 'interrupted':
       throw interruption(run, failure.interrupted, what, stageMs, 'io-timeout');
     case 'closed':
-      return run.stop('connection-reset', { code: failure.code, message: failure.message });
+      return run.stop('connection-reset', { systemError: failure.code, message: failure.message });
     case 'reader': {
       const e = failure.error;
-      if (e.kind === 'not-smtp') return run.stop('not-smtp', { ...(e.protocol ? { code: e.protocol } : {}), message: e.message });
-      if (e.kind === 'reply-too-large') return run.stop('reply-too-large', { code: 'REPLY_TOO_LARGE', message: e.limit ?? e.message });
-      return run.stop('protocol-error', { code: 'PROTOCOL_ERROR', message: e.message });
+      if (e.kind === 'not-smtp') return run.stop('not-smtp', { ...(e.protocol ? { foreignProtocol: e.protocol } : {}), message: e.message });
+      if (e.kind === 'reply-too-large') return run.stop('reply-too-large', { systemError: 'REPLY_TOO_LARGE', message: e.limit ?? e.message });
+      return run.stop('protocol-error', { systemError: 'PROTOCOL_ERROR', message: e.message });
     }
   }
 }
@@ -59,7 +59,8 @@ export async function openConnection(run: ProbeRun, opts: { announce: boolean })
   const guarded = guardedConnect({ address, port, family, policy, ...(connect ? { connect } : {}) });
   if (!guarded.ok) {
     run.note(`not connecting: ${guarded.refusal.message}`);
-    run.stop('blocked-target', { code: guarded.refusal.policy?.range ?? guarded.refusal.reason, message: guarded.refusal.message });
+    const range = guarded.refusal.policy?.range;
+    run.stop('blocked-target', { refusal: { reason: guarded.refusal.reason, ...(range !== undefined ? { range } : {}) }, message: guarded.refusal.message });
   }
   const socket = guarded.socket;
   run.track(socket);
@@ -86,7 +87,7 @@ export async function openConnection(run: ProbeRun, opts: { announce: boolean })
       throw interruption(run, res.interrupted, 'TCP connect', run.limits.connectTimeoutMs, 'connection-timeout');
     }
     run.note(`connect failed: ${res.code ?? res.message}`);
-    run.stop(connectOutcome(res.code), { ...(res.code ? { code: res.code } : {}), message: res.message });
+    run.stop(connectOutcome(res.code), { ...(res.code ? { systemError: res.code } : {}), message: res.message });
   }
   const ms = run.since(start);
   if (opts.announce) {
@@ -122,7 +123,7 @@ export async function handshake(run: ProbeRun, socket: Socket, mode: 'starttls' 
       return interruption(run, hs.interrupted, 'TLS handshake', run.limits.tlsTimeoutMs, 'io-timeout');
     }
     run.note(`TLS handshake failed: ${hs.code} ${hs.message}`);
-    return new ProbeStop('tls-handshake-failed', 'tls', hs.code, hs.message);
+    return new ProbeStop('tls-handshake-failed', 'tls', { systemError: hs.code, message: hs.message });
   }
   const handshakeMs = run.since(start);
   run.timings.tlsMs = handshakeMs;
@@ -161,22 +162,21 @@ export async function receiveGreeting(run: ProbeRun, session: SmtpSession): Prom
 export async function acceptGreeting(run: ProbeRun, session: SmtpSession, greeting: SmtpReply): Promise<void> {
   if (greeting.code === 220) return;
   const text = greeting.lines.join(' ');
-  const code = `SMTP_${greeting.code}`;
   if (greeting.code >= 400 && greeting.code < 500) {
     await sayQuit(run, session);
-    run.stop('server-busy', { code, message: text });
+    run.stop('server-busy', { smtpCode: greeting.code, message: text });
   }
   if (greeting.code >= 500 && greeting.code < 600) {
     await sayQuit(run, session);
-    run.stop('greeting-rejected', { code, message: text });
+    run.stop('greeting-rejected', { smtpCode: greeting.code, message: text });
   }
-  run.stop('protocol-error', { code: 'PROTOCOL_ERROR', message: `unexpected greeting code ${greeting.code}` });
+  run.stop('protocol-error', { systemError: 'PROTOCOL_ERROR', message: `unexpected greeting code ${greeting.code}` });
 }
 
 /** Sends one command and reads its reply within commandTimeoutMs. */
 export async function command(run: ProbeRun, session: SmtpSession, line: string): Promise<SmtpReply> {
   const verb = line.split(' ')[0] ?? line;
-  if (!session.send(line)) run.stop('connection-reset', { code: 'EOF', message: `the connection was closed before ${verb}` });
+  if (!session.send(line)) run.stop('connection-reset', { systemError: 'EOF', message: `the connection was closed before ${verb}` });
   const res = await session.readReply(run.deadline(run.limits.commandTimeoutMs), run.opts.signal);
   if (!res.ok) failRead(run, res.failure, `reply to ${verb}`, run.limits.commandTimeoutMs);
   return res.reply;
@@ -195,7 +195,7 @@ export async function sayEhlo(run: ProbeRun, session: SmtpSession, tls: boolean)
   let heloFallback = false;
   const refuse = async (r: SmtpReply): Promise<never> => {
     await sayQuit(run, session);
-    const detail = { code: `SMTP_${r.code}`, message: r.lines.join(' ') };
+    const detail = { smtpCode: r.code, message: r.lines.join(' ') };
     return run.stop(r.code >= 400 && r.code < 500 ? 'server-busy' : 'command-rejected', detail);
   };
   if (reply.code >= 400 && reply.code < 500) await refuse(reply);
@@ -234,12 +234,12 @@ export async function startTls(run: ProbeRun, session: SmtpSession): Promise<voi
     // RFC 5321 §3.8: 421 is the server closing the session (overload, shutdown), not a verdict on
     // its TLS: could not test, like a 421 greeting. 454 and the rest stay "STARTTLS refused".
     run.encryption = 'unknown';
-    run.stop('server-busy', { code: 'SMTP_421', message: reply.lines.join(' ') });
+    run.stop('server-busy', { smtpCode: 421, message: reply.lines.join(' ') });
   }
   if (reply.code !== 220) {
     run.encryption = 'none';
     await sayQuit(run, session);
-    run.stop('starttls-rejected', { code: `SMTP_${reply.code}`, message: reply.lines.join(' ') });
+    run.stop('starttls-rejected', { smtpCode: reply.code, message: reply.lines.join(' ') });
   }
   const plain = session.detachForTls();
   const tls = await handshake(run, plain, 'starttls');

@@ -27,7 +27,7 @@ async function exchange(run: ProbeRun, session: SmtpSession, line: string): Prom
   const res = await session.readReply(run.deadline(run.limits.commandTimeoutMs), run.opts.signal);
   if (res.ok) return res.reply;
   if (res.failure.kind === 'interrupted' && res.failure.interrupted === 'aborted') {
-    run.stop('aborted', { code: 'ABORTED', message: 'the check was cancelled' });
+    run.stop('aborted', { systemError: 'ABORTED', message: 'the check was cancelled' });
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * chunk are queued. A hostile peer is bounded by byte and line caps; once the stream is judged
  * broken (too large, malformed, not SMTP) the reader stops parsing and reports that error for good.
  */
-import type { SmtpReply } from '@/lib/probe/schema';
+import type { ForeignProtocol, SmtpReply } from '@/lib/probe/schema';
 import type { ProbeLimits } from '@/lib/probe/types';
 
 export type ReplyReaderLimits = Pick<ProbeLimits, 'maxLineBytes' | 'maxReplyBytes' | 'maxReplyLines'>;
@@ -18,7 +18,7 @@ export interface ReplyReaderError {
   /** the offending line or bytes, decoded visibly and shortened */
   excerpt?: string;
   /** not-smtp: the protocol recognised (HTTP, SSH, TLS, POP3, IMAP), when one was */
-  protocol?: string;
+  protocol?: ForeignProtocol;
   /** reply-too-large: the cap that was exceeded, e.g. "2048 bytes per line" */
   limit?: string;
 }
@@ -69,7 +69,7 @@ function startsWith(bytes: Uint8Array, prefix: string): boolean {
   return true;
 }
 
-const SIGNATURES: { test: (b: Uint8Array) => boolean; protocol: string; what: string }[] = [
+const SIGNATURES: { test: (b: Uint8Array) => boolean; protocol: ForeignProtocol; what: string }[] = [
   { test: (b) => startsWith(b, 'HTTP/'), protocol: 'HTTP', what: 'an HTTP response' },
   { test: (b) => startsWith(b, 'SSH-'), protocol: 'SSH', what: 'an SSH banner' },
   { test: (b) => b[0] === 0x16 && b[1] === 0x03, protocol: 'TLS', what: 'a TLS handshake record' },
@@ -79,7 +79,7 @@ const SIGNATURES: { test: (b: Uint8Array) => boolean; protocol: string; what: st
 ];
 
 /** Names the protocol a non-SMTP peer most likely speaks; undefined for unrecognised bytes. */
-export function sniffProtocol(bytes: Uint8Array): { protocol: string; what: string } | undefined {
+export function sniffProtocol(bytes: Uint8Array): { protocol: ForeignProtocol; what: string } | undefined {
   const hit = SIGNATURES.find((s) => s.test(bytes));
   return hit ? { protocol: hit.protocol, what: hit.what } : undefined;
 }

@@ -37,7 +37,7 @@ describe('compareResults', () => {
   it('reports a port that closed as a status change with both statuses, and the finding it takes away', () => {
     const after = copy();
     const p = probeOf(after, MX1, '192.0.2.10', 587);
-    Object.assign(p, { outcome: 'connection-refused', phase: 'connect', errorCode: 'ECONNREFUSED', encryption: 'unknown' });
+    Object.assign(p, { outcome: 'connection-refused', phase: 'connect', systemError: 'ECONNREFUSED', encryption: 'unknown' });
     delete p.greeting;
     delete p.ehlo;
     delete p.tls;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '@/lib/history/cursor';
-import { compareChecks, findPreviousDone, loadHistoryPage } from '@/lib/history/domain-history';
+import { createCheckQueries } from '@/lib/checks/check-queries';
 import { newCheckId } from '@/lib/store/check-id';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { fakeResult, fakeTarget } from '@/tests/fixtures/fake-engine';
@@ -31,7 +31,7 @@ describe('domain history', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await loadHistoryPage(store, 'x.test', { limit: 2, before: cursor ? decodeCursor(cursor)! : undefined });
+      const page = await createCheckQueries(store).historyPage('x.test', { limit: 2, ...(cursor ? { before: decodeCursor(cursor)! } : {}) });
       seen.push(...page.checks.map((c) => c.id));
       cursor = page.nextCursor;
       pages += 1;
@@ -48,7 +48,7 @@ describe('domain history', () => {
 
   it('gives each entry its verdict, duration and per-port answers; a running check has none yet', async () => {
     const { store } = await seed();
-    const page = await loadHistoryPage(store, 'x.test', { limit: 2 });
+    const page = await createCheckQueries(store).historyPage('x.test', { limit: 2 });
     expect(page.checks[0]).toMatchObject({ status: 'running', verdict: null, durationMs: null, ports: [] });
     const done = page.checks[1]!;
     expect(done.status).toBe('done');
@@ -60,23 +60,23 @@ describe('domain history', () => {
   it('finds the finished check just before a given one, skipping running ones', async () => {
     const { store, ids, running } = await seed();
     const latest = (await store.getCheck(running))!;
-    expect((await findPreviousDone(store, latest))?.id).toBe(ids[4]);
+    expect((await createCheckQueries(store).previousDone(latest))?.id).toBe(ids[4]);
     const first = (await store.getCheck(ids[0]!))!;
-    expect(await findPreviousDone(store, first)).toBeNull();
+    expect(await createCheckQueries(store).previousDone(first)).toBeNull();
     await store.close();
   });
 
   it('compares two done checks of one domain, and refuses running checks or different domains', async () => {
     const { store, ids, running } = await seed();
-    const ok = await compareChecks(store, ids[0]!, ids[4]!);
+    const ok = await createCheckQueries(store).compare(ids[0]!, ids[4]!);
     expect(ok.ok).toBe(true);
-    expect(await compareChecks(store, ids[0]!, running)).toEqual({ ok: false, reason: 'not-ready', id: running });
+    expect(await createCheckQueries(store).compare(ids[0]!, running)).toEqual({ ok: false, reason: 'not-ready', id: running });
     const unknown = newCheckId();
-    expect(await compareChecks(store, unknown, ids[0]!)).toEqual({ ok: false, reason: 'not-found', id: unknown });
+    expect(await createCheckQueries(store).compare(unknown, ids[0]!)).toEqual({ ok: false, reason: 'not-found', id: unknown });
     const y = newCheckId();
     await store.createCheck({ id: y, target: fakeTarget('y.test'), createdAt: 1 });
     await store.finishCheck(y, fakeResult(fakeTarget('y.test')), 2);
-    expect(await compareChecks(store, y, ids[0]!)).toEqual({ ok: false, reason: 'different-targets' });
+    expect(await createCheckQueries(store).compare(y, ids[0]!)).toEqual({ ok: false, reason: 'different-targets' });
     await store.close();
   });
 
@@ -91,7 +91,7 @@ describe('domain history', () => {
     const done = await store.listDomainChecks('x.test', { limit: 100, doneOnly: true });
     expect(done.map((c) => c.id)).not.toContain(hidden);
     const latest = (await store.getCheck(running))!;
-    expect((await findPreviousDone(store, latest))?.id).not.toBe(hidden);
+    expect((await createCheckQueries(store).previousDone(latest))?.id).not.toBe(hidden);
     await store.close();
   });
 

@@ -46,7 +46,8 @@ describe('describeProbe', () => {
   });
 
   it('calls a policy-refused address "blocked", without a reason phase', () => {
-    const p: PortProbe = { ...find('192.0.2.10', 2525), outcome: 'blocked-target', phase: 'policy', errorCode: undefined };
+    const { systemError: _refused, ...sample } = find('192.0.2.10', 2525);
+    const p: PortProbe = { ...sample, outcome: 'blocked-target', phase: 'policy' };
     expect(describeProbe(p, [])).toMatchObject({ status: 'blocked', reason: undefined });
   });
 

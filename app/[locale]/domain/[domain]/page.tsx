@@ -5,10 +5,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { HistoryList } from '@/components/history/history-list';
-import { getServices } from '@/lib/checks/get-runner';
+import { getCheckQueries } from '@/lib/checks/get-runner';
 import { decodeCursor } from '@/lib/history/cursor';
 import { domainFromParam } from '@/lib/history/domain-param';
-import { loadHistoryPage } from '@/lib/history/domain-history';
 import { shareMetadata } from '@/lib/og/share-metadata';
 
 export async function generateMetadata({ params }: { params: Promise<{ domain: string }> }): Promise<Metadata> {
@@ -41,8 +40,7 @@ export default async function DomainPage({
   if (!domain) notFound();
   const cursorText = typeof query.cursor === 'string' ? query.cursor : undefined;
   const before = cursorText ? (decodeCursor(cursorText) ?? undefined) : undefined;
-  const { store } = await getServices();
-  const page = await loadHistoryPage(store, domain.ascii, { before });
+  const page = await (await getCheckQueries()).historyPage(domain.ascii, before ? { before } : {});
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       <header className="mb-6">

@@ -12,9 +12,9 @@ export const dynamic = 'force-dynamic';
 export const GET = withRequestLog('GET /domain/:domain/feed.xml', async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
   const domain = domainFromParam((await params).domain);
   if (!domain) return problem('invalid_input', 'not a domain name');
-  return withServices({ route: 'GET /domain/:domain/feed.xml', domain: domain.ascii }, async ({ store, trustProxy }) => {
+  return withServices({ route: 'GET /domain/:domain/feed.xml', domain: domain.ascii }, async ({ queries, trustProxy }) => {
     // One check more than entries: N+1 consecutive checks make at most N changes.
-    const checks = await store.listDomainChecks(domain.ascii, { limit: FEED_MAX_ENTRIES + 1, doneOnly: true });
+    const checks = await queries.finishedChecks(domain.ascii, FEED_MAX_ENTRIES + 1);
     const xml = renderAtomFeed({
       origin: publicOrigin(request.headers, { trustProxy }),
       domain: domain.ascii,

@@ -11,8 +11,8 @@ export const dynamic = 'force-dynamic';
 export const GET = withRequestLog('GET /og/domain/:domain', async function get(_request: Request, { params }: { params: Promise<{ domain: string }> }) {
   const domain = domainFromParam((await params).domain);
   if (!domain) return problem('invalid_input', 'not a domain name');
-  return withServices({ route: 'GET /og/domain/:domain', domain: domain.ascii }, async ({ store }) => {
-    const latest = await store.findLatestDone(domain.ascii, 'domain');
+  return withServices({ route: 'GET /og/domain/:domain', domain: domain.ascii }, async ({ queries }) => {
+    const latest = await queries.latestDone(domain.ascii, 'domain');
     // The image of that check is immutable, but which check is latest changes: a short cache.
     if (latest?.result) return donePreview(latest.id, latest.result, 'public, max-age=300');
     return pendingPreview(domain.unicode, 'No check yet');

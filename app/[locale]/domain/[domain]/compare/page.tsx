@@ -6,8 +6,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { ChangeList } from '@/components/history/change-list';
 import { StatusBadge } from '@/components/ui/badge';
-import { getServices } from '@/lib/checks/get-runner';
-import { compareChecks } from '@/lib/history/domain-history';
+import { getCheckQueries } from '@/lib/checks/get-runner';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { formatDateTime } from '@/lib/report/format';
 import { VERDICT_META } from '@/lib/report/status';
@@ -28,8 +27,7 @@ export default async function ComparePage({
   const from = typeof query.from === 'string' ? query.from : '';
   const to = typeof query.to === 'string' ? query.to : '';
   if (!domain || !isCheckId(from) || !isCheckId(to)) notFound();
-  const { store } = await getServices();
-  const c = await compareChecks(store, from, to);
+  const c = await (await getCheckQueries()).compare(from, to);
   if (!c.ok || c.domain !== domain.ascii) {
     return (
       <div className="mx-auto w-full max-w-3xl px-4 py-10">

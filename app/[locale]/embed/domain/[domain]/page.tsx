@@ -6,7 +6,7 @@ import { connection } from 'next/server';
 import { EmbedCheck } from '@/components/embed/embed-check';
 import { EmbedMessage } from '@/components/embed/embed-message';
 import { DOMAIN_BADGE_MAX_AGE_DAYS } from '@/lib/badge/badge-state';
-import { getServices } from '@/lib/checks/get-runner';
+import { getCheckQueries } from '@/lib/checks/get-runner';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
 import { parseTheme } from '@/lib/embed/theme';
 import { normalizeDomain } from '@/lib/probe/domain-name';
@@ -42,9 +42,9 @@ export default async function DomainEmbedPage({
   const domain = text === null ? null : normalizeDomain(text, { allowSpecialUse: true });
   if (!domain?.ok) return <EmbedMessage theme={theme} title={t('notADomain')} body={t('notADomainBody')} />;
 
-  const { store } = await getServices();
+  const queries = await getCheckQueries();
   const since = Date.now() - DOMAIN_BADGE_MAX_AGE_DAYS * 86_400_000;
-  const latest = await store.findRecent(domain.ascii, 'domain', since);
+  const latest = await queries.recentCheck(domain.ascii, 'domain', since);
   const view = latest ? await loadCheckViewFromServices(latest.id) : null;
   if (!view) {
     return (

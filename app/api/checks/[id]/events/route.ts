@@ -2,13 +2,13 @@
 // Last-Event-ID, then live ones, closing after 'check-done' (or an 'interrupted' event); see
 // lib/http/api-schemas.ts for the framing.
 import { clientKey } from '@/lib/checks/client-key';
-import { getServices, type AppServices } from '@/lib/checks/get-runner';
 import { isCheckId } from '@/lib/store/check-id';
 import { SSE_INTERRUPTED_EVENT, type SseInterrupted } from '@/lib/http/api-schemas';
-import { internalError, methodNotAllowed, problem } from '@/lib/http/problem';
+import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { sseResponse } from '@/lib/http/sse';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
+import { withServices } from '@/lib/http/with-services';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -25,20 +25,14 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
   if (!isCheckId(id)) return problem('invalid_input', 'not a check id', { details: { id } });
   const after = resumeAfter(request);
   if (after === 'invalid') return problem('invalid_input', 'Last-Event-ID must be an event seq (a whole number)');
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problem('internal', 'the check service is unavailable'); // logged by getServices
-  }
-  const { runner, store, logger } = services;
-  try {
+  return withServices({ route: 'GET /api/checks/:id/events', checkId: id }, async (services) => {
+    const { runner, queries } = services;
     const check = await runner.getCheck(id);
     if (!check) return problem('not_found', 'no check with this id');
     // A client resuming a finished check it has fully seen: 204 tells EventSource to stop
     // reconnecting (it would otherwise reconnect forever to a stream that ends at once).
     if (after !== null && (check.status === 'done' || check.status === 'interrupted')) {
-      if ((await store.listEvents(id, after)).length === 0) return new Response(null, { status: 204 });
+      if ((await queries.events(id, after)).length === 0) return new Response(null, { status: 204 });
     }
     const grant = services.viewers?.acquire(id, clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix }));
     if (grant && !grant.ok) {
@@ -70,9 +64,7 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
       },
       { retryMs: 3_000, ...(services.sseMaxUnsentBytes ? { maxUnsentBytes: services.sseMaxUnsentBytes } : {}) },
     );
-  } catch (err) {
-    return internalError(logger, err, { route: 'GET /api/checks/:id/events', checkId: id });
-  }
+  });
 }));
 
 export const POST = methodNotAllowed(['GET']);

@@ -2,7 +2,7 @@
 import { NextResponse } from 'next/server';
 import { decodeCursor } from '@/lib/history/cursor';
 import { domainFromParam } from '@/lib/history/domain-param';
-import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, loadHistoryPage } from '@/lib/history/domain-history';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '@/lib/history/domain-history';
 import type { HistoryPage } from '@/lib/history/schemas';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
@@ -26,8 +26,8 @@ export const GET = withRequestLog(
     if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_PAGE_MAX) {
       return problem('invalid_input', `limit is an integer from 1 to ${HISTORY_PAGE_MAX}`, { details: { limit: limitText } });
     }
-    return withServices({ route: 'GET /api/domains/:domain/checks', domain: domain.ascii }, async ({ store }) => {
-      const body: HistoryPage = await loadHistoryPage(store, domain.ascii, { limit, before });
+    return withServices({ route: 'GET /api/domains/:domain/checks', domain: domain.ascii }, async ({ queries }) => {
+      const body: HistoryPage = await queries.historyPage(domain.ascii, { limit, ...(before ? { before } : {}) });
       // New checks arrive at any time; a page is cheap to rebuild.
       return NextResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
     });

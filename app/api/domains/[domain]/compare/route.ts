@@ -1,6 +1,5 @@
 // GET /api/domains/:domain/compare?from=<id>&to=<id> – what changed between two checks of a domain
 import { NextResponse } from 'next/server';
-import { compareChecks } from '@/lib/history/domain-history';
 import { compareResponse } from '@/lib/history/compare-response';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
@@ -21,8 +20,8 @@ export const GET = withRequestLog(
     const from = query.get('from') ?? '';
     const to = query.get('to') ?? '';
     if (!isCheckId(from) || !isCheckId(to)) return problem('invalid_input', 'from and to must be check ids', { details: { from, to } });
-    return withServices({ route: 'GET /api/domains/:domain/compare', domain: domain.ascii }, async ({ store }) => {
-      const c = await compareChecks(store, from, to);
+    return withServices({ route: 'GET /api/domains/:domain/compare', domain: domain.ascii }, async ({ queries }) => {
+      const c = await queries.compare(from, to);
       if (!c.ok) {
         if (c.reason === 'not-ready') return problem('not_ready', 'both checks must be finished', { details: { id: c.id } });
         if (c.reason === 'different-targets') return problem('invalid_input', 'the two checks are not of the same domain and mode');
