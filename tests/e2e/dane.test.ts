@@ -43,7 +43,7 @@ beforeAll(async () => {
         `_25._tcp.mx2 IN TLSA 3 1 1 ${spkiSha256(pki.validRsa.certPem)}`,
       ],
     },
-  ]);
+  ], { net: 100 });
   for (const [address, host] of [['127.124.9.1', MX1], ['127.124.9.2', MX2]] as const) {
     servers.push(await startFakeSmtp({ address, port: 25, greeting: [`220 ${host} ESMTP`], tls: { key: pki.valid.keyPem, cert: pki.valid.chainPem } }));
   }
