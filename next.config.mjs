@@ -10,6 +10,8 @@ const nextConfig = {
   // Native and worker-thread packages must be loaded from node_modules, not bundled.
   serverExternalPackages: [
     'better-sqlite3',
+    // node-postgres (scaled mode, DATABASE_URL): its optional native binding must not be bundled.
+    'pg',
     'pino',
     'pino-pretty',
     'thread-stream',
@@ -20,6 +22,9 @@ const nextConfig = {
     '@opentelemetry/exporter-trace-otlp-http',
     '@opentelemetry/resources',
   ],
+  // The Postgres store reads its versioned migrations (lib/store/pg-migrate.ts) at start: not an
+  // import, so the tracer cannot see them; copied beside the standalone server explicitly.
+  outputFileTracingIncludes: { '/**': ['./lib/store/pg-migrations/*.sql'] },
   poweredByHeader: false,
   // The build type-checks the app only; `npm test` type-checks everything (tests, CLI) with tsc.
   typescript: { tsconfigPath: 'tsconfig.build.json' },

@@ -7,7 +7,6 @@ import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
 import { EXIT } from './exit-codes';
-import { formatReport } from './format-report';
 
 const ANSWERED = new Set(['ok', 'nodata']);
 
@@ -47,8 +46,17 @@ export async function runCheckCommand(
   const engine = createEngine(engineConfigFromEnv(env));
   const mode = values.host !== undefined ? 'host' : 'domain';
   const prepared = engine.prepare((values.host ?? domainArg)!, mode, { relayTest: values.relayTest });
+  const locale = cliLocale(values.lang, env);
+  // The words (use-intl and the message files) load only when something is said in them: a
+  // --json check, or one whose output is not a terminal, prints none before its report.
+  const words = () => import('@/lib/i18n/translator');
   if (!prepared.ok) {
-    io.err.write(`mxray: ${prepared.message}\n`);
+    // The validation reason in the reader's language when the message files know it (the API's words).
+    const reason = `api.domain.${prepared.code}`;
+    const { hasMessage, translatorFor } = locale !== 'en' ? await words() : { hasMessage: () => false, translatorFor: () => undefined };
+    const t = translatorFor(locale);
+    const text = t && hasMessage(locale, reason) ? t(reason) : prepared.message;
+    io.err.write(`mxray: ${text}\n`);
     return EXIT.INPUT;
   }
 
@@ -56,6 +64,7 @@ export async function runCheckCommand(
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   const tty = !values.json && (io.err as NodeJS.WriteStream).isTTY === true;
+  const t = tty ? (await words()).translatorFor(locale) : undefined;
   let result: CheckResult | undefined;
   let done = 0;
   let planned = 0;
@@ -64,7 +73,7 @@ export async function runCheckCommand(
       if (ev.type === 'probes-planned') planned = ev.probes.length;
       if (ev.type === 'probe-done') done++;
       if (ev.type === 'check-done') result = ev.result;
-      if (tty && planned > 0) io.err.write(`\r\x1b[2Kprobing ${done}/${planned} ports…`);
+      if (t && planned > 0) io.err.write(`\r\x1b[2K${t('cli.probing', { done, planned })}`);
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -75,7 +84,9 @@ export async function runCheckCommand(
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
-    io.out.write(formatReport(result, { color, locale: cliLocale(values.lang, env) }));
+    // The text report loads only when it is printed: --json needs none of it.
+    const { formatReport } = await import('./format-report');
+    io.out.write(formatReport(result, { color, locale }));
   }
   return exitCodeFor(result);
 }

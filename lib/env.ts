@@ -81,6 +81,31 @@ const EnvSchema = z.object({
     .default(DEFAULT_RELAY_TEST_ADDRESS),
   // --- web app
   DATA_DIR: z.string().min(1).default('./data'),
+  /** scaled mode: checks and events in PostgreSQL instead of the SQLite file under DATA_DIR */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || !s.trim()) return undefined;
+      let url: URL;
+      try {
+        url = new URL(s.trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a URL: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        ctx.addIssue({ code: 'custom', message: `must be a postgres:// URL (got ${url.protocol}//…)` });
+        return z.NEVER;
+      }
+      if (!url.hostname || url.pathname.length <= 1) {
+        ctx.addIssue({ code: 'custom', message: 'must name a host and a database: postgres://user:password@host:5432/database' });
+        return z.NEVER;
+      }
+      return s.trim();
+    }),
+  /** connections each process keeps to DATABASE_URL */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(10_000).default(50),
   CHECK_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(50),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -127,6 +152,38 @@ const EnvSchema = z.object({
   SERVER_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
   /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
   HOSTNAME: z.string().optional(),
+  // --- monitors and webhooks (issue 13)
+  /** monitors one client may have (by the client key checks are rate-limited by) */
+  MONITOR_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** monitors in all; creating more is refused */
+  MONITOR_MAX_TOTAL: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
+  /** how often the in-process scheduler looks for due runs and deliveries */
+  MONITOR_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
+  /** upper bound of the random delay added to each run (never more than a tenth of its interval) */
+  MONITOR_JITTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** monitor runs at once (each is a check through the runner; one per domain at a time) */
+  MONITOR_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** where webhooks may go although the address policy refuses the range, and where plain http is accepted */
+  WEBHOOK_ALLOW_CIDRS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || !s.trim()) return [] as string[];
+      try {
+        return parseCidrList(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** one delivery attempt, DNS, connect, TLS and answer together */
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  /** attempts per delivery, the first included */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** delay before the first retry; doubles on each further one (with jitter), capped at an hour */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** bytes of a receiver's answer read before the connection is dropped */
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
   // --- operations (lib/observability): metrics, traces
   /** Prometheus endpoint port; unset or 0: no metrics server (and no metrics collected) */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
@@ -174,7 +231,9 @@ export function assertEhloNameConfigured(env: Pick<Env, 'NODE_ENV' | 'PROBE_EHLO
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // Parsed once per process: zod's JIT (it generates and compiles a parser for the object's ~60
+  // keys) costs more than it saves on a single parse, and it sat on the CLI's start-up path.
+  const parsed = EnvSchema.safeParse(source, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -8,7 +8,8 @@
 //   (5) the CLI as a whole process: `mxray check` of the fixture domain vs `node -e 0` + the check's
 //       in-process time (ratio), and `mxray --version` vs `node -e 0`.
 // Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB, (5) ≤ 1.3× and ≤ 1.5×.
-//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--json]
+//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--cli-only] [--json]
+// --cli-only: (5) alone, with --iterations whole-process runs of each command.
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'load-concurrency': { type: 'string', default: '300' },
     'skip-load': { type: 'boolean', default: false },
     'skip-engine': { type: 'boolean', default: false },
+    'cli-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -36,12 +38,13 @@ const mark = (ok) => (ok ? 'meets target' : 'MISSES target');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`;
 
 const { runBench } = await loadDriver('bench-run');
+const cliOnly = values['cli-only'];
 const engine = values['skip-engine']
   ? undefined
-  : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), log: (l) => console.error(`· ${l}`) });
-const { runStorageBench } = await loadDriver('bench-storage');
-const storage = await runStorageBench({ log: (l) => console.error(`· ${l}`) });
-const load = values['skip-load']
+  : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), cliOnly, log: (l) => console.error(`· ${l}`) });
+const { runStorageBench } = cliOnly ? {} : await loadDriver('bench-storage');
+const storage = cliOnly ? undefined : await runStorageBench({ log: (l) => console.error(`· ${l}`) });
+const load = values['skip-load'] || cliOnly
   ? undefined
   : await runLoadWith({ checks: int('load-checks', 2_000), concurrency: int('load-concurrency', 1_000), viewers: 3, crash: 0 });
 
@@ -49,7 +52,7 @@ if (values.json) {
   console.log(JSON.stringify({ machine, engine, load: load?.load, storage }, null, 2));
 } else {
   const lines = [`mxray benchmark — ${machine}`];
-  if (engine) {
+  if (engine?.probe && engine.check) {
   const p = engine.probe;
   const c = engine.check;
   lines.push(
@@ -66,6 +69,8 @@ if (values.json) {
     `    ratio                ${c.ratio}× — ${mark(c.ratio <= 1.5)} (≤ 1.5×)`,
     `    on plain loopback    ${c.loopback.full.median} ms vs ${c.loopback.slowestSinglePort.timing.median} ms, ${c.loopback.ratio}× (no latency to overlap: 16 probes' CPU on one thread)`,
   );
+  }
+  if (engine) {
   const k = engine.cli;
   lines.push(
     '',
@@ -93,7 +98,7 @@ if (values.json) {
   }
   const st = storage;
   const mb = (b) => (b / 1024 / 1024).toFixed(2);
-  lines.push(
+  if (st) lines.push(
     '',
     `(4) store + read of the worst fixture check (10 MX names on 4 addresses, 200-line greetings, control-character EHLO; ${st.probes} probes, ${st.events} events)`,
     `    engine output        ${mb(st.rawBytes)} MB of events and result (stored as such before the budget)`,

@@ -4,6 +4,7 @@ import { Icon } from '@/components/ui/icon';
 import type { EmbedCell, EmbedHost, EmbedModel } from '@/lib/embed/embed-view';
 import type { EmbedTheme } from '@/lib/embed/theme';
 import { useFormatters } from '@/lib/i18n/use-i18n';
+import { say, type Translate } from '@/lib/i18n/msg';
 import { VERDICT_META, type Tone } from '@/lib/report/status';
 
 /*
@@ -20,9 +21,11 @@ const toneClass = (tone: Tone) => `mx-tone-${tone}`;
 const toneText = (tone: Tone) => `mx-text-${tone}`;
 
 function Cell({ cell }: { cell: EmbedCell }) {
+  const words = useTranslations() as unknown as Translate;
+  const detail = say(words, cell.detail);
   return (
-    <li title={cell.detail} className={`min-w-0 rounded-md border px-1.5 py-1 ${toneClass(cell.tone)}`}>
-      <span className="sr-only">{cell.detail}</span>
+    <li title={detail} className={`min-w-0 rounded-md border px-1.5 py-1 ${toneClass(cell.tone)}`}>
+      <span className="sr-only">{detail}</span>
       <span aria-hidden="true" className="flex items-center justify-between gap-1">
         <span className="font-mono text-[11px] leading-4 font-semibold opacity-80">{cell.port}</span>
         {cell.pending ? (
@@ -35,7 +38,7 @@ function Cell({ cell }: { cell: EmbedCell }) {
         ) : null}
       </span>
       <span aria-hidden="true" className="block truncate text-xs leading-4 font-medium">
-        {cell.text}
+        {say(words, cell.text)}
       </span>
     </li>
   );
@@ -110,6 +113,7 @@ function CertLine({ model }: { model: EmbedModel }) {
 
 export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme: EmbedTheme; footer?: ReactNode }) {
   const t = useTranslations('embed');
+  const words = useTranslations() as unknown as Translate;
   const f = useFormatters();
   // The full report opens in the widget's language.
   const permalink = `${f.locale === 'en' ? '' : `/${f.locale}`}/check/${model.checkId}`;
@@ -134,7 +138,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
 
       {model.phase === 'running' && model.progress ? (
         <p role="status" aria-live="polite" className="mt-1 text-xs text-(--mx-muted)">
-          {model.progress.text}
+          {say(words, model.progress.text)}
         </p>
       ) : null}
 
@@ -145,7 +149,7 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
           ))}
         </ul>
       ) : model.note ? (
-        <p className="mt-2 rounded-md border border-(--mx-border) px-2 py-1.5 text-sm">{model.note}</p>
+        <p className="mt-2 rounded-md border border-(--mx-border) px-2 py-1.5 text-sm">{say(words, model.note)}</p>
       ) : null}
 
       <div className="mt-2 space-y-1 text-xs">
@@ -153,11 +157,14 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
         {model.relay ? (
           <p className="flex items-start gap-1.5">
             <Icon name={model.relay.icon} className={`mt-px size-3.5 ${toneText(model.relay.tone)}`} />
-            <span className={model.relay.tone === 'bad' ? `${toneText('bad')} font-medium` : undefined}>{model.relay.text}</span>
+            <span className={model.relay.tone === 'bad' ? `${toneText('bad')} font-medium` : undefined}>{say(words, model.relay.text)}</span>
           </p>
         ) : null}
-        {model.policy ? <p className="text-(--mx-muted)">{model.policy}</p> : null}
-        {model.dane ? <DaneLine lines={model.dane} /> : null}
+        {model.policy ? (
+          <p className="text-(--mx-muted)">
+            {model.policy.map((l) => words('policy.summaryItem', { label: l.label, text: say(words, l.text) })).join(' · ')}
+          </p>
+        ) : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (
@@ -177,10 +184,4 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
       </div>
     </article>
   );
-}
-
-/** "DNSSEC: … · DANE: …" in the widget's language. */
-function DaneLine({ lines }: { lines: NonNullable<EmbedModel['dane']> }) {
-  const t = useTranslations('policyDane');
-  return <p className="text-(--mx-muted)">{lines.map((l) => `${l.label}: ${t(l.key, l.params)}`).join(' · ')}</p>;
 }

@@ -5,6 +5,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { daneApplies, tlsaText } from '@/lib/probe/dane/tlsa-record';
 import { daneLine, dnssecLine, type DaneLine } from '@/lib/report/dane-view';
 import type { PolicyTone } from '@/lib/report/policy-view';
+import { say, type Translate } from '@/lib/i18n/msg';
 import type { StatusMeta } from '@/lib/report/status';
 
 function useToneMeta(): (tone: PolicyTone) => StatusMeta {
@@ -21,13 +22,13 @@ function useToneMeta(): (tone: PolicyTone) => StatusMeta {
 }
 
 function Head({ line, title }: { line: DaneLine; title: string }) {
-  const t = useTranslations('policyDane');
+  const t = useTranslations() as unknown as Translate;
   const meta = useToneMeta();
   return (
     <div className="flex flex-wrap items-center gap-2">
       <h3 className="font-semibold">{title}</h3>
       <StatusBadge meta={meta(line.tone)} />
-      <span className="text-sm text-zinc-700 dark:text-zinc-300">{t(line.key, line.params)}</span>
+      <span className="text-sm text-zinc-700 dark:text-zinc-300">{say(t, line.text)}</span>
     </div>
   );
 }

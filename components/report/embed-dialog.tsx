@@ -74,7 +74,7 @@ export function EmbedDialog({ checkId, target }: { checkId: string; target: Chec
     dialog.current?.showModal();
   }
 
-  const s = embedSnippets({ origin, checkId, domain: target.domain, displayDomain: target.displayDomain, mode: target.mode, theme, height, ...(locale === 'en' ? {} : { lang: locale }) });
+  const s = embedSnippets({ origin, checkId, domain: target.domain, displayDomain: target.displayDomain, mode: target.mode, theme, height, name: t('snippetName', { domain: target.displayDomain }), ...(locale === 'en' ? {} : { lang: locale }) });
 
   return (
     <>

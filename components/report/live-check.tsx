@@ -57,6 +57,7 @@ export function LiveCheck(props: LiveCheckProps) {
   const verdictWord = useTranslations('status.verdict');
   const progressText = useProgressText();
   const report = useTranslations('report');
+  const policyWords = useTranslations('policy');
   const router = useRouter();
   const [now, setNow] = useState<number | null>(null);
   /** client clock minus server clock, so timers tick on the server's time base */
@@ -141,7 +142,7 @@ export function LiveCheck(props: LiveCheckProps) {
       ) : null}
 
       {state.policy ? (
-        <Section id="live-policy" title="Policy" description="MTA-STS, TLS-RPT, DNSSEC and DANE, as they arrive.">
+        <Section id="live-policy" title={policyWords('title')} description={policyWords('liveText')}>
           <PolicySection policy={state.policy} />
         </Section>
       ) : null}

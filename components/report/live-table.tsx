@@ -7,6 +7,7 @@ import { formatMs } from '@/lib/report/format';
 import { liveRowsByAddress, rowElapsed, type LiveRow } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type StatusMeta } from '@/lib/report/status';
 import { label } from '@/lib/verdict/labels';
+import { say, type Translate } from '@/lib/i18n/msg';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
 import { PortColumnsRow } from './port-columns-row';
 
@@ -19,6 +20,7 @@ const SLOW_STAGE_MS = 3_000;
 function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
   const t = useTranslations('live');
   const status = useTranslations('status');
+  const words = useTranslations() as unknown as Translate;
   const f = useFormatters();
   const formatMs = f.ms;
   if (row.probe) {
@@ -63,7 +65,7 @@ function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
       </p>
       {row.steps.length ? (
         <p className="mt-1 text-[11px] text-zinc-500 dark:text-zinc-400">
-          {row.steps.map((s) => `${s.label === 'Connected' ? t('connected') : s.label}${s.ok === false ? t('untrusted') : ''} ${formatMs(s.ms)}`).join(' → ')}
+          {row.steps.map((s) => `${say(words, s.label)}${s.ok === false ? t('untrusted') : ''} ${formatMs(s.ms)}`).join(' → ')}
         </p>
       ) : null}
     </div>

@@ -1,4 +1,6 @@
+import { useTranslations } from 'next-intl';
 import { StatusBadge } from '@/components/ui/badge';
+import { say, type Translate } from '@/lib/i18n/msg';
 import type { CheckResult } from '@/lib/probe/schema';
 import { relayRows } from '@/lib/report/relay';
 
@@ -7,6 +9,7 @@ import { relayRows } from '@/lib/report/relay';
  * one was accepted) and why. The steps themselves are in the port 25 transcript.
  */
 export function RelaySection({ result }: { result: CheckResult }) {
+  const t = useTranslations() as unknown as Translate;
   const rows = relayRows(result);
   if (rows.length === 0) return null;
   return (
@@ -18,9 +21,9 @@ export function RelaySection({ result }: { result: CheckResult }) {
             <span className="block text-xs break-all text-zinc-500 dark:text-zinc-400">{r.hosts.join(', ')}</span>
           </span>
           <span className="flex min-w-0 flex-wrap items-baseline gap-x-2 gap-y-1">
-            <span className="text-zinc-500 dark:text-zinc-400">Relay</span>
-            <StatusBadge meta={r.meta} label={r.label} />
-            <span className="break-words text-zinc-700 dark:text-zinc-300">{r.detail}</span>
+            <span className="text-zinc-500 dark:text-zinc-400">{t('relay.word')}</span>
+            <StatusBadge meta={r.meta} label={say(t, r.label)} />
+            <span className="break-words text-zinc-700 dark:text-zinc-300">{say(t, r.detail)}</span>
           </span>
         </li>
       ))}

@@ -17,6 +17,8 @@ import { ReportHeader } from './report-header';
  */
 export function Report({ result, permalink, checkId }: { result: CheckResult; permalink?: string; checkId?: string }) {
   const t = useTranslations('report.sections');
+  const relay = useTranslations('relay');
+  const policy = useTranslations('policy');
   const probed = result.probes.length > 0;
   const dns = (
     <Section id="dns" title={result.target.mode === 'host' ? t('dnsHost') : t('dns')}>
@@ -46,8 +48,8 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
           {result.probes.some((p) => p.relay) ? (
             <Section
               id="relay"
-              title="Open relay"
-              description="Port 25 of each MX address was asked to take mail for a foreign reserved domain (MAIL FROM, RCPT TO, then RSET; never DATA), plainly and through the classic address tricks."
+              title={relay('title')}
+              description={relay('text')}
             >
               <RelaySection result={result} />
             </Section>
@@ -58,7 +60,7 @@ export function Report({ result, permalink, checkId }: { result: CheckResult; pe
         <FindingsList findings={result.findings} />
       </Section>
       {result.policy ? (
-        <Section id="policy" title="Policy" description="Whether senders will insist on encryption to this domain: MTA-STS (RFC 8461), TLS reporting (RFC 8460), DNSSEC and DANE (RFC 7672).">
+        <Section id="policy" title={policy('title')} description={policy('text')}>
           <PolicySection policy={result.policy} />
         </Section>
       ) : null}

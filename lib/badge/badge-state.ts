@@ -42,11 +42,23 @@ export const VERDICT_BADGE = Object.fromEntries(
   Object.entries(VERDICT_COLOR).map(([v, color]) => [v, { value: verdictLabel(v as Verdict).toLowerCase(), color }]),
 ) as Record<Verdict, { value: string; color: string }>;
 
+/**
+ * What the badge's title (tooltip, accessible name) says, as facts: another language words it
+ * from badge.title.<kind> (lib/i18n/badge-text.ts). `date` is an ISO time.
+ */
+export interface BadgeAbout {
+  kind: 'verdict' | 'noSuchCheck' | 'interrupted' | 'checking' | 'notYet' | 'old' | 'invalid';
+  domain?: string;
+  date?: string;
+  maxDays?: number;
+}
+
 /** A badge plus how to serve it. */
 export interface BadgeAnswer {
   spec: BadgeSpec;
   status: number;
   cacheControl: string;
+  about?: BadgeAbout;
 }
 
 /** A finished check never changes: its badge may be cached for ever. */
@@ -56,8 +68,12 @@ export const CACHE_DOMAIN = 'public, max-age=300';
 /** A check still running, or an answer that may change at any moment. */
 export const CACHE_REVALIDATE = 'no-cache';
 
-function neutral(value: string, title: string, status: number, cacheControl: string): BadgeAnswer {
-  return { spec: { label: BADGE_LABEL, value, color: BADGE_COLORS.neutral, title }, status, cacheControl };
+function neutral(value: string, title: string, status: number, cacheControl: string, about: BadgeAbout): BadgeAnswer {
+  return { spec: { label: BADGE_LABEL, value, color: BADGE_COLORS.neutral, title }, status, cacheControl, about };
+}
+
+function verdictAbout(result: CheckResult): BadgeAbout {
+  return { kind: 'verdict', domain: displayDomainName(result.target), date: result.startedAt };
 }
 
 function verdictSpec(result: CheckResult): BadgeSpec {
@@ -70,12 +86,13 @@ function verdictSpec(result: CheckResult): BadgeSpec {
 export function checkBadge(
   check: { status: CheckStatus; result: CheckResult | null; target: { displayDomain: string } } | null,
 ): BadgeAnswer {
-  if (!check) return neutral('unknown check', `${BADGE_LABEL}: no such check`, 404, CACHE_REVALIDATE);
-  if (check.status === 'done' && check.result) return { spec: verdictSpec(check.result), status: 200, cacheControl: CACHE_IMMUTABLE };
+  if (!check) return neutral('unknown check', `${BADGE_LABEL}: no such check`, 404, CACHE_REVALIDATE, { kind: 'noSuchCheck' });
+  if (check.status === 'done' && check.result) return { spec: verdictSpec(check.result), status: 200, cacheControl: CACHE_IMMUTABLE, about: verdictAbout(check.result) };
+  const domain = check.target.displayDomain;
   if (check.status === 'interrupted') {
-    return neutral('interrupted', `${BADGE_LABEL} of ${check.target.displayDomain}: the check was interrupted`, 200, CACHE_IMMUTABLE);
+    return neutral('interrupted', `${BADGE_LABEL} of ${domain}: the check was interrupted`, 200, CACHE_IMMUTABLE, { kind: 'interrupted', domain });
   }
-  return neutral('checking…', `${BADGE_LABEL} of ${check.target.displayDomain}: check in progress`, 200, CACHE_REVALIDATE);
+  return neutral('checking…', `${BADGE_LABEL} of ${domain}: check in progress`, 200, CACHE_REVALIDATE, { kind: 'checking', domain });
 }
 
 /** The badge of a domain: its last finished check while recent enough, otherwise a plain statement. */
@@ -86,7 +103,7 @@ export function domainBadge(
   maxAgeDays = DOMAIN_BADGE_MAX_AGE_DAYS,
 ): BadgeAnswer {
   if (!latest?.result || latest.finishedAt === null) {
-    return neutral('not checked yet', `${BADGE_LABEL} of ${domain}: no finished check yet`, 200, CACHE_DOMAIN);
+    return neutral('not checked yet', `${BADGE_LABEL} of ${domain}: no finished check yet`, 200, CACHE_DOMAIN, { kind: 'notYet', domain });
   }
   const ageDays = Math.floor((now - latest.finishedAt) / DAY_MS);
   if (ageDays >= maxAgeDays) {
@@ -95,11 +112,12 @@ export function domainBadge(
       `${BADGE_LABEL} of ${domain}: the last check (${formatDate(latest.result.startedAt)}) is older than ${maxAgeDays} days`,
       200,
       CACHE_DOMAIN,
+      { kind: 'old', domain, date: latest.result.startedAt, maxDays: maxAgeDays },
     );
   }
-  return { spec: verdictSpec(latest.result), status: 200, cacheControl: CACHE_DOMAIN };
+  return { spec: verdictSpec(latest.result), status: 200, cacheControl: CACHE_DOMAIN, about: verdictAbout(latest.result) };
 }
 
 export function invalidDomainBadge(): BadgeAnswer {
-  return neutral('invalid domain', `${BADGE_LABEL}: not a domain name`, 400, CACHE_REVALIDATE);
+  return neutral('invalid domain', `${BADGE_LABEL}: not a domain name`, 400, CACHE_REVALIDATE, { kind: 'invalid' });
 }

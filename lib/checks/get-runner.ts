@@ -9,10 +9,10 @@
  * setServicesForTests and never load the real engine.
  */
 import 'server-only';
-import path from 'node:path';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
-import { createSqliteStore } from '@/lib/store/sqlite-store';
+import type { Monitoring } from '@/lib/monitors/monitoring';
+import { describeStore, openCheckStore } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
@@ -35,6 +35,8 @@ export interface AppServices {
   /** SSE_MAX_UNSENT_BYTES */
   sseMaxUnsentBytes?: number;
   logger: ProbeLogger;
+  /** monitors, their scheduler and webhook checks; absent: monitor routes answer 503 */
+  monitoring?: Monitoring;
 }
 
 const g = globalThis as unknown as {
@@ -67,6 +69,11 @@ export async function getRunner(): Promise<Runner> {
   return (await getServices()).runner;
 }
 
+/** Monitor operations, for server components (routes get them from withServices); undefined when unavailable. */
+export async function getMonitoring(): Promise<Monitoring | undefined> {
+  return (await getServices()).monitoring;
+}
+
 /** The query service, for server components (routes get it from withServices). */
 export async function getCheckQueries(): Promise<CheckQueries> {
   return (await getServices()).queries;
@@ -82,8 +89,8 @@ async function createServices(): Promise<AppServices> {
   const env = getEnv();
   assertEhloNameConfigured(env);
   const logger = rootLogger.child({ component: 'checks' });
-  const file = env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
-  const store = observability.observedStore(createSqliteStore({ file }));
+  const opened = await openCheckStore(env);
+  const store = observability.observedStore(opened);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   const runner = createRunner({
     engine,
@@ -107,8 +114,28 @@ async function createServices(): Promise<AppServices> {
   });
   const { startRetention } = await import('./retention');
   const stopRetention = startRetention({ store, logger, retentionDays: env.RETENTION_DAYS });
-  handleSignals(runner, store, logger, stopRetention, observability.stopTracing);
-  logger.info({ file, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
+  const stopSweep = store.engine === 'postgres' ? startOwnerSweep(store, logger) : () => {};
+  const { createMonitoring } = await import('@/lib/monitors/monitoring');
+  const monitoring = createMonitoring({
+    env,
+    store: opened,
+    runner,
+    logger: rootLogger.child({ component: 'monitors' }),
+    sharedStore: store.engine === 'postgres',
+  });
+  void monitoring.scheduler.start().catch((err: unknown) => logger.error({ err }, 'monitor scheduler failed to start'));
+  handleSignals(
+    runner,
+    store,
+    logger,
+    () => {
+      stopRetention();
+      stopSweep();
+      void monitoring.scheduler.stop();
+    },
+    observability.stopTracing,
+  );
+  logger.info({ store: describeStore(env), owner: store.owner, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
   return {
     runner,
     queries: createCheckQueries(store),
@@ -119,7 +146,26 @@ async function createServices(): Promise<AppServices> {
     viewers,
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
+    monitoring,
   };
+}
+
+/**
+ * Scaled mode: an instance that died (SIGKILL, lost host) leaves its running checks behind; once
+ * their lease expired, whichever instance sweeps first marks them interrupted, so none stays
+ * 'running' for ever. The runner's start-up pass is the first sweep; this repeats it.
+ */
+function startOwnerSweep(store: CheckStore, logger: ProbeLogger, everyMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    store
+      .markRunningInterrupted('owner-lost')
+      .then((n) => {
+        if (n > 0) logger.warn({ count: n }, 'checks of an instance that is gone marked interrupted');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'sweep of dead instances\' checks failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

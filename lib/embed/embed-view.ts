@@ -6,23 +6,22 @@
  */
 import { displayDomainName } from '@/lib/probe/homograph';
 import { PORTS, type CheckResult, type DnsResult, type Port, type PortProbe } from '@/lib/probe/schema';
-import { explainMx } from '@/lib/report/dns-text';
-import { STAGE_LABEL, liveProgress, type LiveRow, type LiveState } from '@/lib/report/live-state';
+import { msg, type Msg, type Words } from '@/lib/i18n/msg';
+import { liveProgress, stageWords, type LiveRow, type LiveState } from '@/lib/report/live-state';
 import { PORT_STATUS_META, type IconName, type Tone, type Verdict } from '@/lib/report/status';
 import { relaySummary } from '@/lib/report/relay';
 import { tableRows } from '@/lib/report/table-rows';
-import { policySummary } from '@/lib/report/policy-view';
-import { daneLines, type DaneLine } from '@/lib/report/dane-view';
-import { label } from '@/lib/verdict/labels';
+import { policyLines, type PolicyLine } from '@/lib/report/policy-view';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
+import type { ProbeReading } from '@/lib/verdict/probe-status';
 import { rollUpStatus } from '@/lib/verdict/severity';
 
 export interface EmbedCell {
   port: Port;
-  /** one or two words that fit a 60 px cell: "STARTTLS", "TLS", "Closed", "Timeout", "…" */
-  text: string;
+  /** one or two words that fit a 60 px cell: "STARTTLS", "TLS", "Closed", "Timeout", "…" (labels.short.*) */
+  text: Words;
   /** the full reading, for the tooltip and screen readers */
-  detail: string;
+  detail: Msg;
   tone: Tone;
   icon: IconName | null;
   pending: boolean;
@@ -48,27 +47,30 @@ export interface EmbedModel {
   mode: 'domain' | 'host';
   phase: 'running' | 'done' | 'interrupted';
   verdict?: Verdict;
-  progress?: { done: number; total: number; text: string };
+  progress?: { done: number; total: number; text: Msg };
   hosts: EmbedHost[];
   cert: EmbedCert | null;
   /** ISO time the check started */
   checkedAt?: string;
-  /** why no host is listed (null MX, NXDOMAIN, …) */
-  note?: string;
+  /** why no host is listed (null MX, NXDOMAIN, …): the DNS reading's title (dns.explain.*) */
+  note?: Msg;
   /** the open relay test over every MX address (finished checks only) */
-  relay?: { text: string; tone: Tone; icon: IconName };
-  /** the domain's transport-security policy in one line ("MTA-STS: mode enforce … · TLS-RPT: …") */
-  policy?: string;
-  /** DNSSEC and DANE status lines (message keys: the widget says them in its language) */
-  dane?: DaneLine[];
+  relay?: { text: Msg; tone: Tone; icon: IconName };
+  /** the domain's transport-security policy, one line per piece ("MTA-STS: mode enforce … · TLS-RPT: …") */
+  policy?: PolicyLine[];
 }
 
 /**
  * One cell for a port of a host. Several addresses roll up by the interpretation layer's ranking
  * (the worst decides); before findings arrive (live), a finished session reads "done", not "good".
  */
+/** The reading as a table cell words it: what protected the session, or how it ended. */
+function headlineWords(r: ProbeReading): Msg {
+  return r === 'starttls' || r === 'implicit-tls' || r === 'plaintext' ? msg(`labels.cell.${r}`) : msg(`status.outcome.${r}`);
+}
+
 function cellFromProbes(port: Port, probes: PortProbe[], findings: CheckResult['findings'] | null): EmbedCell {
-  if (probes.length === 0) return { port, text: '–', detail: `Port ${port}: not probed`, tone: 'muted', icon: null, pending: false };
+  if (probes.length === 0) return { port, text: '–', detail: msg('widget.notProbed', { port }), tone: 'muted', icon: null, pending: false };
   const views = probes.map((p) => {
     const v = describeProbe(p, findings ?? []);
     const live = findings === null ? liveProbeStatus(p) : v.status;
@@ -78,12 +80,13 @@ function cellFromProbes(port: Port, probes: PortProbe[], findings: CheckResult['
   const worst = views.find((x) => x.status === status)!;
   const meta = PORT_STATUS_META[status];
   const differ = new Set(views.map((x) => `${x.status}|${x.v.short}`)).size > 1;
-  const head = worst.v.tlsVersion ? `${worst.v.headline}, ${worst.v.tlsVersion}` : worst.v.headline;
-  const judged = findings === null ? '' : ` (${meta.label})`;
+  const headline = headlineWords(worst.v.reading);
+  const reading = worst.v.tlsVersion ? msg('widget.reading', { headline, tls: worst.v.tlsVersion }) : headline;
+  const detail = findings === null ? msg('widget.cell', { port, reading }) : msg('widget.cellJudged', { port, reading, status: msg(`status.port.${status}`) });
   return {
     port,
-    text: worst.v.short,
-    detail: `Port ${port}: ${head}${judged}${differ ? `; addresses differ, the worst is shown` : ''}`,
+    text: msg(`labels.short.${worst.v.reading}`),
+    detail: differ ? msg('widget.differ', { detail }) : detail,
     tone: worst.done ? 'muted' : meta.tone,
     icon: findings === null ? null : meta.icon,
     pending: false,
@@ -101,10 +104,13 @@ function soonestCert(probes: readonly PortProbe[]): EmbedCert | null {
   return { daysLeft: first.daysLeft, notAfter: first.notAfter, count: leaves.size };
 }
 
-/** Only a null MX or a failed lookup leaves no host to list; the DNS reading says which. */
-function noteFor(dns: DnsResult | undefined, hosts: number, domain: string): string | undefined {
+const DNS_FAILURES = new Set(['nxdomain', 'servfail', 'timeout', 'refused', 'error']);
+
+/** Only a null MX or a failed lookup leaves no host to list; the DNS reading's title says which. */
+function noteFor(dns: DnsResult | undefined, hosts: number): Msg | undefined {
   if (!dns || hosts > 0 || (dns.mxKind !== 'null' && dns.mxKind !== 'none')) return undefined;
-  return explainMx(dns, domain).title;
+  if (dns.mxKind === 'null') return msg('dns.explain.nullTitle');
+  return msg(`dns.explain.${DNS_FAILURES.has(dns.mx.status) ? dns.mx.status : 'none'}Title`);
 }
 
 export function embedFromResult(checkId: string, result: CheckResult): EmbedModel {
@@ -132,10 +138,9 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     hosts,
     cert: soonestCert(result.probes),
     checkedAt: result.startedAt,
-    note: noteFor(result.dns, hosts.length, result.target.displayDomain),
+    note: noteFor(result.dns, hosts.length),
     ...relayLine(result),
-    ...(policySummary(result.policy) ? { policy: policySummary(result.policy)! } : {}),
-    ...(daneLines(result.policy).length > 0 ? { dane: daneLines(result.policy) } : {}),
+    ...(policyLines(result.policy).length > 0 ? { policy: policyLines(result.policy) } : {}),
   };
 }
 
@@ -145,10 +150,17 @@ function relayLine(result: CheckResult): Pick<EmbedModel, 'relay'> {
 }
 
 function liveCell(port: Port, rows: LiveRow[]): EmbedCell {
-  if (rows.length === 0) return { port, text: '–', detail: `Port ${port}: not planned`, tone: 'muted', icon: null, pending: false };
+  if (rows.length === 0) return { port, text: '–', detail: msg('widget.notPlanned', { port }), tone: 'muted', icon: null, pending: false };
   const running = rows.find((r) => !r.probe);
   if (running) {
-    return { port, text: `${label(`short-stage.${running.stage}`)}…`, detail: `Port ${port}: ${STAGE_LABEL[running.stage]}…`, tone: 'muted', icon: null, pending: true };
+    return {
+      port,
+      text: msg('widget.runningShort', { stage: msg(`labels.shortStage.${running.stage}`) }),
+      detail: msg('widget.running', { port, stage: stageWords(running.stage) }),
+      tone: 'muted',
+      icon: null,
+      pending: true,
+    };
   }
   return cellFromProbes(port, rows.map((r) => r.probe!), null);
 }
@@ -177,6 +189,6 @@ export function embedFromLive(
     hosts,
     cert: soonestCert(state.rows.flatMap((r) => (r.probe ? [r.probe] : []))),
     ...(state.startedAt ? { checkedAt: state.startedAt } : {}),
-    note: noteFor(state.dns, hosts.length, target.displayDomain),
+    note: noteFor(state.dns, hosts.length),
   };
 }

@@ -27,6 +27,8 @@ export interface SnippetInput {
   height?: number;
   /** the widget's language (?lang=, data-lang=); absent: the viewer's own */
   lang?: string;
+  /** what the iframe's title and the badge's alt text call it, in the dialog's language ("Mail servers of …") */
+  name?: string;
 }
 
 /** Fits a check with two MX hosts; the script version sizes itself instead. */
@@ -58,12 +60,16 @@ export function embedSnippets(s: SnippetInput): Snippets {
   const params = [s.theme === 'auto' ? '' : `theme=${s.theme}`, s.lang ? `lang=${encodeURIComponent(s.lang)}` : ''].filter(Boolean);
   const query = params.length ? `?${params.join('&')}` : '';
   const themeAttr = (s.theme === 'auto' ? '' : ` data-theme="${s.theme}"`) + (s.lang ? ` data-lang="${escapeAttr(s.lang)}"` : '');
-  const permalink = `${s.origin}/check/${s.checkId}`;
+  // A French snippet links to the French report and asks for the French badge text.
+  const localized = s.lang && s.lang !== 'en' ? encodeURIComponent(s.lang) : undefined;
+  const permalink = `${s.origin}${localized ? `/${localized}` : ''}/check/${s.checkId}`;
+  const badgeQuery = localized ? `?lang=${localized}` : '';
   const widgetUrl = `${s.origin}/embed/${s.checkId}${query}`;
-  const title = escapeAttr(`Mail servers of ${s.displayDomain} (mxray)`);
-  const alt = escapeAlt(`Mail servers of ${s.displayDomain}`);
-  const badgeUrl = `${s.origin}/badge/check/${s.checkId}.svg`;
-  const domainBadgeUrl = s.mode === 'domain' ? `${s.origin}/badge/${encodeURIComponent(s.domain)}.svg` : undefined;
+  const name = s.name ?? `Mail servers of ${s.displayDomain}`;
+  const title = escapeAttr(`${name} (mxray)`);
+  const alt = escapeAlt(name);
+  const badgeUrl = `${s.origin}/badge/check/${s.checkId}.svg${badgeQuery}`;
+  const domainBadgeUrl = s.mode === 'domain' ? `${s.origin}/badge/${encodeURIComponent(s.domain)}.svg${badgeQuery}` : undefined;
   return {
     widgetUrl,
     iframe: `<iframe src="${escapeAttr(widgetUrl)}" title="${title}" width="100%" height="${Math.round(s.height ?? DEFAULT_IFRAME_HEIGHT)}" style="border:0;max-width:640px;color-scheme:${colorSchemeFor(s.theme)}" loading="lazy" sandbox="${EMBED_SANDBOX}"></iframe>`,

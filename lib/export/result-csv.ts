@@ -5,6 +5,8 @@
  * spreadsheet can filter and sort them.
  */
 import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
+// The CSV is a data export with English column names and values, whatever the page's language.
+import { sayIn } from '@/lib/i18n/translator';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, type CertGroup } from '@/lib/verdict/cert-groups';
 import { describeProbe, stopCodeLabel } from '@/lib/verdict/probe-view';
@@ -63,8 +65,8 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'relay_accepted_form', value: (r) => r.probe?.relay?.acceptedForm },
     // Transport-security policy: the port's answer to MAIL before TLS, the domain's MTA-STS/TLS-RPT.
     { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
-    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? mtaStsLine(result.policy.mtaSts).text : undefined) },
-    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? tlsRptLine(result.policy.tlsRpt).text : undefined) },
+    { name: 'mta_sts', value: () => (result.policy?.mtaSts ? sayIn('en', mtaStsLine(result.policy.mtaSts).text) : undefined) },
+    { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? sayIn('en', tlsRptLine(result.policy.tlsRpt).text) : undefined) },
     // DNSSEC status codes (secure, insecure, bogus, unknown) of the MX answer and of the row's
     // address record; TLSA status and records of the host; DANE on the port 25 record only.
     { name: 'dnssec_mx', value: () => result.policy?.dnssec?.mx.status },

@@ -5,8 +5,9 @@
  * universally unique, whatever host name the feed was fetched under).
  */
 import { createHash } from 'node:crypto';
+import type { Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translator';
 import type { CheckResult } from '@/lib/probe/schema';
-import { VERDICT_META } from '@/lib/report/status';
 import type { CheckRecord } from '@/lib/store/check-store';
 import { compareResults, type Change } from './compare-results';
 import { describeChange } from './describe-change';
@@ -56,42 +57,48 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function renderAtomFeed(opts: { origin: string; domain: string; displayDomain: string; checks: readonly CheckRecord[]; now: number }): string {
+/**
+ * The feed in a language (English unless the feed URL asks for ?lang=fr): titles, the entries'
+ * words and the links to the pages in that language. Ids never depend on the language, so a
+ * reader that switches language does not see every entry again as new.
+ */
+export function renderAtomFeed(opts: { origin: string; domain: string; displayDomain: string; checks: readonly CheckRecord[]; now: number; locale?: Locale }): string {
   const { origin, domain } = opts;
-  const page = `${origin}/domain/${domain}`;
+  const locale = opts.locale ?? 'en';
+  const t = translatorFor(locale);
+  const page = `${origin}${locale === 'en' ? '' : `/${locale}`}/domain/${domain}`;
+  const self = `${origin}/domain/${domain}/feed.xml${locale === 'en' ? '' : `?lang=${locale}`}`;
   const entries = feedEntries(opts.checks);
   const newest = opts.checks.find((c) => c.status === 'done');
   // RFC 4287 §4.2.15: the last time the feed changed in a way its publisher considers significant.
   const updated = iso(newest?.finishedAt ?? newest?.createdAt ?? opts.now);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">`,
     `  <id>urn:uuid:${uuidFor(`mxray feed ${domain}`)}</id>`,
-    `  <title>${escapeXml(`Mail server changes: ${opts.displayDomain}`)}</title>`,
-    `  <subtitle>${escapeXml(`What changed between consecutive mxray checks of ${opts.displayDomain}`)}</subtitle>`,
+    `  <title>${escapeXml(t('feed.title', { domain: opts.displayDomain }))}</title>`,
+    `  <subtitle>${escapeXml(t('feed.subtitle', { domain: opts.displayDomain }))}</subtitle>`,
     `  <updated>${updated}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${escapeXml(`${page}/feed.xml`)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
     `  <link rel="alternate" type="text/html" href="${escapeXml(page)}"/>`,
     '  <author><name>mxray</name></author>',
     '  <generator>mxray</generator>',
   ];
   for (const e of entries) {
-    const verdict = VERDICT_META[e.to.result.summary.verdict].label;
+    const verdict = t(`status.verdict.${e.to.result.summary.verdict}`);
     const href = `${page}/compare?from=${e.from.id}&to=${e.to.id}`;
-    const items = e.changes.map((c) => {
-      const d = describeChange(c);
-      return `<li>${escapeXml(d.subject)}: ${escapeXml(d.text)}</li>`;
-    });
+    const described = e.changes.map((c) => describeChange(c, locale, t));
+    const items = described.map((d) => `<li>${escapeXml(t('feed.item', { subject: d.subject, text: d.text }))}</li>`);
     // type="html": the content is escaped HTML (RFC 4287 §3.1.1.2), which readers render as a list.
-    const html = `<p>${escapeXml(`Verdict: ${verdict}.`)}</p><ul>${items.join('')}</ul>`;
+    const html = `<p>${escapeXml(t('feed.verdict', { verdict }))}</p><ul>${items.join('')}</ul>`;
     lines.push(
       '  <entry>',
       `    <id>urn:uuid:${uuidFor(`mxray change ${e.from.id} ${e.to.id}`)}</id>`,
-      `    <title>${escapeXml(`${opts.displayDomain}: ${e.changes.length} change${e.changes.length === 1 ? '' : 's'} (${verdict})`)}</title>`,
+      `    <title>${escapeXml(t('feed.entryTitle', { domain: opts.displayDomain, count: e.changes.length, verdict }))}</title>`,
       `    <updated>${iso(e.to.finishedAt ?? e.to.createdAt)}</updated>`,
       `    <published>${iso(e.to.finishedAt ?? e.to.createdAt)}</published>`,
       `    <link rel="alternate" type="text/html" href="${escapeXml(href)}"/>`,
-      `    <summary>${escapeXml(e.changes.map((c) => describeChange(c).text).slice(0, 3).join('; '))}</summary>`,
+      `    <summary>${escapeXml(described.map((d) => d.text).slice(0, 3).join(locale === 'fr' ? '\u202f; ' : '; '))}</summary>`,
       `    <content type="html">${escapeXml(html)}</content>`,
       '  </entry>',
     );

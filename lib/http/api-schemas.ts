@@ -26,6 +26,7 @@ export const ApiErrorCodeSchema = z.enum([
   'payload_too_large',
   'rate_limited',
   'saturated',
+  'quota_exceeded', // a cap on things one keeps (monitors per client, monitors overall)
   'method_not_allowed',
   'internal',
 ]);

@@ -31,6 +31,15 @@ import {
   SummarySchema,
 } from '@/lib/probe/schema';
 import { ChangeSchema, CompareResponseSchema, HistoryEntrySchema, HistoryPageSchema } from '@/lib/history/schemas';
+import {
+  CreateMonitorRequestSchema,
+  CreateMonitorResponseSchema,
+  DeliveryViewSchema,
+  MonitorConditionsSchema,
+  MonitorViewSchema,
+  UpdateMonitorRequestSchema,
+  WebhookPayloadSchema,
+} from '@/lib/monitors/schemas';
 
 type Json = Record<string, unknown>;
 
@@ -56,6 +65,13 @@ const COMPONENTS: [string, z.ZodType][] = [
   ['HistoryEntry', HistoryEntrySchema],
   ['CompareResponse', CompareResponseSchema],
   ['Change', ChangeSchema],
+  ['CreateMonitorRequest', CreateMonitorRequestSchema],
+  ['CreateMonitorResponse', CreateMonitorResponseSchema],
+  ['UpdateMonitorRequest', UpdateMonitorRequestSchema],
+  ['MonitorConditions', MonitorConditionsSchema],
+  ['MonitorView', MonitorViewSchema],
+  ['Delivery', DeliveryViewSchema],
+  ['WebhookPayload', WebhookPayloadSchema],
 ];
 
 function componentSchemas(): Record<string, Json> {
@@ -82,6 +98,14 @@ function error(description: string, headers?: Json): Json {
 
 const RETRY_AFTER = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
 const ID_PARAM = { name: 'id', in: 'path', required: true, description: 'The check id (22 URL-safe characters)', schema: inline(CheckIdSchema) };
+const TOKEN_PARAM = {
+  name: 'token',
+  in: 'path',
+  required: true,
+  description: 'The monitor’s capability token (from manageUrl)',
+  schema: { type: 'string' },
+};
+
 const DOMAIN_PARAM = {
   name: 'domain',
   in: 'path',
@@ -234,6 +258,56 @@ function paths(): Json {
         },
       },
     },
+    '/api/monitors': {
+      post: {
+        operationId: 'createMonitor',
+        tags: ['monitors'],
+        summary: 'Create a monitor (no account: the answer holds its capability token, once)',
+        description:
+          'Runs a check of the domain every `interval` seconds (3600 to 604800, with jitter) and, when a condition fires, POSTs a WebhookPayload to each target, ' +
+          'signed with `Mxray-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with signingSecret>`. ' +
+          'Webhook URLs must be https (plain http only inside the server’s WEBHOOK_ALLOW_CIDRS); each host is resolved and every address must pass the same address policy as SMTP probes, at creation and on every delivery. ' +
+          'The token in the answer is shown once and stored only as a hash: keep manageUrl. Rate-limited like checks; capped per client and overall.',
+        requestBody: { required: true, content: json(ref('CreateMonitorRequest')) },
+        responses: {
+          '201': { description: 'Created', content: json(ref('CreateMonitorResponse')) },
+          '400': error('Invalid body, domain or interval, or a webhook URL that is not https, does not resolve, or points at a refused address (details.reason webhook-…)'),
+          '403': error('The cap on monitors per client or overall is reached (quota_exceeded)'),
+          '413': error('Body too large'),
+          '415': error('Not application/json'),
+          '429': error('Rate limited', RETRY_AFTER),
+        },
+      },
+    },
+    '/api/monitors/{token}': {
+      get: {
+        operationId: 'getMonitor',
+        tags: ['monitors'],
+        summary: 'A monitor, its signing secret and its delivery log (every attempt)',
+        parameters: [TOKEN_PARAM],
+        responses: { '200': { description: 'The monitor', content: json(ref('MonitorView')) }, '404': error('No monitor with this token') },
+      },
+      patch: {
+        operationId: 'updateMonitor',
+        tags: ['monitors'],
+        summary: 'Pause, resume (runs at once) or ask for a run now',
+        parameters: [TOKEN_PARAM],
+        requestBody: { required: true, content: json(ref('UpdateMonitorRequest')) },
+        responses: {
+          '200': { description: 'The monitor after the change', content: json(ref('MonitorView')) },
+          '400': error('Invalid body'),
+          '404': error('No monitor with this token'),
+          '429': error('Rate limited (run now starts a check)', RETRY_AFTER),
+        },
+      },
+      delete: {
+        operationId: 'deleteMonitor',
+        tags: ['monitors'],
+        summary: 'Delete a monitor and its delivery log (the checks it ran stay in the domain’s history)',
+        parameters: [TOKEN_PARAM],
+        responses: { '204': { description: 'Deleted' }, '404': error('No monitor with this token') },
+      },
+    },
     '/domain/{domain}/feed.xml': {
       get: {
         operationId: 'getDomainFeed',
@@ -368,9 +442,29 @@ export function openApiDocument(): Json {
       { name: 'checks', description: 'Start, follow and read checks' },
       { name: 'share', description: 'Badges and the embeddable widget' },
       { name: 'history', description: 'A domain over time: its checks, what changed between two, a feed of changes' },
+      { name: 'monitors', description: 'Scheduled checks of a domain with signed webhooks when something changes' },
       { name: 'meta', description: 'Health and this document' },
     ],
     paths: paths(),
+    // OpenAPI 3.1 webhooks: what a monitor POSTs to its targets.
+    webhooks: {
+      monitorAlert: {
+        post: {
+          operationId: 'monitorAlert',
+          tags: ['monitors'],
+          summary: 'A monitor’s alert, sent to each of its webhook URLs',
+          description:
+            'Verify Mxray-Signature over the raw body before parsing it (see the API docs for a Node snippet). Retried with exponential backoff until a 2xx answer; ' +
+            'redirects are not followed. The payload id is the same on every retry.',
+          parameters: [
+            { name: 'Mxray-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">', schema: { type: 'string' } },
+            { name: 'Mxray-Delivery', in: 'header', required: true, description: 'The delivery id (also the payload id)', schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: json(ref('WebhookPayload')) },
+          responses: { '2XX': { description: 'Received; any other answer is retried' } },
+        },
+      },
+    },
     components: {
       schemas: componentSchemas(),
       headers: {

@@ -15,6 +15,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   saturated: 503,
+  quota_exceeded: 403,
   method_not_allowed: 405,
   internal: 500,
 };

@@ -7,6 +7,7 @@ import type { BadgeAnswer } from '@/lib/badge/badge-state';
 import { BADGE_LABEL, VERDICT_BADGE } from '@/lib/badge/badge-state';
 import en from '@/messages/en.json';
 import fr from '@/messages/fr.json';
+import { formatDateIn } from './format';
 import type { Locale } from './locales';
 
 const TEXT: Record<Locale, typeof en.badge> = { en: en.badge, fr: fr.badge };
@@ -27,11 +28,26 @@ function valueIn(locale: Locale, value: string): string {
   return old ? t.old.replace('{days}', old[1]!) : value;
 }
 
+/** "{label} of {domain}: …" from the badge's facts, with the date in the language's own form. */
+function titleIn(locale: Locale, answer: BadgeAnswer, label: string, value: string): string {
+  const about = answer.about;
+  if (!about) return `${label}\u00a0: ${value}`;
+  const template = TEXT[locale].title[about.kind];
+  const values: Record<string, string> = {
+    label,
+    value,
+    domain: about.domain ?? '',
+    date: about.date ? formatDateIn(locale, about.date) : '',
+    maxDays: String(about.maxDays ?? ''),
+  };
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}
+
 export function localizeBadge(answer: BadgeAnswer, locale: Locale): BadgeAnswer {
   if (locale === 'en' || answer.spec.label !== BADGE_LABEL) return answer;
   const label = TEXT[locale].label;
   const value = valueIn(locale, answer.spec.value);
-  return { ...answer, spec: { ...answer.spec, label, value, title: `${label} : ${value}` } };
+  return { ...answer, spec: { ...answer.spec, label, value, title: titleIn(locale, answer, label, value) } };
 }
 
 /** Badges are cached publicly: only an explicit ?lang= changes them, never Accept-Language. */

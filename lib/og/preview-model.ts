@@ -6,6 +6,9 @@
 import { statusInResult } from '@/lib/verdict/probe-status';
 import { PORTS, type CheckResult, type Port, type PortStatus } from '@/lib/probe/schema';
 import { PORT_STATUS_META, VERDICT_META, type Tone } from '@/lib/report/status';
+import type { Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translator';
+import { formatDateIn } from '@/lib/i18n/format';
 import { tableRows } from '@/lib/report/table-rows';
 
 /** The size Open Graph and Twitter's large card expect (1.91:1). */
@@ -15,6 +18,8 @@ export const PREVIEW_SIZE = { width: 1200, height: 630 } as const;
 export const PREVIEW_MAX_ROWS = 4;
 
 export interface PreviewModel {
+  /** the language of every word on the card (the page's, passed as ?lang=) */
+  locale: Locale;
   domain: string;
   verdict: { label: string; tone: Tone } | null;
   /** shown instead of the verdict while the check runs or when there is none */
@@ -24,7 +29,8 @@ export interface PreviewModel {
   checkedAt?: string;
 }
 
-export function previewModel(result: CheckResult): PreviewModel {
+export function previewModel(result: CheckResult, locale: Locale = 'en'): PreviewModel {
+  const t = translatorFor(locale);
   const rows = tableRows(result).filter((r) => r.address !== undefined);
   const shown = rows.slice(0, PREVIEW_MAX_ROWS).map((r) => ({
     host: r.displayHost,
@@ -33,20 +39,22 @@ export function previewModel(result: CheckResult): PreviewModel {
       const probe = r.probes[port];
       const status: PortStatus | null = probe ? statusInResult(probe, result.findings) : null;
       return status
-        ? { port, label: PORT_STATUS_META[status].label, tone: PORT_STATUS_META[status].tone }
+        ? { port, label: t(`status.port.${status}`), tone: PORT_STATUS_META[status].tone }
         : { port, label: '–', tone: 'muted' as Tone };
     }),
   }));
   const v = VERDICT_META[result.summary.verdict];
   return {
+    locale,
     domain: result.target.displayDomain,
-    verdict: { label: v.label, tone: v.tone },
+    verdict: { label: t(`status.verdict.${result.summary.verdict}`), tone: v.tone },
     rows: shown,
     moreRows: rows.length - shown.length,
-    checkedAt: result.startedAt.slice(0, 10),
+    checkedAt: formatDateIn(locale, result.startedAt),
   };
 }
 
-export function pendingModel(domain: string, note: string): PreviewModel {
-  return { domain, verdict: null, note, rows: [], moreRows: 0 };
+/** A card without a result: `note` is a key of og.* (checking, interrupted, noCheck). */
+export function pendingModel(domain: string, note: 'checking' | 'interrupted' | 'noCheck', locale: Locale = 'en'): PreviewModel {
+  return { locale, domain, verdict: null, note: translatorFor(locale)(`og.${note}`), rows: [], moreRows: 0 };
 }

@@ -4,6 +4,7 @@
  */
 import { ImageResponse } from 'next/og';
 import type { Tone } from '@/lib/report/status';
+import { translatorFor } from '@/lib/i18n/translator';
 import { PREVIEW_SIZE, type PreviewModel } from './preview-model';
 
 
@@ -20,11 +21,12 @@ function short(text: string, max: number): string {
 }
 
 export function renderPreview(m: PreviewModel, headers: Record<string, string>): ImageResponse {
+  const t = translatorFor(m.locale);
   return new ImageResponse(
     (
       <div style={{ width: '100%', height: '100%', display: 'flex', flexDirection: 'column', background: '#ffffff', padding: 56, fontSize: 28, color: '#18181b' }}>
         <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
-          <div style={{ display: 'flex', fontSize: 30, color: '#52525b' }}>mxray · mail servers of</div>
+          <div style={{ display: 'flex', fontSize: 30, color: '#52525b' }}>{t('og.kicker')}</div>
           {m.checkedAt ? <div style={{ display: 'flex', fontSize: 26, color: '#52525b' }}>{m.checkedAt}</div> : null}
         </div>
         <div style={{ display: 'flex', fontSize: 68, fontWeight: 700, marginTop: 8 }}>{short(m.domain, 34)}</div>
@@ -40,9 +42,9 @@ export function renderPreview(m: PreviewModel, headers: Record<string, string>):
         <div style={{ display: 'flex', flexDirection: 'column', marginTop: 32 }}>
           {m.rows.length > 0 ? (
             <div style={{ display: 'flex', fontSize: 24, color: '#52525b', marginBottom: 6 }}>
-              <div style={{ display: 'flex', width: 440 }}>MX host / address</div>
+              <div style={{ display: 'flex', width: 440 }}>{t('og.hostAddress')}</div>
               {[25, 465, 587, 2525].map((p) => (
-                <div key={p} style={{ display: 'flex', width: 170 }}>{`Port ${p}`}</div>
+                <div key={p} style={{ display: 'flex', width: 170 }}>{t('og.port', { port: p })}</div>
               ))}
             </div>
           ) : null}
@@ -60,7 +62,7 @@ export function renderPreview(m: PreviewModel, headers: Record<string, string>):
             </div>
           ))}
           {m.moreRows > 0 ? (
-            <div style={{ display: 'flex', marginTop: 10, fontSize: 22, color: '#52525b' }}>{`+ ${m.moreRows} more address${m.moreRows === 1 ? '' : 'es'}`}</div>
+            <div style={{ display: 'flex', marginTop: 10, fontSize: 22, color: '#52525b' }}>{t('og.more', { count: m.moreRows })}</div>
           ) : null}
         </div>
       </div>

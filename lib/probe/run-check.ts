@@ -17,13 +17,8 @@ import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
 import { planRelayTests } from './relay/plan-relay-tests';
-import {
-  PORTS,
-  type CheckEvent,
-  type CheckInput,
-  type CheckResult,
-  type PortProbe,
-} from './schema';
+import type { CheckEvent, CheckInput, CheckResult, PortProbe } from './schema';
+import { PORTS } from './ports';
 import {
   systemClock,
   silentLogger,

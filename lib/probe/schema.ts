@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { FINDING_CODES, RECOMMENDATION_CODES } from './findings/catalogue';
+import { PORTS } from './ports';
 
-export const PORTS = [25, 465, 587, 2525] as const;
+export { PORTS };
 export const PortSchema = z.union([z.literal(25), z.literal(465), z.literal(587), z.literal(2525)]);
 export type Port = z.infer<typeof PortSchema>;
 

@@ -1,11 +1,12 @@
 /**
- * How DNSSEC and DANE read in the report, the widget, the CLI and the CSV: one status line each,
- * a message key with its values (words in messages/<locale>.json under `policyDane`) and a tone,
- * computed from the measured facts alone.
+ * How DNSSEC and DANE read in the report, the widget and the CLI: one policy line each (beside
+ * MTA-STS and TLS-RPT in policyLines), a message under `policyDane` in messages/<locale>.json and a
+ * tone, computed from the measured facts alone.
  */
 import type { DaneResult, DnssecResult, PolicyResult } from '@/lib/probe/schema';
 import { daneApplies, tlsaText } from '@/lib/probe/dane/tlsa-record';
-import type { PolicyTone } from './policy-view';
+import { msg } from '@/lib/i18n/msg';
+import type { PolicyLine, PolicyTone } from './policy-view';
 
 type LineKey =
   | 'dnssecSecure'
@@ -21,15 +22,11 @@ type LineKey =
   | 'daneNoUsable'
   | 'daneUntested';
 
-export interface DaneLine {
-  label: 'DNSSEC' | 'DANE';
-  tone: PolicyTone;
-  key: LineKey;
-  params: Record<string, string | number>;
-}
+/** A policy line (lib/report/policy-view.ts) whose words are under `policyDane` in the messages. */
+export type DaneLine = PolicyLine & { label: 'DNSSEC' | 'DANE' };
 
 export function dnssecLine(d: DnssecResult): DaneLine {
-  const line = (tone: PolicyTone, key: LineKey, params: DaneLine['params'] = {}): DaneLine => ({ label: 'DNSSEC', tone, key, params });
+  const line = (tone: PolicyTone, key: LineKey, params?: Record<string, string | number>): DaneLine => ({ label: 'DNSSEC', tone, text: msg(`policyDane.${key}`, params) });
   if (d.mx.status === 'bogus') return line('critical', 'dnssecBogus', { name: d.mx.name });
   const bogusHost = d.hosts.find((h) => h.a.status === 'bogus' || h.aaaa.status === 'bogus');
   if (bogusHost) return line('critical', 'dnssecBogus', { name: bogusHost.host });
@@ -41,7 +38,7 @@ export function dnssecLine(d: DnssecResult): DaneLine {
 }
 
 export function daneLine(dane: DaneResult): DaneLine {
-  const line = (tone: PolicyTone, key: LineKey, params: DaneLine['params'] = {}): DaneLine => ({ label: 'DANE', tone, key, params });
+  const line = (tone: PolicyTone, key: LineKey, params?: Record<string, string | number>): DaneLine => ({ label: 'DANE', tone, text: msg(`policyDane.${key}`, params) });
   const bogus = dane.hosts.find((h) => h.tlsa.status === 'bogus');
   if (bogus) return line('critical', 'daneBogus', { host: bogus.host });
   const failing = dane.hosts.flatMap((h) => h.addresses.filter((a) => a.outcome === 'mismatch' || a.outcome === 'no-tls'));

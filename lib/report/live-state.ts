@@ -16,7 +16,7 @@ import {
   type Port,
   type PortProbe,
 } from '@/lib/probe/schema';
-import { label } from '@/lib/verdict/labels';
+import { msg, type Msg, type Words } from '@/lib/i18n/msg';
 import { formatTlsVersion } from '@/lib/verdict/probe-view';
 import { resultOf } from '@/lib/checks/event-log';
 
@@ -27,12 +27,12 @@ export const CHECK_EVENT_TYPES: readonly CheckEventType[] = CheckEventSchema.opt
 export const LIVE_STAGES = ['connecting', 'tls', 'greeting', 'ehlo', 'starttls', 'ehlo-tls', 'closing', 'done'] as const;
 export type LiveStage = (typeof LIVE_STAGES)[number];
 
-export const STAGE_LABEL: Record<LiveStage, string> = Object.fromEntries(
-  LIVE_STAGES.map((st) => [st, label(`stage.${st}`)]),
-) as Record<LiveStage, string>;
+/** What a running probe waits for, in words (status.stage.*; the widget's narrow cell uses labels.shortStage.*). */
+export const stageWords = (stage: LiveStage): Msg => msg(`status.stage.${stage}`);
 
 export interface LiveStep {
-  label: string;
+  /** "Connected", "Greeting 220", "TLS 1.3", "EHLO (TLS)": a message, or a version as the server named it */
+  label: Words;
   ms: number;
   /** false for a TLS step with an untrusted certificate */
   ok?: boolean;
@@ -135,7 +135,7 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
     case 'probe-connected':
       return updateRow(state, event, at, (r) => ({
         stage: r.port === 465 ? 'tls' : 'greeting',
-        steps: [...r.steps, { label: 'Connected', ms: event.ms }],
+        steps: [...r.steps, { label: msg('live.step.connected'), ms: event.ms }],
       }));
     case 'probe-tls':
       return updateRow(state, event, at, (r) => ({
@@ -145,12 +145,12 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
     case 'probe-greeting':
       return updateRow(state, event, at, (r) => ({
         stage: 'ehlo',
-        steps: [...r.steps, { label: `Greeting ${event.greeting.code}`, ms: event.ms }],
+        steps: [...r.steps, { label: msg('live.step.greeting', { code: event.greeting.code }), ms: event.ms }],
       }));
     case 'probe-ehlo':
       return updateRow(state, event, at, (r) => ({
         stage: event.tls || !event.ehlo.starttls ? 'closing' : 'starttls',
-        steps: [...r.steps, { label: event.tls ? 'EHLO (TLS)' : 'EHLO', ms: event.ms }],
+        steps: [...r.steps, { label: event.tls ? msg('live.step.ehloTls') : 'EHLO', ms: event.ms }],
       }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
@@ -181,18 +181,18 @@ export interface LiveProgress {
   done: number;
   total: number;
   /** for the aria-live region: changes only when a probe finishes or the phase changes */
-  text: string;
+  text: Msg;
 }
 
 export function liveProgress(state: LiveState): LiveProgress {
   const total = state.rows.length;
   const done = state.rows.filter((r) => r.stage === 'done').length;
-  let text: string;
-  if (state.result) text = `Check finished: ${total} of ${total} probes done.`;
-  else if (state.interrupted) text = `Check interrupted after ${done} of ${total} probes.`;
-  else if (total > 0) text = `${done} of ${total} probes done.`;
-  else if (state.dns) text = 'DNS done, planning probes…';
-  else text = 'Looking up MX records…';
+  let text: Msg;
+  if (state.result) text = msg('live.progressDone', { total });
+  else if (state.interrupted) text = msg('live.progressInterrupted', { done, total });
+  else if (total > 0) text = msg('live.progress', { done, total });
+  else if (state.dns) text = msg('live.progressDns');
+  else text = msg('live.progressMx');
   return { done, total, text };
 }
 

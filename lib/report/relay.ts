@@ -2,34 +2,18 @@
  * How the open relay test reads, in one place for every presentation (web report, widget, CSV,
  * CLI): one row per MX address that carried the test, a status word with its tone, a detail line,
  * and a one-line summary over the whole check. "Could not test" never reads as "closed".
+ * Words are messages (lib/i18n/msg.ts): each presentation says them in its reader's language.
  */
-import type { CheckResult, RelayForm, RelayReason, RelayStatus, RelayTest, SmtpReply } from '@/lib/probe/schema';
+import type { CheckResult, RelayStatus, RelayTest, SmtpReply } from '@/lib/probe/schema';
+import { msg, type Msg } from '@/lib/i18n/msg';
 import type { StatusMeta } from './status';
 
-export const RELAY_FORM_LABEL: Record<RelayForm, string> = {
-  plain: 'plain foreign address',
-  'percent-hack': 'percent hack',
-  'bang-path': 'bang path',
-  'quoted-local-part': 'quoted local part',
-};
-
+/** Icon and tone per status; `label` is the English word (the word itself comes from relay.status.*). */
 export const RELAY_STATUS_META: Record<RelayStatus, StatusMeta> = {
   open: { label: 'Open relay', icon: 'cross', tone: 'bad' },
   closed: { label: 'Closed', icon: 'check', tone: 'good' },
   untested: { label: 'Could not test', icon: 'question', tone: 'muted' },
   'not-tested': { label: 'Not tested', icon: 'minus', tone: 'muted' },
-};
-
-const REASON_TEXT: Record<RelayReason, string> = {
-  accepted: 'accepted a recipient at a domain it does not serve',
-  refused: 'refused the foreign recipient in all four forms',
-  temporary: 'temporary refusal (greylisting?)',
-  'mail-from-refused': 'the test sender was refused',
-  'no-answer': 'no answer during the test',
-  'unexpected-reply': 'an unexpected reply',
-  aborted: 'the check ended before the test finished',
-  'not-reached': 'port 25 did not get far enough to test',
-  'host-mode': 'single server: not tested unless asked for',
 };
 
 export interface RelayRow {
@@ -39,9 +23,9 @@ export interface RelayRow {
   relay: RelayTest;
   meta: StatusMeta;
   /** the status word, with the bypass form when one was accepted */
-  label: string;
+  label: Msg;
   /** why, in a few words, with the deciding reply when there is one */
-  detail: string;
+  detail: Msg;
 }
 
 const replyText = (r: SmtpReply | undefined) => (r ? `${r.code} ${r.lines.join(' ')}`.slice(0, 120) : undefined);
@@ -56,16 +40,22 @@ function decidingReply(relay: RelayTest): string | undefined {
   return replyText(a.verdict === 'mail-from-refused' ? a.mailFrom : a.rcpt);
 }
 
-export function describeRelay(relay: RelayTest): { meta: StatusMeta; label: string; detail: string } {
+export function describeRelay(relay: RelayTest): { meta: StatusMeta; label: Msg; detail: Msg } {
   const meta = RELAY_STATUS_META[relay.status];
-  const form = relay.acceptedForm && relay.acceptedForm !== 'plain' ? ` via ${RELAY_FORM_LABEL[relay.acceptedForm]}` : '';
+  const status = msg(`relay.status.${relay.status}`);
+  const label = relay.acceptedForm && relay.acceptedForm !== 'plain' ? msg('relay.via', { status, form: msg(`relay.form.${relay.acceptedForm}`) }) : status;
   const accepted = relay.attempts.find((x) => x.verdict === 'accepted');
   const reply = decidingReply(relay);
-  const detail =
-    relay.status === 'open' && accepted
-      ? `accepted RCPT TO:<${accepted.recipient}>${reply ? ` (${reply})` : ''}`
-      : `${REASON_TEXT[relay.reason]}${reply && relay.status === 'untested' ? `: ${reply}` : ''}`;
-  return { meta, label: `${meta.label}${form}`, detail: `${detail}${relay.tls ? ' · inside TLS' : ''}` };
+  let detail: Msg;
+  if (relay.status === 'open' && accepted) {
+    // The command is quoted as sent; as a value it is never read as markup by the message format.
+    const command = `RCPT TO:<${accepted.recipient}>`;
+    detail = reply ? msg('relay.acceptedReply', { command, reply }) : msg('relay.accepted', { command });
+  } else {
+    const reason = msg(`relay.reason.${relay.reason}`);
+    detail = reply && relay.status === 'untested' ? msg('relay.reasonReply', { reason, reply }) : reason;
+  }
+  return { meta, label, detail: relay.tls ? msg('relay.inTls', { detail }) : detail };
 }
 
 /** One row per address that carried a relay result, in probe order, with every MX name it has. */
@@ -88,16 +78,14 @@ export function relayRowFor(result: Pick<CheckResult, 'probes'>, address: string
 }
 
 /** One line over the whole check for summaries (widget, CLI header); undefined without any result. */
-export function relaySummary(result: Pick<CheckResult, 'probes'>): { meta: StatusMeta; text: string } | undefined {
+export function relaySummary(result: Pick<CheckResult, 'probes'>): { meta: StatusMeta; text: Msg } | undefined {
   const rows = relayRows(result);
   if (rows.length === 0) return undefined;
   const open = rows.filter((r) => r.relay.status === 'open');
-  if (open.length > 0) {
-    return { meta: RELAY_STATUS_META.open, text: `Open relay on ${open.length} of ${rows.length} MX address${rows.length > 1 ? 'es' : ''}` };
-  }
-  if (rows.every((r) => r.relay.status === 'not-tested')) return { meta: RELAY_STATUS_META['not-tested'], text: 'Open relay not tested (single server)' };
+  if (open.length > 0) return { meta: RELAY_STATUS_META.open, text: msg('relay.summary.open', { open: open.length, total: rows.length }) };
+  if (rows.every((r) => r.relay.status === 'not-tested')) return { meta: RELAY_STATUS_META['not-tested'], text: msg('relay.summary.notTested') };
   const closed = rows.filter((r) => r.relay.status === 'closed').length;
-  if (closed === rows.length) return { meta: RELAY_STATUS_META.closed, text: 'Not an open relay' };
-  if (closed === 0) return { meta: RELAY_STATUS_META.untested, text: 'Open relay: could not test' };
-  return { meta: RELAY_STATUS_META.untested, text: `Not an open relay on ${closed} of ${rows.length} addresses; the rest could not be tested` };
+  if (closed === rows.length) return { meta: RELAY_STATUS_META.closed, text: msg('relay.summary.closed') };
+  if (closed === 0) return { meta: RELAY_STATUS_META.untested, text: msg('relay.summary.untested') };
+  return { meta: RELAY_STATUS_META.untested, text: msg('relay.summary.mixed', { closed, total: rows.length }) };
 }

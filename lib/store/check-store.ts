@@ -1,6 +1,16 @@
 /**
- * Where checks and their event logs live. The interface is asynchronous although SQLite answers
- * synchronously, so a Postgres implementation can slot in without touching the runner.
+ * Where checks and their event logs live: SQLite (lib/store/sqlite-store.ts, the embedded default)
+ * or Postgres (lib/store/postgres-store.ts, DATABASE_URL); lib/store/open-store.ts picks one. The
+ * interface is asynchronous although SQLite answers synchronously, so the runner does not care.
+ * Both pass the same contract suite (tests/fixtures/store-contract.ts).
+ *
+ * Ownership: every store instance (one per process) has an `owner` id, and the checks it creates
+ * or claims are recorded as its own. A check left 'running' is only ever marked interrupted by
+ * someone else once its owner is gone:
+ * - SQLite: one process per file, so any running check owned by another instance is a leftover
+ *   of a previous process (at start-up: all of them, as before).
+ * - Postgres: several instances share the database; each one renews a lease on its running checks
+ *   (every leaseMs / 3), and a running check is a leftover only once its owner's lease expired.
  */
 import type { CheckEvent, CheckInput, CheckMode, CheckResult } from '@/lib/probe/schema';
 
@@ -38,6 +48,10 @@ export interface HistoryCursor {
 export type CheckVisibility = 'public' | 'unlisted';
 
 export interface CheckStore {
+  /** which engine holds the data (logs, readiness, the sweep of dead instances' checks) */
+  readonly engine: 'sqlite' | 'postgres';
+  /** this instance's id, recorded on the checks it creates or claims */
+  readonly owner: string;
   createCheck(check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }): Promise<void>;
   getCheck(id: string): Promise<CheckRecord | null>;
   /** Appends to a running check's log and returns the event's seq; throws once the check is finished. */
@@ -48,8 +62,17 @@ export interface CheckStore {
   finishCheck(id: string, result: CheckResult, finishedAt?: number): Promise<void>;
   /** running → interrupted; false when the check was not running (unknown or already finished). */
   markInterrupted(id: string, reason: string, finishedAt?: number): Promise<boolean>;
-  /** At start-up: every check left 'running' by a previous process becomes 'interrupted'. Returns how many. */
+  /**
+   * Every check left 'running' by an instance that is gone becomes 'interrupted' (see Ownership
+   * above): at start-up, and periodically in scaled mode. Never touches this instance's own checks
+   * nor, on Postgres, those of a live instance. Returns how many.
+   */
   markRunningInterrupted(reason?: string): Promise<number>;
+  /**
+   * Takes over a running check (a worker starting a job queued by a web instance): it becomes this
+   * instance's, with a fresh lease. False when the check is unknown or no longer running.
+   */
+  claimCheck(id: string): Promise<boolean>;
   /**
    * The newest public check for this domain and mode that is still running, or finished ('done') at or
    * after sinceMs: the candidate to answer a repeated request with instead of probing again.

@@ -72,6 +72,64 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE checks ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted'));
     `,
   },
+  {
+    version: 4,
+    name: 'check owner (the store instance running it; see lib/store/check-store.ts, Ownership)',
+    // NULL for checks written before: no live instance owns them.
+    sql: `
+      ALTER TABLE checks ADD COLUMN owner TEXT;
+    `,
+  },
+  {
+    version: 5,
+    name: 'monitors, webhook deliveries and their attempts',
+    sql: `
+      CREATE TABLE monitors (
+        id               TEXT PRIMARY KEY,
+        domain           TEXT NOT NULL,
+        interval_sec     INTEGER NOT NULL CHECK (interval_sec > 0),
+        conditions       TEXT NOT NULL,          -- MonitorConditions JSON
+        targets          TEXT NOT NULL,          -- MonitorTarget[] JSON
+        token_hash       TEXT NOT NULL UNIQUE,   -- SHA-256 hex of the capability token (never the token)
+        signing_secret   TEXT NOT NULL,
+        created_by       TEXT NOT NULL,          -- client key, for the per-client cap
+        origin           TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        paused           INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        next_run_at      INTEGER NOT NULL,
+        last_check_id    TEXT,
+        pending_since    INTEGER,
+        pending_check_id TEXT
+      ) STRICT;
+      CREATE INDEX monitors_due ON monitors (paused, next_run_at);
+      CREATE INDEX monitors_by_client ON monitors (created_by);
+
+      CREATE TABLE monitor_deliveries (
+        id              TEXT PRIMARY KEY,
+        monitor_id      TEXT NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+        url             TEXT NOT NULL,
+        payload         TEXT NOT NULL,          -- the exact body, signed on every attempt
+        check_id        TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        created_at      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX monitor_deliveries_due ON monitor_deliveries (status, next_attempt_at);
+      CREATE INDEX monitor_deliveries_by_monitor ON monitor_deliveries (monitor_id, created_at);
+
+      CREATE TABLE monitor_delivery_attempts (
+        delivery_id TEXT NOT NULL REFERENCES monitor_deliveries (id) ON DELETE CASCADE,
+        n           INTEGER NOT NULL,
+        at          INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        http_status INTEGER,
+        error       TEXT,
+        duration_ms INTEGER NOT NULL,
+        PRIMARY KEY (delivery_id, n)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -1,38 +1,29 @@
 /**
  * CheckStore on SQLite (better-sqlite3): one file under DATA_DIR, WAL so SSE readers never block
- * the runner's writes. Every JSON column is validated with the shared zod schemas on write; on
- * read it is only parsed (validating a large result on every GET, badge and replay cost seconds
- * of blocked event loop), unless validateOnRead asks for the full check (tests, tools). Invalid
- * JSON is always a clear error instead of a malformed report.
+ * the runner's writes. JSON columns are validated on write and parsed on read (record-codec.ts).
+ * One process per file: a running check owned by another instance is a previous process's
+ * leftover (check-store.ts, Ownership).
  */
 import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoredCheckStatusSchema } from '@/lib/checks/check-status';
-import type { z } from 'zod';
 import {
   CheckEventSchema,
   CheckInputSchema,
-  CheckModeSchema,
   CheckResultSchema,
   type CheckEvent,
   type CheckInput,
   type CheckMode,
   type CheckResult,
 } from '@/lib/probe/schema';
-import {
-  CheckStoreError,
-  StoreCorruptionError,
-  type CheckRecord,
-  type CheckStore,
-  type HistoryCursor,
-  type CheckVisibility,
-  type StoredCheckStatus,
-  type StoredEvent,
-} from './check-store';
+import { CheckStoreError, type CheckStore, type HistoryCursor, type CheckVisibility, type StoredEvent } from './check-store';
+import { newInstanceId } from './instance-id';
 import { migrate } from './migrations';
-import { upgradeEvent, upgradeResult } from '@/lib/probe/schema-upgrade';
+import type { MonitorStore } from './monitor-store';
+import { createSqliteMonitorStore } from './sqlite-monitor-store';
+import { upgradeEvent } from '@/lib/probe/schema-upgrade';
+import { parseJson, toRecord, type CheckRow } from './record-codec';
 
 export interface SqliteStoreOptions {
   /** database file, or ':memory:' (tests) */
@@ -42,77 +33,17 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** validate every JSON column with its zod schema on read too (tests); default: parse only */
   validateOnRead?: boolean;
+  /** this instance's id (check-store.ts, Ownership); default: a new random one */
+  owner?: string;
 }
 
-interface CheckRow {
-  id: string;
-  domain: string;
-  mode: string;
-  input: string;
-  status: string;
-  created_at: number;
-  finished_at: number | null;
-  result: string | null;
-  error: string | null;
-}
+/** One SQLite file holds checks and monitors: both interfaces on one object. */
+export type SqliteStore = CheckStore & MonitorStore;
 
-
-function parseJson<S extends z.ZodType>(
-  schema: S,
-  text: string,
-  what: string,
-  validate: boolean,
-  upgrade: (v: unknown) => unknown = (v) => v,
-): z.infer<S> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new StoreCorruptionError(`${what} is not valid JSON: ${(e as Error).message}`);
-  }
-  // Rows written in an older shape are read in the current one (lib/probe/schema-upgrade.ts).
-  value = upgrade(value);
-  // Written by this store after schema validation: trusted, unless the caller wants the full check.
-  if (!validate) {
-    if (typeof value !== 'object' || value === null) throw new StoreCorruptionError(`${what} is not a JSON object`);
-    return value as z.infer<S>;
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch';
-    throw new StoreCorruptionError(`${what} does not match its schema (${where})`);
-  }
-  return parsed.data;
-}
-
-function toRecord(row: CheckRow, validate: boolean): CheckRecord {
-  const what = `check ${row.id}`;
-  const mode = CheckModeSchema.safeParse(row.mode);
-  const stored = StoredCheckStatusSchema.safeParse(row.status);
-  if (!mode.success || !stored.success) {
-    throw new StoreCorruptionError(`${what} has an unknown mode or status (${row.mode}, ${row.status})`);
-  }
-  const status = stored.data;
-  if (status === 'done' && row.result === null) {
-    throw new StoreCorruptionError(`${what} is done but has no result`);
-  }
-  return {
-    id: row.id,
-    domain: row.domain,
-    mode: mode.data,
-    target: parseJson(CheckInputSchema, row.input, `${what}: stored input`, validate),
-    status,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-    result: row.result === null ? null : parseJson(CheckResultSchema, row.result, `${what}: stored result`, validate, upgradeResult),
-    error: row.error,
-  };
-}
-
-export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
   const validate = options.validateOnRead ?? false;
+  const owner = options.owner ?? newInstanceId();
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
   const db = new Database(options.file);
   // WAL lets readers (SSE replays, GETs) proceed while the runner writes; NORMAL is durable
@@ -125,7 +56,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
 
   const q = {
     insertCheck: db.prepare(
-      `INSERT INTO checks (id, domain, mode, input, status, created_at, visibility) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
+      `INSERT INTO checks (id, domain, mode, input, status, created_at, visibility, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
     ),
     getCheck: db.prepare('SELECT * FROM checks WHERE id = ?'),
     status: db.prepare('SELECT status FROM checks WHERE id = ?'),
@@ -138,7 +69,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     interrupt: db.prepare(
       `UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
     ),
-    interruptAll: db.prepare(`UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running'`),
+    interruptOthers: db.prepare(
+      `UPDATE checks SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running' AND owner IS NOT ?`,
+    ),
+    claim: db.prepare(`UPDATE checks SET owner = ? WHERE id = ? AND status = 'running'`),
     findRecent: db.prepare(
       `SELECT * FROM checks WHERE domain = ? AND mode = ? AND visibility = 'public'
          AND (status = 'running' OR (status = 'done' AND finished_at >= ?))
@@ -180,9 +114,13 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
   });
 
   return {
+    ...createSqliteMonitorStore(db),
+    engine: 'sqlite',
+    owner,
+
     async createCheck({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
       const t = CheckInputSchema.parse(target);
-      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility);
+      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility, owner);
     },
 
     async getCheck(id: string) {
@@ -210,7 +148,11 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckStore {
     },
 
     async markRunningInterrupted(reason = 'restart') {
-      return q.interruptAll.run(reason, now()).changes;
+      return q.interruptOthers.run(reason, now(), owner).changes;
+    },
+
+    async claimCheck(id: string) {
+      return q.claim.run(owner, id).changes > 0;
     },
 
     async findRecent(domain: string, mode: CheckMode, sinceMs: number) {

@@ -3,15 +3,15 @@
  * line per port, rolled up over every MX address) and the port a mail client and an application
  * should use. Built from the same per-probe status the web table, widget, CSV and CLI show.
  */
-import {
-  PORTS,
-  type CheckMode,
-  type Encryption,
-  type Finding,
-  type Port,
-  type PortProbe,
-  type PortSummary,
-  type Summary,
+import { PORTS } from '@/lib/probe/ports';
+import type {
+  CheckMode,
+  Encryption,
+  Finding,
+  Port,
+  PortProbe,
+  PortSummary,
+  Summary,
 } from '@/lib/probe/schema';
 import type { RecommendationCode } from '@/lib/probe/findings/catalogue';
 import { answered, isUntestedOutcome, statusInResult } from './probe-status';

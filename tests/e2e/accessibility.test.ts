@@ -1,7 +1,8 @@
 /**
  * Accessibility, measured: axe-core finds no serious or critical WCAG 2.2 A/AA violation on any
  * page type (home, live check, finished report in every verdict, embed widget, API docs,
- * not-found) in English and French, light and dark; screenshots of each land in
+ * not-found, a domain's history and the comparison of two checks) in English and French, light
+ * and dark; screenshots of each land in
  * test-results/a11y/. Keyboard: the home page and a report can be tabbed through with a visible
  * focus, and the embed dialog keeps focus inside and closes on Escape.
  */
@@ -24,6 +25,8 @@ let noDns: AppServer;
 let browser: Browser;
 /** finished checks by lab domain, with the verdict each one reached and the app that holds it */
 const finished = new Map<string, { id: string; verdict: string; app: AppServer }>();
+/** a second finished check of the good domain, after one of its ports closed: history and compare have a change */
+let later: string;
 
 async function startCheck(domain: string, on: AppServer = app): Promise<string> {
   const res = await fetch(`${on.url}/api/checks`, {
@@ -65,9 +68,15 @@ beforeAll(async () => {
     [lab.domains.busy, app],
     [lab.domains.plain, app],
     [lab.domains.implicit, noDns],
+    // An open relay (critical too): the Open relay section with its bypass wording.
+    [lab.domains.openRelay, app],
   ] as const;
   const ids = await Promise.all(plan.map(async ([d, on]) => [d, on, await startCheck(d, on)] as const));
   for (const [d, on, id] of ids) finished.set(d, { id, app: on, ...(await waitDone(id, on)) });
+  // mx1's submission port goes away, then the good domain is checked again (no dedupe in e2e).
+  await lab.servers.find((s) => s.port === 587 && s.address === '127.114.1.1')!.close();
+  later = await startCheck(lab.domains.good);
+  await waitDone(later);
 });
 
 afterAll(async () => {
@@ -106,9 +115,20 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
         await visit(localized(locale, '/'), 'home', () => page.locator('#ports-title').waitFor());
         await visit(localized(locale, '/docs/api'), 'api-docs', () => page.locator('h1').waitFor());
         await visit(localized(locale, '/no/such/page'), 'not-found', () => page.locator('h1').waitFor());
-        for (const { id, verdict, app: on } of finished.values()) {
-          await visit(localized(locale, `/check/${id}`, on), `report-${verdict}`, () => page.locator('#findings').waitFor());
-          await visit(localized(locale, `/embed/${id}`, on), `embed-${verdict}`, () => page.locator('#mx-embed').waitFor());
+        for (const [domain, { id, verdict, app: on }] of finished) {
+          const name = domain === lab.domains.openRelay ? 'open-relay' : verdict;
+          await visit(localized(locale, `/check/${id}`, on), `report-${name}`, () => page.locator('#findings').waitFor());
+          await visit(localized(locale, `/embed/${id}`, on), `embed-${name}`, () => page.locator('#mx-embed').waitFor());
+        }
+        // A domain's history and the comparison of its two checks (a port closed in between).
+        const good = lab.domains.good;
+        await visit(localized(locale, `/domain/${good}`), 'history', () => page.locator('[data-testid="history-list"]').waitFor());
+        const first = finished.get(good)!.id;
+        await visit(localized(locale, `/domain/${good}/compare?from=${first}&to=${later}`), 'compare', () => page.locator('[data-testid="change-list"]').waitFor());
+        if (locale === 'fr') {
+          // The French pages speak French: the change list words the closed port and its verdict.
+          expect(await page.locator('[data-testid="change-list"]').innerText()).toMatch(/Fermé|Moins bien|Mieux|Modifié/);
+          expect(await page.locator('h2').first().innerText()).toMatch(/changement/);
         }
         await ctx.close();
         expect(problems).toEqual([]);

@@ -3,6 +3,8 @@
  * names resolved only through the lab's DNS server.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckResultSchema, type CheckResult } from '@/lib/probe/schema';
@@ -45,6 +47,22 @@ afterAll(async () => {
 });
 
 describe('mxray check (CLI)', () => {
+  it('keeps start-up work off the check path: no zod locales, the text report loaded only to print it', () => {
+    const dist = join(root, 'dist');
+    const files = readdirSync(dist).filter((f) => f.endsWith('.mjs'));
+    const text = (f: string) => readFileSync(join(dist, f), 'utf8');
+    // zod's Dutch error messages stand for its ~40 locales, which the CLI never shows
+    expect(files.filter((f) => text(f).includes('Ongeldige invoer'))).toEqual([]);
+    const check = files.find((f) => f.startsWith('cli-check-command-'));
+    const report = files.find((f) => f.startsWith('cli-format-report-'));
+    expect(check && report).toBeTruthy();
+    const staticImports = [...text(check!).matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(staticImports).not.toContain(report);
+    expect(text(check!)).toContain(`import("./${report}")`);
+    // --help and --version load only the entry
+    expect(text('cli.mjs').length).toBeLessThan(4_096);
+  });
+
   it('prints the full report for a domain with two MX hosts and exits 0', async () => {
     const { code, stdout } = await run(['check', lab.domains.good]);
     expect(code).toBe(0);
@@ -108,6 +126,23 @@ describe('mxray check (CLI)', () => {
     const good = await run(['check', lab.domains.good]);
     expect(good.stdout.match(/Relay Closed \(refused the foreign recipient in all four forms · inside TLS\)/g)).toHaveLength(3);
     for (const s of lab.servers) expect(s.verbs().filter((v) => v === 'DATA' || v === 'BDAT')).toEqual([]);
+  });
+
+  it('speaks French with LANG=fr_FR.UTF-8 or --lang fr: table cells, DNS, relay, certificate and verdict lines', async () => {
+    const open = await run(['check', lab.domains.openRelay], { LANG: 'fr_FR.UTF-8' });
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(/127\.40\.7\.1 .*\n.*PTR .*\n\s+Relais Relais ouvert \(a accepté RCPT TO:<relay-test@example\.com> \(250 2\.1\.5 Ok\) · dans TLS\)/);
+    const good = await run(['check', lab.domains.good, '--lang', 'fr']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/préférence 10/);
+    expect(good.stdout).toMatch(/adresse\s+25\s+465\s+587\s+2525/);
+    expect(good.stdout).toMatch(/127\.40\.1\.1\s+✔ STARTTLS 1\.3\s+✔ TLS 1\.3 AUTH\s+✔ STARTTLS 1\.3 AUTH\s+– refusé/);
+    expect(good.stdout).toContain('confirmé dans les deux sens');
+    expect(good.stdout).toMatch(/✔ de confiance ✔ nom couvert/);
+    expect(good.stdout).toMatch(/Relais Fermé \(a refusé le destinataire étranger sous les quatre formes · dans TLS\)/);
+    for (const english of ['preference', 'address ', 'Relay ', 'Closed', 'trusted', 'name matches', 'forward-confirmed', 'expires', 'issuer', 'Certificates', 'Findings', 'refused']) {
+      expect(good.stdout, english).not.toContain(english);
+    }
   });
 
   it('--host skips the relay test unless --relay-test asks for it', async () => {

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { portsCsv } from '@/lib/export/result-csv';
 import type { CheckResult, DaneHost, DnssecLookup, DnssecResult } from '@/lib/probe/schema';
-import { daneLineText, daneSummary } from '@/lib/report/dane-text';
+import { sayIn, translatorFor } from '@/lib/i18n/translator';
 import { daneLine, dnssecLine } from '@/lib/report/dane-view';
+import { policySummary } from '@/lib/report/policy-view';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 import { parseCsv } from '@/tests/fixtures/rfc4180';
 
@@ -28,29 +29,29 @@ const host = (over: Partial<DaneHost> = {}): DaneHost => ({
 
 describe('DNSSEC and DANE status lines', () => {
   it('DNSSEC: bogus first, then "not validating", then secure or insecure', () => {
-    expect(dnssecLine(dnssec('bogus'))).toMatchObject({ tone: 'critical', key: 'dnssecBogus', params: { name: 'example.test' } });
-    expect(dnssecLine(dnssec('insecure', false))).toMatchObject({ tone: 'untested', key: 'dnssecNotValidating' });
-    expect(dnssecLine(dnssec('insecure'))).toMatchObject({ tone: 'info', key: 'dnssecInsecure' });
-    expect(dnssecLine(dnssec('secure'))).toMatchObject({ tone: 'ok', key: 'dnssecSecure', params: { secure: 1, hosts: 1 } });
+    expect(dnssecLine(dnssec('bogus'))).toMatchObject({ tone: 'critical', text: { key: 'policyDane.dnssecBogus', values: { name: 'example.test' } } });
+    expect(dnssecLine(dnssec('insecure', false))).toMatchObject({ tone: 'untested', text: { key: 'policyDane.dnssecNotValidating' } });
+    expect(dnssecLine(dnssec('insecure'))).toMatchObject({ tone: 'info', text: { key: 'policyDane.dnssecInsecure' } });
+    expect(dnssecLine(dnssec('secure'))).toMatchObject({ tone: 'ok', text: { key: 'policyDane.dnssecSecure', values: { secure: 1, hosts: 1 } } });
   });
 
   it('DANE: a failing address is critical; unvalidated or unusable records are warnings; none is info', () => {
-    expect(daneLine({ hosts: [host()] })).toMatchObject({ tone: 'ok', key: 'daneMatch', params: { hosts: 1 } });
-    expect(daneLine({ hosts: [host({ addresses: [{ address: A, outcome: 'mismatch', matches: [] }] })] })).toMatchObject({ tone: 'critical', params: { count: 1 } });
-    expect(daneLine({ hosts: [host({ tlsa: L('x', 'TLSA', 'insecure'), addresses: [] })] }).key).toBe('daneNotValidated');
-    expect(daneLine({ hosts: [host({ records: [{ usage: 1, selector: 1, matchingType: 1, data: 'aa' }], addresses: [] })] }).key).toBe('daneNoUsable');
-    expect(daneLine({ hosts: [host({ records: [], addresses: [] })] })).toMatchObject({ tone: 'info', key: 'daneNone' });
-    expect(daneLine({ hosts: [host({ tlsa: L('x', 'TLSA', 'bogus'), records: [], addresses: [] })] }).key).toBe('daneBogus');
+    expect(daneLine({ hosts: [host()] })).toMatchObject({ tone: 'ok', text: { key: 'policyDane.daneMatch', values: { hosts: 1 } } });
+    expect(daneLine({ hosts: [host({ addresses: [{ address: A, outcome: 'mismatch', matches: [] }] })] })).toMatchObject({ tone: 'critical', text: { values: { count: 1 } } });
+    expect(daneLine({ hosts: [host({ tlsa: L('x', 'TLSA', 'insecure'), addresses: [] })] }).text.key).toBe('policyDane.daneNotValidated');
+    expect(daneLine({ hosts: [host({ records: [{ usage: 1, selector: 1, matchingType: 1, data: 'aa' }], addresses: [] })] }).text.key).toBe('policyDane.daneNoUsable');
+    expect(daneLine({ hosts: [host({ records: [], addresses: [] })] })).toMatchObject({ tone: 'info', text: { key: 'policyDane.daneNone' } });
+    expect(daneLine({ hosts: [host({ tlsa: L('x', 'TLSA', 'bogus'), records: [], addresses: [] })] }).text.key).toBe('policyDane.daneBogus');
   });
 
   it('reads in English and French with its values', () => {
     const line = daneLine({ hosts: [host({ addresses: [{ address: A, outcome: 'no-tls', matches: [] }] })] });
-    expect(daneLineText(line, 'en')).toBe('addresses that fail their TLSA records: 1; DANE senders will not deliver there');
-    expect(daneLineText(line, 'fr')).toBe('adresses qui ne correspondent pas à leurs TLSA : 1 ; les expéditeurs DANE n’y livreront pas');
-    expect(daneSummary({ dnssec: dnssec('secure'), dane: { hosts: [host()] } }, 'en')).toBe(
+    expect(sayIn('en', line.text)).toBe('addresses that fail their TLSA records: 1; DANE senders will not deliver there');
+    expect(sayIn('fr', line.text)).toBe('adresses qui ne correspondent pas à leurs TLSA : 1 ; les expéditeurs DANE n’y livreront pas');
+    expect(policySummary({ dnssec: dnssec('secure'), dane: { hosts: [host()] } }, translatorFor('en'))).toBe(
       'DNSSEC: MX records signed and validated; 1 of 1 MX hosts with signed addresses · DANE: TLSA records match on every address of 1 MX hosts',
     );
-    expect(daneSummary(undefined, 'en')).toBeUndefined();
+    expect(policySummary(undefined, translatorFor('en'))).toBeUndefined();
   });
 });
 

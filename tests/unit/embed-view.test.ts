@@ -8,6 +8,12 @@ import { FALLBACK_ORIGIN, publicOrigin } from '@/lib/http/public-origin';
 import type { CheckResult } from '@/lib/probe/schema';
 import { initialLiveState, liveReducer, type LiveState } from '@/lib/report/live-state';
 import { fakeEvents, fakeTarget } from '@/tests/fixtures/fake-engine';
+import { say, type Words } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+
+/** The widget's words as an English (or French) reader sees them. */
+const en = (w: Words | undefined) => (w === undefined ? undefined : say(translatorFor('en'), w));
+const frWords = (w: Words | undefined) => (w === undefined ? undefined : say(translatorFor('fr'), w));
 import { MX1_LEAF, SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
 const ID = 'Vx3kQ9mT2bYpLw7nR4sD1a';
@@ -26,14 +32,20 @@ describe('embed view of a finished check', () => {
 
   it('says per port what protected the session, in words that fit a narrow cell', () => {
     const [mx1, mx2] = model.hosts;
-    expect(mx1!.cells.map((c) => c.text)).toEqual(['STARTTLS', 'TLS', 'STARTTLS', 'Closed']);
+    expect(mx1!.cells.map((c) => en(c.text))).toEqual(['STARTTLS', 'TLS', 'STARTTLS', 'Closed']);
     expect(mx1!.cells.map((c) => c.tone)).toEqual(['good', 'good', 'bad', 'muted']);
-    expect(mx1!.cells[1]!.detail).toBe('Port 465: Implicit TLS, TLS 1.3 (OK)');
-    for (const c of model.hosts.flatMap((h) => h.cells)) expect(c.text.length).toBeLessThanOrEqual(11);
+    expect(en(mx1!.cells[1]!.detail)).toBe('Port 465: Implicit TLS, TLS 1.3 (OK)');
+    // Both languages' words fit the 60 px cell.
+    for (const c of model.hosts.flatMap((h) => h.cells)) {
+      expect(en(c.text)!.length).toBeLessThanOrEqual(11);
+      expect(frWords(c.text)!.length).toBeLessThanOrEqual(11);
+    }
     // mx2: one address times out on 25 while the other's certificate has expired: the worst shows.
-    expect(mx2!.cells[0]).toMatchObject({ text: 'STARTTLS', tone: 'bad', icon: 'cross' });
-    expect(mx2!.cells[0]!.detail).toContain('addresses differ');
-    expect(mx2!.cells[1]).toMatchObject({ text: 'Timeout', tone: 'muted', icon: 'question' });
+    expect(mx2!.cells[0]).toMatchObject({ tone: 'bad', icon: 'cross' });
+    expect(en(mx2!.cells[0]!.text)).toBe('STARTTLS');
+    expect(en(mx2!.cells[0]!.detail)).toContain('addresses differ');
+    expect(mx2!.cells[1]).toMatchObject({ tone: 'muted', icon: 'question' });
+    expect(en(mx2!.cells[1]!.text)).toBe('Timeout');
   });
 
   it('names the certificate that expires first (expired ones included), and how many there are', () => {
@@ -50,7 +62,8 @@ describe('embed view of a finished check', () => {
     };
     const m = embedFromResult(ID, nullMx);
     expect(m.hosts).toEqual([]);
-    expect(m.note).toBe('Null MX: this domain receives no mail');
+    expect(en(m.note)).toBe('Null MX: this domain receives no mail');
+    expect(frWords(m.note)).toBe('MX nul\u00a0: ce domaine ne reçoit pas de courrier');
     expect(m.cert).toBeNull();
   });
 });
@@ -65,20 +78,22 @@ describe('embed view of a running check', () => {
     const planned = embedFromLive(ID, target, apply(3));
     expect(planned.phase).toBe('running');
     expect(planned.verdict).toBeUndefined();
-    expect(planned.progress?.text).toBe('0 of 2 probes done.');
-    expect(planned.hosts[0]!.cells.slice(0, 2).map((c) => [c.text, c.pending])).toEqual([
+    expect(en(planned.progress?.text)).toBe('0 of 2 probes done.');
+    expect(planned.hosts[0]!.cells.slice(0, 2).map((c) => [en(c.text), c.pending])).toEqual([
       ['Connecting…', true],
       ['Connecting…', true],
     ]);
     expect(planned.hosts[0]!.cells[2]).toMatchObject({ text: '–', pending: false });
 
-    expect(embedFromLive(ID, target, apply(4)).hosts[0]!.cells[0]).toMatchObject({ text: 'Greeting…', detail: 'Port 25: Waiting for greeting…' });
+    const greeting = embedFromLive(ID, target, apply(4)).hosts[0]!.cells[0]!;
+    expect([en(greeting.text), en(greeting.detail)]).toEqual(['Greeting…', 'Port 25: Waiting for greeting…']);
 
     // connected + done for port 25: a word, but a neutral tone (findings are not known yet)
     const one = embedFromLive(ID, target, apply(5));
-    expect(one.hosts[0]!.cells[0]).toMatchObject({ text: 'STARTTLS', pending: false, tone: 'muted', icon: null });
+    expect(one.hosts[0]!.cells[0]).toMatchObject({ pending: false, tone: 'muted', icon: null });
+    expect(en(one.hosts[0]!.cells[0]!.text)).toBe('STARTTLS');
     expect(one.hosts[0]!.cells[1]!.pending).toBe(true);
-    expect(one.progress?.text).toBe('1 of 2 probes done.');
+    expect(en(one.progress?.text)).toBe('1 of 2 probes done.');
   });
 
   it('becomes the finished view once check-done arrives', () => {

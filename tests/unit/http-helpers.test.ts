@@ -19,6 +19,7 @@ describe('problem responses', () => {
       payload_too_large: 413,
       rate_limited: 429,
       saturated: 503,
+      quota_exceeded: 403,
       method_not_allowed: 405,
       internal: 500,
     };

@@ -8,6 +8,7 @@ import { createRunner, type Runner } from '@/lib/checks/runner';
 import { ApiErrorCodeSchema, CheckResponseSchema } from '@/lib/http/api-schemas';
 import { openApiDocument } from '@/lib/http/openapi';
 import { ChangeSchema, HistoryPageSchema } from '@/lib/history/schemas';
+import { MonitorViewSchema, WebhookPayloadSchema } from '@/lib/monitors/schemas';
 import { silentLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
@@ -122,6 +123,19 @@ describe('history in the OpenAPI document', () => {
     expect(Object.keys(page.properties).sort()).toEqual(Object.keys(HistoryPageSchema.shape).sort());
     const change = doc.components.schemas.Change as { oneOf: { properties: { kind: { const: string } } }[] };
     expect(change.oneOf.map((o) => o.properties.kind.const)).toEqual(ChangeSchema.options.map((o) => o.shape.kind.value));
+  });
+});
+
+describe('monitors in the OpenAPI document', () => {
+  it('describes creating and managing monitors, and the webhook they send, with the schemas lib/monitors validates', () => {
+    expect(doc.paths['/api/monitors']?.post).toBeDefined();
+    expect(Object.keys(doc.paths['/api/monitors/{token}'] ?? {}).sort()).toEqual(['delete', 'get', 'patch']);
+    const view = doc.components.schemas.MonitorView as { properties: Record<string, unknown> };
+    expect(Object.keys(view.properties).sort()).toEqual(Object.keys(MonitorViewSchema.shape).sort());
+    const payload = doc.components.schemas.WebhookPayload as { properties: Record<string, unknown> };
+    expect(Object.keys(payload.properties).sort()).toEqual(Object.keys(WebhookPayloadSchema.shape).sort());
+    const webhooks = (doc as unknown as { webhooks: Record<string, { post: { requestBody: unknown } }> }).webhooks;
+    expect(JSON.stringify(webhooks.monitorAlert?.post.requestBody)).toContain('#/components/schemas/WebhookPayload');
   });
 });
 

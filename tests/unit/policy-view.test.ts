@@ -1,8 +1,17 @@
+import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { PolicySection } from '@/components/report/policy-section';
 import type { MtaSts, PolicyResult, TlsRpt } from '@/lib/probe/schema';
-import { mtaStsLine, policySummary, tlsRptLine } from '@/lib/report/policy-view';
+import { mtaStsLine as mtaStsFacts, policySummary, tlsRptLine as tlsRptFacts } from '@/lib/report/policy-view';
+import { say } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+import { withIntl } from '@/tests/fixtures/intl';
+
+const en = translatorFor('en');
+/** The lines as an English reader sees them. */
+const mtaStsLine = (m: MtaSts) => ({ ...mtaStsFacts(m), text: say(en, mtaStsFacts(m).text) });
+const tlsRptLine = (t: TlsRpt) => ({ ...tlsRptFacts(t), text: say(en, tlsRptFacts(t).text) });
 
 const lookup = { status: 'ok' as const, ms: 1 };
 const enforced: MtaSts = {
@@ -26,12 +35,12 @@ describe('policy view', () => {
 
   it('summarises both pieces in one line for the widget and renders the Policy cards with the policy text', () => {
     const p: PolicyResult = { mtaSts: enforced, tlsRpt: rpt };
-    expect(policySummary(p)).toBe('MTA-STS: mode enforce, 1 mx pattern, max_age 86400 s · TLS-RPT: reports to mailto:r@example.test');
-    const html = renderToStaticMarkup(PolicySection({ policy: p })!);
+    expect(policySummary(p, en)).toBe('MTA-STS: mode enforce, 1 mx pattern, max_age 86400 s · TLS-RPT: reports to mailto:r@example.test');
+    const html = renderToStaticMarkup(withIntl(createElement(PolicySection, { policy: p })));
     expect(html).toContain('MTA-STS');
     expect(html).toContain('mta-sts.example.test/.well-known/mta-sts.txt');
     expect(html).toContain('mode: enforce');
     expect(html).toContain('TLS-RPT');
-    expect(policySummary(undefined)).toBeUndefined();
+    expect(policySummary(undefined, en)).toBeUndefined();
   });
 });

@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { CheckEngine } from '@/lib/probe/engine';
 import type { CheckEvent } from '@/lib/probe/schema';
 import type { ProbeLogger } from '@/lib/probe/types';
@@ -313,8 +316,13 @@ describe('check runner', () => {
   });
 
   it('on creation, marks checks a previous process left running as interrupted', async () => {
-    const store = createSqliteStore({ file: ':memory:' });
-    await store.createCheck({ id: 'left-running-by-crash01', target: fakeTarget('a.test'), createdAt: 1 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-runner-'));
+    const file = path.join(dir, 'mxray.sqlite');
+    const previous = createSqliteStore({ file });
+    await previous.createCheck({ id: 'left-running-by-crash01', target: fakeTarget('a.test'), createdAt: 1 });
+    await previous.close();
+    const store = createSqliteStore({ file });
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const { runner } = setup({ store });
     await runner.ready;
     expect(await runner.getCheck('left-running-by-crash01')).toMatchObject({ status: 'interrupted', reason: 'restart' });

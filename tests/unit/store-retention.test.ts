@@ -27,13 +27,17 @@ function tempFile(): string {
   return path.join(dir, 'mxray.sqlite');
 }
 
-async function seed(store: ReturnType<typeof createSqliteStore>, domain: string, finishedAt: number | 'running' | { interruptedAt: number }) {
+/**
+ * A stored check with its events; `bulk` adds that many 2 kB events, so the freed pages of a purged
+ * check are worth reclaiming. Only checks the purge must delete get bulk: every append is its own
+ * SQLite transaction, and seeding is most of this file's run time.
+ */
+async function seed(store: ReturnType<typeof createSqliteStore>, domain: string, finishedAt: number | 'running' | { interruptedAt: number }, bulk = 0) {
   const id = newCheckId();
   const target = fakeTarget(domain);
   await store.createCheck({ id, target, createdAt: NOW - 40 * DAY });
   for (const e of fakeEvents(target)) if (e.type !== 'check-done') await store.appendEvent(id, e);
-  // bulk, so freed pages are worth reclaiming
-  for (let i = 0; i < 20; i++) await store.appendEvent(id, { type: 'probe-connected', host: `mx.${'x'.repeat(2000)}.${i}`, address: '127.50.0.10', port: 25, ms: 1 });
+  for (let i = 0; i < bulk; i++) await store.appendEvent(id, { type: 'probe-connected', host: `mx.${'x'.repeat(2000)}.${i}`, address: '127.50.0.10', port: 25, ms: 1 });
   if (finishedAt === 'running') return id;
   if (typeof finishedAt === 'object') await store.markInterrupted(id, 'restart', finishedAt.interruptedAt);
   else await store.finishCheck(id, fakeResult(target), finishedAt);
@@ -45,8 +49,10 @@ describe('retention', () => {
     const file = tempFile();
     const store = createSqliteStore({ file });
     const old = [];
-    for (let i = 0; i < 60; i++) old.push(await seed(store, `old${i}.test`, NOW - 31 * DAY));
-    const interrupted = await seed(store, 'cut.test', { interruptedAt: NOW - 2 * 3_600_000 });
+    // 20 old checks (one purge batch holds 200: the count does not matter to the purge) with 20
+    // bulk events each: ~0.8 MB to free, against a few kB kept
+    for (let i = 0; i < 20; i++) old.push(await seed(store, `old${i}.test`, NOW - 31 * DAY, 20));
+    const interrupted = await seed(store, 'cut.test', { interruptedAt: NOW - 2 * 3_600_000 }, 20);
     const recent = await seed(store, 'recent.test', NOW - 29 * DAY);
     const justCut = await seed(store, 'justcut.test', { interruptedAt: NOW - 60_000 });
     const running = await seed(store, 'running.test', 'running');
@@ -54,7 +60,7 @@ describe('retention', () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const before = fs.statSync(file).size;
 
-    expect(await purgeOnce({ store, logger: silentLogger, retentionDays: 30, now: () => NOW })).toEqual({ checks: 61 });
+    expect(await purgeOnce({ store, logger: silentLogger, retentionDays: 30, now: () => NOW })).toEqual({ checks: 21 });
 
     for (const id of [...old, interrupted]) expect(await store.getCheck(id)).toBeNull();
     for (const id of [recent, justCut, running]) expect(await store.getCheck(id)).not.toBeNull();
@@ -65,7 +71,9 @@ describe('retention', () => {
     expect(fs.statSync(file).size).toBeLessThan(before / 4);
     db.close();
     await store.close();
-  });
+    // ~700 SQLite transactions to seed: about a second alone, several on a loaded shared machine;
+    // the bound only catches a hang.
+  }, 20_000);
 
   it('RETENTION_DAYS=0 keeps done checks forever', async () => {
     const store = createSqliteStore({ file: tempFile() });

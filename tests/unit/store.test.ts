@@ -165,16 +165,23 @@ describe('SQLite check store', () => {
     });
   });
 
-  it('marks every check left running interrupted, and leaves finished ones alone', async () => {
-    const r1 = await started(store, 'one.test');
-    const r2 = await started(store, 'two.test');
-    const done = await started(store, 'three.test');
-    await store.finishCheck(done, fakeResult(fakeTarget('three.test')));
-    expect(await store.markRunningInterrupted()).toBe(2);
-    expect((await store.getCheck(r1))?.status).toBe('interrupted');
-    expect((await store.getCheck(r2))?.error).toBe('restart');
-    expect((await store.getCheck(done))?.status).toBe('done');
-    expect(await store.markRunningInterrupted()).toBe(0);
+  it('at start, marks every check a previous process left running interrupted, never its own', async () => {
+    const file = path.join(dir, 'mxray.sqlite');
+    const previous = createSqliteStore({ file });
+    const r1 = await started(previous, 'one.test');
+    const r2 = await started(previous, 'two.test');
+    const done = await started(previous, 'three.test');
+    await previous.finishCheck(done, fakeResult(fakeTarget('three.test')));
+    await previous.close();
+    const next = createSqliteStore({ file });
+    const mine = await started(next, 'four.test');
+    expect(await next.markRunningInterrupted()).toBe(2);
+    expect((await next.getCheck(r1))?.status).toBe('interrupted');
+    expect((await next.getCheck(r2))?.error).toBe('restart');
+    expect((await next.getCheck(done))?.status).toBe('done');
+    expect((await next.getCheck(mine))?.status).toBe('running');
+    expect(await next.markRunningInterrupted()).toBe(0);
+    await next.close();
   });
 
   it('finds a running check, or one finished within the window, for the same domain and mode', async () => {

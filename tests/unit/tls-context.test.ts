@@ -82,6 +82,18 @@ describe('createTlsContext', () => {
     writeFileSync(broken, pki.caPem + '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
     expect(() => createTlsContext({ extraCaFile: broken })).toThrow(/certificate #2 in .*broken\.pem/);
   });
+
+  it('refuses a cut or padded certificate at start-up, without parsing every anchor', () => {
+    const der = Buffer.from(pki.caPem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64');
+    const pem = (bytes: Buffer) => `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`;
+    expect(() => createTlsContext({ extraCaPem: pem(der.subarray(0, der.length - 10)) })).toThrow(/certificate #1 in extraCaPem does not parse/);
+    expect(() => createTlsContext({ extraCaPem: pem(Buffer.concat([der, Buffer.from([0, 0])])) })).toThrow(/trailing or missing bytes/);
+    expect(() => createTlsContext({ extraCaPem: pem(der) })).not.toThrow();
+    // every root Node ships passes the same check, as a system bundle in NODE_EXTRA_CA_CERTS would
+    const bundle = join(dir, 'bundle.pem');
+    writeFileSync(bundle, rootCertificates.join('\n'));
+    expect(createTlsContext({ extraCaFile: bundle }).anchorFingerprints.size).toBe(rootCertificates.length);
+  });
 });
 
 describe('splitPemCertificates', () => {

@@ -6,7 +6,7 @@
  * the engine's trust store and the name mta-sts.<domain>; a redirect is reported, never followed;
  * the body is capped while it is read; the whole fetch has a time budget.
  */
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { StsFetch } from '@/lib/probe/schema';
@@ -173,6 +173,8 @@ async function overTls(
       names,
     },
   };
+  // node:http loads only for a domain that publishes a policy: most checks (and the CLI's start) never need it.
+  const { request } = await import('node:http');
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = request({
       createConnection: () => secure,

@@ -6,6 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { TlsContext } from '@/lib/probe/types';
+import { signatureAlgorithmOid } from './der';
 
 export interface TlsContextOptions {
   /**
@@ -35,6 +36,36 @@ function parseAnchors(pems: readonly string[], source: string): X509Certificate[
   });
 }
 
+/** The DER inside a PEM block; base64 with anything else in it is not a certificate. */
+function pemDer(pem: string): Buffer {
+  const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error('not base64');
+  return Buffer.from(body, 'base64');
+}
+
+/**
+ * The start-up check of the extra anchors: each is one whole DER Certificate (a SEQUENCE spanning
+ * the block, holding a TBSCertificate and a signature algorithm). Microseconds per certificate,
+ * where parsing each into an X509Certificate cost ~2 ms: a NODE_EXTRA_CA_CERTS pointing at the
+ * system bundle (~150 certificates) would otherwise delay every CLI run by hundreds of ms. The
+ * full parse happens when the anchors are indexed (a chain to complete).
+ */
+function checkAnchorShapes(pems: readonly string[], source: string): void {
+  pems.forEach((pem, i) => {
+    try {
+      const der = pemDer(pem);
+      signatureAlgorithmOid(der);
+      // the outer SEQUENCE must end where the block does: nothing cut, nothing appended
+      const lenByte = der[1] ?? 0;
+      const header = lenByte & 0x80 ? 2 + (lenByte & 0x7f) : 2;
+      const len = lenByte & 0x80 ? [...der.subarray(2, header)].reduce((n, b) => n * 256 + b, 0) : lenByte;
+      if (header + len !== der.length) throw new Error('DER: trailing or missing bytes');
+    } catch (err) {
+      throw new Error(`certificate #${i + 1} in ${source} does not parse: ${(err as Error).message}`);
+    }
+  });
+}
+
 function readCaFile(path: string): string[] {
   let text: string;
   try {
@@ -43,7 +74,7 @@ function readCaFile(path: string): string[] {
     throw new Error(`cannot read CA file ${path} (extraCaFile / NODE_EXTRA_CA_CERTS): ${(err as Error).message}`);
   }
   const pems = splitPemCertificates(text);
-  parseAnchors(pems, path);
+  checkAnchorShapes(pems, path);
   return pems;
 }
 
@@ -54,9 +85,9 @@ function pemFingerprint256(pem: string): string {
 }
 
 /**
- * Node's root store + the extra CA file + extraCaPem. The extra anchors are read and checked at
- * once (a missing file or a certificate that does not parse is a configuration error, reported at
- * start-up); everything that costs (the secure context from ~150 roots, ~30 ms; parsing every root
+ * Node's root store + the extra CA file + extraCaPem. The extra anchors are read and their DER
+ * shape checked at once (a missing file or a certificate that does not parse is a configuration
+ * error, reported at start-up); everything that costs (the secure context from ~150 roots, ~30 ms; parsing every root
  * into an X509Certificate, ~30 ms) is built on first use, so a process that never completes a
  * TLS handshake (the CLI's --help, a check of a domain without MX) never pays for it. The anchors
  * are indexed by subject only when a chain has to be completed.
@@ -64,7 +95,7 @@ function pemFingerprint256(pem: string): string {
 export function createTlsContext(opts: TlsContextOptions = {}): TlsContext {
   const extraFile = opts.extraCaFile ?? '';
   const extraPem = splitPemCertificates(opts.extraCaPem ?? '');
-  parseAnchors(extraPem, 'extraCaPem');
+  checkAnchorShapes(extraPem, 'extraCaPem');
   const extra = [...(extraFile ? readCaFile(extraFile) : []), ...extraPem];
   const pems = () => [...rootCertificates, ...extra];
   let secureContext: SecureContext | undefined;

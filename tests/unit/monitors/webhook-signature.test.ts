@@ -47,4 +47,9 @@ describe('webhook signature', () => {
     expect(verifyMxray(BODY.replace('closed', 'ok'), header, SECRET)).toBe(false);
     expect(verifyMxray(BODY, header, 'wrong')).toBe(false);
   });
+
+  it('is the snippet README.md shows receivers, verbatim', () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+    expect(readme).toContain(VERIFY_SNIPPET);
+  });
 });

@@ -10,6 +10,10 @@ import {
   type LiveAction,
   type LiveState,
 } from '@/lib/report/live-state';
+import { say, type Words } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+
+const en = (w: Words) => say(translatorFor('en'), w);
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 
 const probe = (host: string, address: string, port: 25 | 465 | 587 | 2525) =>
@@ -56,14 +60,15 @@ const row = (s: LiveState, port: number) => s.rows.find((r) => r.port === port)!
 describe('liveReducer', () => {
   it('announces DNS first, then lays out one row per planned probe', () => {
     const acts = actions(events());
-    expect(liveProgress(run(acts.slice(0, 1))).text).toBe('Looking up MX records…');
+    expect(en(liveProgress(run(acts.slice(0, 1))).text)).toBe('Looking up MX records…');
     const planned = run(acts.slice(0, 3));
     expect(planned.target?.domain).toBe('example.test');
     expect(planned.rows.map((r) => [r.port, r.stage])).toEqual([
       [25, 'connecting'],
       [465, 'connecting'],
     ]);
-    expect(liveProgress(planned)).toMatchObject({ done: 0, total: 2, text: '0 of 2 probes done.' });
+    expect(liveProgress(planned)).toMatchObject({ done: 0, total: 2 });
+    expect(en(liveProgress(planned).text)).toBe('0 of 2 probes done.');
   });
 
   it('moves a STARTTLS port through greeting, EHLO, STARTTLS, EHLO after TLS, closing, done', () => {
@@ -72,7 +77,7 @@ describe('liveReducer', () => {
     expect(stages).toEqual(['greeting', 'greeting', 'ehlo', 'starttls', 'ehlo-tls', 'closing']);
     const done = run(acts.slice(0, 11));
     expect(row(done, 25).stage).toBe('done');
-    expect(row(done, 25).steps.map((s) => s.label)).toEqual(['Connected', 'Greeting 220', 'EHLO', 'TLS 1.3', 'EHLO (TLS)']);
+    expect(row(done, 25).steps.map((s) => en(s.label))).toEqual(['Connected', 'Greeting 220', 'EHLO', 'TLS 1.3', 'EHLO (TLS)']);
     expect(row(done, 25).steps.find((s) => s.label === 'TLS 1.3')?.ok).toBe(false);
   });
 
@@ -84,10 +89,11 @@ describe('liveReducer', () => {
 
   it('counts finished probes and ends with the result', () => {
     const acts = actions(events());
-    expect(liveProgress(run(acts.slice(0, 11)))).toMatchObject({ done: 1, total: 2, text: '1 of 2 probes done.' });
+    expect(liveProgress(run(acts.slice(0, 11)))).toMatchObject({ done: 1, total: 2 });
+    expect(en(liveProgress(run(acts.slice(0, 11))).text)).toBe('1 of 2 probes done.');
     const end = run(acts);
     expect(end.result).toEqual(SAMPLE_RESULT);
-    expect(liveProgress(end).text).toBe('Check finished: 2 of 2 probes done.');
+    expect(en(liveProgress(end).text)).toBe('Check finished: 2 of 2 probes done.');
   });
 
   it('ignores replayed events (seq at or below the last applied) so a reconnect cannot double rows', () => {
@@ -134,7 +140,7 @@ describe('liveReducer', () => {
   it('marks an interrupted check', () => {
     const s = liveReducer(run(actions(events()).slice(0, 4)), { type: 'interrupted', at: 0 });
     expect(s.interrupted).toBe(true);
-    expect(liveProgress(s).text).toBe('Check interrupted after 0 of 2 probes.');
+    expect(en(liveProgress(s).text)).toBe('Check interrupted after 0 of 2 probes.');
   });
 
   it('groups rows by host and address with ports as cells', () => {

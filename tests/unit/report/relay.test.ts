@@ -3,7 +3,20 @@ import { formatReport } from '@/cli/format-report';
 import { embedFromResult } from '@/lib/embed/embed-view';
 import { portsCsv } from '@/lib/export/result-csv';
 import type { CheckResult, RelayTest } from '@/lib/probe/schema';
-import { describeRelay, relayRows, relaySummary } from '@/lib/report/relay';
+import { describeRelay as describeRelayFacts, relayRows, relaySummary as relaySummaryFacts } from '@/lib/report/relay';
+import { say } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+
+const en = translatorFor('en');
+/** The relay words as an English reader sees them. */
+const describeRelay = (r: RelayTest) => {
+  const d = describeRelayFacts(r);
+  return { ...d, label: say(en, d.label), detail: say(en, d.detail) };
+};
+const relaySummary = (r: Pick<CheckResult, 'probes'>) => {
+  const s = relaySummaryFacts(r);
+  return s && { ...s, text: say(en, s.text) };
+};
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 import { parseCsv } from '@/tests/fixtures/rfc4180';
 
@@ -93,7 +106,9 @@ describe('relay interpretation', () => {
 
   it('the widget shows the relay summary', () => {
     const { result } = withRelay(OPEN_BYPASS);
-    expect(embedFromResult('abc', result).relay).toEqual({ text: 'Open relay on 1 of 1 MX address', tone: 'bad', icon: 'cross' });
+    const relay = embedFromResult('abc', result).relay!;
+    expect({ ...relay, text: say(en, relay.text) }).toEqual({ text: 'Open relay on 1 of 1 MX address', tone: 'bad', icon: 'cross' });
+    expect(say(translatorFor('fr'), relay.text)).toBe('Relais ouvert sur l’unique adresse MX');
     expect(embedFromResult('abc', SAMPLE_RESULT).relay).toBeUndefined();
   });
 });

@@ -6,6 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cellText, formatReport, STATUS_MARK } from '@/cli/format-report';
+import { say } from '@/lib/i18n/msg';
+import { translatorFor } from '@/lib/i18n/translator';
+
+const en = translatorFor('en');
 import { embedFromResult } from '@/lib/embed/embed-view';
 import { portsCsv } from '@/lib/export/result-csv';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
@@ -125,8 +129,10 @@ describe('every probe outcome reads the same in every reader', () => {
           expect(row[header!.indexOf('outcome')]).toBe(c.outcome);
           // The widget cell
           const cell = embedFromResult('x', result).hosts[0]!.cells.find((x) => x.port === port)!;
-          expect(cell).toMatchObject({ text: readingLabel(view.reading, 'short'), icon: PORT_STATUS_META[status].icon, tone: PORT_STATUS_META[status].tone });
-          expect(cell.detail).toContain(`(${statusLabel(status)})`);
+          expect(cell).toMatchObject({ icon: PORT_STATUS_META[status].icon, tone: PORT_STATUS_META[status].tone });
+          // The widget's English words (messages/en.json labels.*) are the layer's own.
+          expect(say(en, cell.text)).toBe(readingLabel(view.reading, 'short'));
+          expect(say(en, cell.detail)).toContain(`(${statusLabel(status)})`);
           // The CLI line
           const cli = cellText(probe, result.findings);
           expect(cli.status).toBe(status);

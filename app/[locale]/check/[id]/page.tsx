@@ -35,7 +35,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
     title,
     description: t('report.shareDescription', { domain }),
     path: locale === 'en' ? `/check/${view.id}` : `/${locale}/check/${view.id}`,
-    imagePath: `/og/check/${view.id}`,
+    imagePath: `/og/check/${view.id}${locale === 'en' ? '' : `?lang=${locale}`}`,
     imageAlt: t('report.shareImageAlt', { title }),
   });
   return {

@@ -12,6 +12,7 @@ import { ERROR_STATUS } from '@/lib/http/problem';
 import { publicOrigin } from '@/lib/http/public-origin';
 import { alternatesFor } from '@/lib/i18n/alternates';
 import type { Locale } from '@/lib/i18n/locales';
+import { VERIFY_SNIPPET } from '@/lib/monitors/webhook-signature';
 import { CodeBlock } from './code-block';
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: Locale }> }): Promise<Metadata> {
@@ -19,7 +20,7 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: L
   return { title: t('metaTitle'), description: t('metaDescription'), alternates: alternatesFor('/docs/api') };
 }
 
-const TOC = ['quick-start', 'start', 'events', 'result', 'export', 'history', 'badges', 'embed', 'errors', 'cli'] as const;
+const TOC = ['quick-start', 'start', 'events', 'result', 'export', 'history', 'monitors', 'badges', 'embed', 'errors', 'cli'] as const;
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -177,6 +178,19 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
           <p>{t.rich('history2', rich)}</p>
           <CodeBlock label={t('request')} code={`curl -sS "${origin}/api/domains/example.com/compare?from=<older id>&to=<newer id>"`} />
           <p>{t.rich('history3', rich)}</p>
+        </Section>
+
+        <Section id="monitors" title={t('sections.monitors')}>
+          <p>{t.rich('monitors1', rich)}</p>
+          <CodeBlock
+            label={t('request')}
+            code={`curl -sS -X POST ${origin}/api/monitors -H 'Content-Type: application/json' -d '{"domain":"example.com","interval":86400,"conditions":{"certExpiresWithinDays":14},"targets":[{"type":"webhook","url":"https://hooks.example.com/mxray"}]}'`}
+          />
+          <p>{t.rich('monitors2', rich)}</p>
+          <CodeBlock label={t('request')} code={`curl -sS -X PATCH ${origin}/api/monitors/<token> -H 'Content-Type: application/json' -d '{"paused":true}'`} />
+          <p>{t.rich('monitors3', rich)}</p>
+          <p>{t.rich('monitors4', rich)}</p>
+          <CodeBlock label={t('monitorsVerify')} code={VERIFY_SNIPPET} />
         </Section>
 
         <Section id="badges" title={t('sections.badges')}>

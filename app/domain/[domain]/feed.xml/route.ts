@@ -5,6 +5,7 @@ import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { publicOrigin } from '@/lib/http/public-origin';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
+import { badgeLocale } from '@/lib/i18n/badge-text';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -21,6 +22,8 @@ export const GET = withRequestLog('GET /domain/:domain/feed.xml', async function
       displayDomain: domain.unicode,
       checks,
       now: Date.now(),
+      // Like badges, a cached public document: only an explicit ?lang= changes it, never Accept-Language.
+      locale: badgeLocale(request.url),
     });
     // Feed readers poll; a few minutes of caching spares the store without hiding a change for long.
     return new Response(xml, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });

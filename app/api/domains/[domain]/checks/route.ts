@@ -4,6 +4,7 @@ import { decodeCursor } from '@/lib/history/cursor';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '@/lib/history/domain-history';
 import type { HistoryPage } from '@/lib/history/schemas';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
@@ -11,7 +12,7 @@ import { withServices } from '@/lib/http/with-services';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = withRequestLog(
+export const GET = withLocalizedErrors(withRequestLog(
   'GET /api/domains/:domain/checks',
   async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
     const { domain: raw } = await params;
@@ -32,7 +33,7 @@ export const GET = withRequestLog(
       return NextResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
     });
   },
-);
+));
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;

@@ -2,6 +2,8 @@
 import { NextResponse } from 'next/server';
 import { compareResponse } from '@/lib/history/compare-response';
 import { domainFromParam } from '@/lib/history/domain-param';
+import { requestLocale } from '@/lib/i18n/locales';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
@@ -10,7 +12,7 @@ import { isCheckId } from '@/lib/store/check-id';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = withRequestLog(
+export const GET = withLocalizedErrors(withRequestLog(
   'GET /api/domains/:domain/compare',
   async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
     const { domain: raw } = await params;
@@ -29,10 +31,14 @@ export const GET = withRequestLog(
       }
       if (c.domain !== domain.ascii) return problem('not_found', 'these checks are not of this domain');
       // Finished checks are immutable, so the comparison of two of them never changes.
-      return NextResponse.json(compareResponse(c), { headers: { 'Cache-Control': 'public, max-age=31536000, immutable' } });
+      // The words follow ?lang= or Accept-Language; shared caches must key on the latter.
+      const locale = requestLocale(request.url, request.headers);
+      return NextResponse.json(compareResponse(c, locale), {
+        headers: { 'Cache-Control': 'public, max-age=31536000, immutable', Vary: 'Accept-Language', 'Content-Language': locale },
+      });
     });
   },
-);
+));
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;
