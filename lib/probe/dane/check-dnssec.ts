@@ -43,7 +43,8 @@ export async function checkDnssec(opts: {
   run: Runner;
   signal?: AbortSignal;
 }): Promise<{ dnssec: DnssecResult; tlsa: DaneHost[] }> {
-  const query = opts.resolver.queryDnssec!;
+  const resolver = opts.resolver;
+  const query: NonNullable<DnsResolver['queryDnssec']> = (name, type, o) => resolver.queryDnssec!(name, type, o);
   const ask = async (name: string, type: DnssecRecordType): Promise<{ lookup: DnssecLookup; answer?: DnssecAnswer }> => {
     const signal = opts.signal ? { signal: opts.signal } : {};
     const first = await opts.run(`DNSSEC ${type} ${name}`, () => query(name, type, signal));
