@@ -37,12 +37,18 @@ COPY --from=build --chown=mxray:mxray /app/public ./public
 # The hook in front of server.js: client address from the socket (not a client-sent header),
 # slowloris timeouts and connection caps.
 COPY --from=build --chown=mxray:mxray /app/scripts/mxray-server.cjs ./mxray-server.cjs
+# Scaled mode's probe worker (ROLE=worker): its packages resolve from the standalone node_modules.
+COPY --from=build --chown=mxray:mxray /app/dist/worker ./worker
 USER mxray
 VOLUME ["/data"]
 EXPOSE 3000
 # Readiness (store writable, runner accepting, not shutting down): the container turns unhealthy on
 # SIGTERM before it drains. Orchestrators with separate probes: liveness /api/health/live, readiness
 # /api/health/ready. Metrics: METRICS_PORT (loopback by default; METRICS_TOKEN to publish them).
+# ROLE=worker (scaled mode, README "Scaling out") has no web server: docker-compose.yml checks its
+# metrics endpoint instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "mxray-server.cjs"]
+# ROLE=web (default): the web server. ROLE=worker: a probe worker taking checks from Redis.
+ENV ROLE=web
+CMD ["sh", "-c", "if [ \"$ROLE\" = worker ]; then exec node worker/worker.mjs; else exec node mxray-server.cjs; fi"]

@@ -1,4 +1,5 @@
 import createNextIntlPlugin from 'next-intl/plugin';
+import { SERVER_EXTERNAL_PACKAGES } from './scripts/server-external-packages.mjs';
 
 // Points next-intl's server functions at the request config (locale from the URL, messages).
 const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
@@ -7,21 +8,9 @@ const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 const nextConfig = {
   // The Dockerfile runs the standalone server (.next/standalone/server.js).
   output: 'standalone',
-  // Native and worker-thread packages must be loaded from node_modules, not bundled.
-  serverExternalPackages: [
-    'better-sqlite3',
-    // node-postgres (scaled mode, DATABASE_URL): its optional native binding must not be bundled.
-    'pg',
-    'pino',
-    'pino-pretty',
-    'thread-stream',
-    // One copy shared by instrumentation.ts and every route bundle (one registry, one tracer provider).
-    'prom-client',
-    '@opentelemetry/api',
-    '@opentelemetry/sdk-trace-node',
-    '@opentelemetry/exporter-trace-otlp-http',
-    '@opentelemetry/resources',
-  ],
+  // Native and worker-thread packages must be loaded from node_modules, not bundled (the list is
+  // shared with the worker's build, scripts/build-worker.mjs).
+  serverExternalPackages: SERVER_EXTERNAL_PACKAGES,
   // The Postgres store reads its versioned migrations (lib/store/pg-migrate.ts) at start: not an
   // import, so the tracer cannot see them; copied beside the standalone server explicitly.
   outputFileTracingIncludes: { '/**': ['./lib/store/pg-migrations/*.sql'] },

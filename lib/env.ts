@@ -2,6 +2,7 @@
  * Configuration from the environment, validated once. A bad value stops the process with a
  * message naming the variable; every variable is documented in README.md.
  */
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type ProbeLimits } from '@/lib/probe/types';
@@ -204,6 +205,43 @@ const EnvSchema = z.object({
   /** mxray's exporter speaks OTLP/HTTP with JSON bodies; another protocol is reported at start */
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
+  // --- scaled mode (issue 11): README "Scaling out"
+  /** Redis (redis://[user:pass@]host:port[/db]): with it, the web tier enqueues and workers probe */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** prefix of every Redis key mxray writes (queues, rate limits, channels), so instances can share a Redis */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, . _ -')
+    .default('mxray'),
+  /** this process's vantage (worker label); wins over MXRAY_VANTAGE */
+  VANTAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'must be a short name: letters, digits, . _ -')
+    .optional(),
+  /** vantages the web tier accepts even while none of their workers is up (comma-separated) */
+  VANTAGES: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const list = (s ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+      const bad = list.find((v) => !/^[a-z0-9][a-z0-9_.-]{0,31}$/i.test(v));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a vantage name` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  /** the local address probe connections leave from (an IP literal of this machine) */
+  PROBE_SOURCE_ADDRESS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || isIP(v) !== 0, 'must be an IP address literal'),
+  /** checks one worker runs at once (default MAX_CONCURRENT_CHECKS) */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** a worker silent this long (killed, frozen) loses its checks to another worker (BullMQ lock) */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  /** on SIGTERM, how long a worker lets its running checks finish before interrupting them */
+  WORKER_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { ehloName: string; limits: ProbeLimits };
@@ -241,6 +279,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     ...e,
+    MXRAY_VANTAGE: e.VANTAGE ?? e.MXRAY_VANTAGE,
     ehloName: e.PROBE_EHLO_NAME ?? defaultEhloName(),
     limits: {
       ...DEFAULT_LIMITS,

@@ -7,8 +7,11 @@
 //       engine's raw output, and the ms a read of the check, of its event log and of the API body cost.
 //   (5) the CLI as a whole process: `mxray check` of the fixture domain vs `node -e 0` + the check's
 //       in-process time (ratio), and `mxray --version` vs `node -e 0`.
+//   (6) the store engines side by side: the same checks written (create, events, finish; 20 at once)
+//       and read back (check + event log) on SQLite and on PostgreSQL (a fresh database on the test
+//       server, TESTING.md), with PostgreSQL's ratio to SQLite from the same run.
 // Targets: (1) ≤ 1.2×, (2) ≤ 1.5×, held concurrency ≥ 200 checks with peak RSS ≤ 400 MB, (5) ≤ 1.3× and ≤ 1.5×.
-//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--cli-only] [--json]
+//   npm run bench -- [--iterations 200] [--rtt-ms 50] [--load-checks 400] [--load-concurrency 300] [--skip-load] [--skip-engine] [--store-checks 300] [--skip-store-engines] [--cli-only] [--json]
 // --cli-only: (5) alone, with --iterations whole-process runs of each command.
 // Not a test: times depend on the machine; CI asserts none of them. Needs root (ports 25/465/587/2525)
 // and, for (3), a production build (built if missing).
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     'load-checks': { type: 'string', default: '400' },
     'load-concurrency': { type: 'string', default: '300' },
     'skip-load': { type: 'boolean', default: false },
+    'store-checks': { type: 'string', default: '300' },
+    'skip-store-engines': { type: 'boolean', default: false },
     'skip-engine': { type: 'boolean', default: false },
     'cli-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -44,12 +49,16 @@ const engine = values['skip-engine']
   : await runBench({ iterations: int('iterations', 5_000), rttMs: int('rtt-ms', 1_000), cliOnly, log: (l) => console.error(`· ${l}`) });
 const { runStorageBench } = cliOnly ? {} : await loadDriver('bench-storage');
 const storage = cliOnly ? undefined : await runStorageBench({ log: (l) => console.error(`· ${l}`) });
+const { runStoreEngineBench } = await loadDriver('bench-store-engines');
+const engines = values['skip-store-engines'] || cliOnly
+  ? undefined
+  : await runStoreEngineBench({ checks: int('store-checks', 20_000), log: (l) => console.error(`· ${l}`) });
 const load = values['skip-load'] || cliOnly
   ? undefined
   : await runLoadWith({ checks: int('load-checks', 2_000), concurrency: int('load-concurrency', 1_000), viewers: 3, crash: 0 });
 
 if (values.json) {
-  console.log(JSON.stringify({ machine, engine, load: load?.load, storage }, null, 2));
+  console.log(JSON.stringify({ machine, engine, load: load?.load, storage, engines }, null, 2));
 } else {
   const lines = [`mxray benchmark — ${machine}`];
   if (engine?.probe && engine.check) {
@@ -108,5 +117,17 @@ if (values.json) {
     `    read the event log   median ${st.readEventsMs.median} ms (max ${st.readEventsMs.max}) — an SSE replay`,
     `    serialise the body   median ${st.serialiseMs.median} ms (max ${st.serialiseMs.max}) (median of ${st.iterations})`,
   );
+  if (engines) {
+    const fig = (f) =>
+      `write ${f.writeMs.median} ms/check (p95 ${f.writeMs.p95}), ${f.writeChecksPerSec} checks/s; read ${f.readMs.median} ms (p95 ${f.readMs.p95}), ${f.readChecksPerSec} checks/s`;
+    const pg = engines.postgres;
+    lines.push(
+      '',
+      `(6) store engines, same workload: ${engines.checks} checks of ${engines.eventsPerCheck} events, ${engines.concurrency} at once; write = create + events + finish, read = check + event log`,
+      `    SQLite (file, WAL)   ${fig(engines.sqlite)}`,
+      `    PostgreSQL           ${'skipped' in pg ? `skipped: ${pg.skipped}` : fig(pg)}`,
+      ...(engines.ratio ? [`    ratio PG ÷ SQLite    write ${engines.ratio.writeMedian}×, read ${engines.ratio.readMedian}× (median time per check)`] : []),
+    );
+  }
   console.log(lines.join('\n'));
 }

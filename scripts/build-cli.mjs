@@ -39,15 +39,10 @@ const zodWithoutLocales = {
 // Chunks carry content hashes: clear the old ones so dist/ holds one build.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'cli/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
-  // `mxray --help`/`--version` load only the small entry; the engine (and zod) is a chunk that
-  // `mxray check` imports when it runs.
-  splitting: true,
-  chunkNames: 'cli-[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -64,6 +59,27 @@ await build({
   // CommonJS dependencies bundled into ESM (dns-packet: require('buffer')) need a real `require`
   // for Node built-ins; esbuild's ESM shim has none.
   banner: { js: "import { createRequire as __mxrayCreateRequire } from 'node:module'; const require = __mxrayCreateRequire(import.meta.url);" },
-  plugins: [zodWithoutLocales],
   logLevel: 'warning',
+};
+
+/** The entry's `import('./check-command')` becomes the separately built dist/cli-check.mjs. */
+const checkCommandApart = {
+  name: 'check-command-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/check-command$/ }, () => ({ path: './cli-check.mjs', external: true }));
+  },
+};
+
+// `mxray --help`/`--version` load this one small file and nothing else (no shared chunks: the
+// exit codes it shares with the check are inlined in both).
+await build({ ...common, entryPoints: { cli: 'cli/main.ts' }, plugins: [checkCommandApart] });
+
+// `mxray check`: the engine (and zod) in cli-check.mjs; what it loads only on demand (the text
+// report, the translator and the message files) in chunks of their own.
+await build({
+  ...common,
+  entryPoints: { 'cli-check': 'cli/check-command.ts' },
+  splitting: true,
+  chunkNames: 'cli-[name]-[hash]',
+  plugins: [zodWithoutLocales],
 });

@@ -34,6 +34,8 @@ export async function loadDriver(name = 'load-run') {
     target: 'node20',
     format: 'esm',
     packages: 'external',
+    // Server modules load on Node here, as under vitest: the guard's empty variant (vitest.config.ts).
+    alias: { 'server-only': './node_modules/server-only/empty.js' },
     logLevel: 'warning',
   });
   // The bundle's package imports are evaluated before its own code: the Reflect shim that

@@ -55,3 +55,8 @@ fi
 if [ "$SUDO" != "none" ]; then
   $SUDO bash ./setup-interop.sh
 fi
+
+# PostgreSQL and Redis for the scaled-mode tests: the running ones on 127.0.0.1:5432 / :6379, or
+# (installed from Debian's packages when missing) private ones on loopback, stopped by
+# `test-services.sh stop` when scripts/test.sh ends. Writes test-results/services.env.
+bash ./test-services.sh start

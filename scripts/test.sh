@@ -12,6 +12,8 @@ run_vitest() {
   npx vitest run "$@" --reporter=default --reporter=json --outputFile="$REPORTS/$name.json"
 }
 
+# Stops the PostgreSQL / Redis that setup-system.sh started for this run (none when they were running already).
+trap 'bash scripts/test-services.sh stop' EXIT
 bash scripts/setup-system.sh
 [ -f dist/cli.mjs ] || node scripts/build-cli.mjs
 

@@ -21,7 +21,7 @@ export function HistoryList({ domain, displayDomain, checks }: { domain: string;
         {checks.map((c) => {
           const previous = c.status === 'done' ? done[done.indexOf(c) + 1] : undefined;
           return (
-            <li key={c.id} className="flex flex-col gap-2 px-4 py-3 md:flex-row md:items-center md:gap-4">
+            <li key={c.id} className="flex flex-col gap-2 px-4 py-3 md:flex-row md:flex-wrap md:items-center md:gap-x-4">
               <div className="flex min-w-0 flex-wrap items-center gap-2 md:w-72 md:shrink-0">
                 {c.verdict ? (
                   <StatusBadge meta={VERDICT_META[c.verdict]} label={status(`verdict.${c.verdict}`)} />
@@ -43,9 +43,9 @@ export function HistoryList({ domain, displayDomain, checks }: { domain: string;
                   </li>
                 ))}
               </ul>
-              <ul className="flex min-w-0 flex-col text-xs text-zinc-600 md:flex-1 dark:text-zinc-400" aria-label={t('certExpiry')}>
+              <ul className="flex min-w-0 flex-col text-xs text-zinc-600 md:min-w-56 md:flex-1 dark:text-zinc-400" aria-label={t('certExpiry')}>
                 {c.certificates.map((cert) => (
-                  <li key={cert.host} className="break-all">
+                  <li key={cert.host} className="wrap-anywhere">
                     {t('certLine', { host: cert.host, date: f.date(cert.notAfter), days: cert.daysLeft })}
                   </li>
                 ))}

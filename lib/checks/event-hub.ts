@@ -10,6 +10,11 @@ export type CheckEnd = { status: 'done' } | { status: 'interrupted'; reason: str
 export interface HubListener {
   event(seq: number, event: CheckEvent): void;
   end(end: CheckEnd): void;
+  /**
+   * Live messages may have been lost (a cross-process hub whose connection came back): catch up
+   * from the store. The in-process hub never calls it.
+   */
+  resync?(): void;
 }
 
 export interface EventHub {

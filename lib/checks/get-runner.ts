@@ -37,6 +37,8 @@ export interface AppServices {
   logger: ProbeLogger;
   /** monitors, their scheduler and webhook checks; absent: monitor routes answer 503 */
   monitoring?: Monitoring;
+  /** scaled mode: readiness asks Redis too */
+  pingRedis?: () => Promise<void>;
 }
 
 const g = globalThis as unknown as {
@@ -92,20 +94,26 @@ async function createServices(): Promise<AppServices> {
   const opened = await openCheckStore(env);
   const store = observability.observedStore(opened);
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
-  const runner = createRunner({
-    engine,
-    store,
-    logger,
-    maxConcurrent: env.MAX_CONCURRENT_CHECKS,
-    queueSize: env.CHECK_QUEUE_SIZE,
-    dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
-    maxPerClient: env.MAX_RUNNING_PER_CLIENT,
-    maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
-    observers: observability.checkObservers(),
-  });
+  // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
+  const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
+  const runner =
+    scaled?.runner ??
+    createRunner({
+      engine,
+      store,
+      logger,
+      maxConcurrent: env.MAX_CONCURRENT_CHECKS,
+      queueSize: env.CHECK_QUEUE_SIZE,
+      dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+      maxPerClient: env.MAX_RUNNING_PER_CLIENT,
+      maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
+      observers: observability.checkObservers(),
+      vantage: env.MXRAY_VANTAGE,
+    });
   observability.routeMetrics()?.bindRunner(() => runner.stats());
   observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
-  const rateLimiter = createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
+  const rateLimiter =
+    scaled?.rateLimiter ?? createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');
   const viewers = createViewerLimiter({
     perCheck: env.SSE_MAX_VIEWERS_PER_CHECK,
@@ -133,9 +141,15 @@ async function createServices(): Promise<AppServices> {
       stopSweep();
       void monitoring.scheduler.stop();
     },
-    observability.stopTracing,
+    async () => {
+      await scaled?.close();
+      await observability.stopTracing();
+    },
   );
-  logger.info({ store: describeStore(env), owner: store.owner, maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE }, 'check runner ready');
+  logger.info(
+    { store: describeStore(env), owner: store.owner, scaled: Boolean(scaled), maxConcurrent: env.MAX_CONCURRENT_CHECKS, queueSize: env.CHECK_QUEUE_SIZE },
+    'check runner ready',
+  );
   return {
     runner,
     queries: createCheckQueries(store),
@@ -147,6 +161,7 @@ async function createServices(): Promise<AppServices> {
     sseMaxUnsentBytes: env.SSE_MAX_UNSENT_BYTES,
     logger,
     monitoring,
+    ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
 }
 

@@ -22,11 +22,15 @@ export type CheckState = 'ok' | 'error';
 
 export interface Readiness {
   ready: boolean;
-  checks: { shutdown: 'running' | 'shutting-down'; runner: 'accepting' | 'closed' | 'error'; store: CheckState };
+  checks: { shutdown: 'running' | 'shutting-down'; runner: 'accepting' | 'closed' | 'error'; store: CheckState; redis?: CheckState };
 }
 
 /** Evaluates readiness; never throws (a failing part reads as not ready). */
-export async function readiness(services: { runner: Pick<Runner, 'accepting'>; queries: Pick<CheckQueries, 'writable'> } | undefined): Promise<Readiness> {
+export async function readiness(
+  services:
+    | { runner: Pick<Runner, 'accepting'>; queries: Pick<CheckQueries, 'writable'>; pingRedis?: () => Promise<void> }
+    | undefined,
+): Promise<Readiness> {
   const shutdown = isShuttingDown() ? 'shutting-down' : 'running';
   if (!services) return { ready: false, checks: { shutdown, runner: 'error', store: 'error' } };
   const runner = services.runner.accepting() ? 'accepting' : 'closed';
@@ -36,5 +40,18 @@ export async function readiness(services: { runner: Pick<Runner, 'accepting'>; q
   } catch {
     store = 'error';
   }
-  return { ready: shutdown === 'running' && runner === 'accepting' && store === 'ok', checks: { shutdown, runner, store } };
+  // Scaled mode: without Redis this instance can neither enqueue nor relay live events.
+  let redis: CheckState | undefined;
+  if (services.pingRedis) {
+    try {
+      await services.pingRedis();
+      redis = 'ok';
+    } catch {
+      redis = 'error';
+    }
+  }
+  return {
+    ready: shutdown === 'running' && runner === 'accepting' && store === 'ok' && redis !== 'error',
+    checks: { shutdown, runner, store, ...(redis ? { redis } : {}) },
+  };
 }

@@ -24,6 +24,7 @@ export function replayThenTail(
   let replaying = true;
   let last = afterSeq;
   let endedLive: CheckEnd | undefined;
+  let catchUpAfterReplay = false;
   const buffered: { seq: number; event: CheckEvent }[] = [];
 
   const deliver = (seq: number, event: CheckEvent) => {
@@ -44,11 +45,37 @@ export function replayThenTail(
   const unlisten = hub.listen(id, {
     event: (seq, event) => (replaying ? buffered.push({ seq, event }) : deliver(seq, event)),
     end: (end) => (replaying ? (endedLive = end) : finish(end)),
+    resync: () => {
+      if (closed) return;
+      if (replaying) catchUpAfterReplay = true;
+      else catchUp();
+    },
   });
 
+  /**
+   * Reads what the live messages may have missed: the record first, so that a check it shows
+   * finished has its whole log in the events read after it.
+   */
+  function catchUp(): void {
+    void (async () => {
+      const record = await store.getCheck(id);
+      const missed = await store.listEvents(id, last);
+      for (const s of missed) deliver(s.seq, s.event);
+      settleFrom(record);
+    })().catch((err: unknown) => logger.warn({ checkId: id, err }, 'catching up on check events failed'));
+  }
+
+  /** Ends the subscription when the stored record says the check is over. */
+  const settleFrom = (record: Awaited<ReturnType<CheckStore['getCheck']>>) => {
+    if (!record) finish({ status: 'interrupted', reason: 'not-found' });
+    else if (record.status === 'done') finish({ status: 'done' });
+    else if (record.status === 'interrupted') finish({ status: 'interrupted', reason: record.error ?? 'unknown' });
+  };
+
   void (async () => {
-    const stored = await store.listEvents(id, afterSeq);
+    // The record first: a check it shows finished has its whole log in what is read after it.
     const record = await store.getCheck(id);
+    const stored = await store.listEvents(id, afterSeq);
     for (const s of stored) deliver(s.seq, s.event);
     for (const b of buffered) deliver(b.seq, b.event);
     buffered.length = 0;
@@ -56,9 +83,8 @@ export function replayThenTail(
     // A check that ended before we listened has its whole log in `stored`; one that ended while
     // we read announced it on the hub.
     if (endedLive) finish(endedLive);
-    else if (!record) finish({ status: 'interrupted', reason: 'not-found' });
-    else if (record.status === 'done') finish({ status: 'done' });
-    else if (record.status === 'interrupted') finish({ status: 'interrupted', reason: record.error ?? 'unknown' });
+    else settleFrom(record);
+    if (catchUpAfterReplay && !closed) catchUp();
   })().catch((err: unknown) => {
     if (closed) return;
     closed = true;

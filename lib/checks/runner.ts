@@ -11,7 +11,7 @@ import { systemClock, type Clock, type ProbeLogger } from '@/lib/probe/types';
 import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check-store';
 import { newCheckId } from '@/lib/store/check-id';
 import { combineObservers, type CheckObserver, type TraceCarrier } from './check-observer';
-import { createEventHub } from './event-hub';
+import { createEventHub, type CheckEnd as HubCheckEnd, type EventHub } from './event-hub';
 import { createRefusedRedactor } from './redact-refused';
 import { createStorageBudget } from './storage-budget';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
@@ -46,10 +46,23 @@ export interface RunnerOptions {
   maxStoredBytes?: number;
   /** metrics and traces (lib/observability); guarded, never able to fail a check */
   observers?: CheckObserver[];
+  /**
+   * Where live events go. Default: in-process, to this process's viewers. A scaled-mode worker
+   * passes the Redis fan-out (lib/scale/redis-event-hub.ts), read by every web instance.
+   */
+  hub?: EventHub;
+  /** the one vantage an embedded runner probes from (VANTAGE); a request for another is refused */
+  vantage?: string;
+  /**
+   * At start, mark checks left 'running' by a previous process interrupted (default true). Not in
+   * scaled mode: there other processes run checks, and lost ones are BullMQ's stalled jobs.
+   */
+  markStaleOnStart?: boolean;
 }
 
 export type StartOutcome =
-  | { ok: true; id: string; status: CheckStatus; deduped: boolean }
+  /** `group`: a check asked of several vantages is one check per vantage, all listed here */
+  | { ok: true; id: string; status: CheckStatus; deduped: boolean; group?: { vantage: string; id: string }[] }
   /** the engine refused the input; reason is its code (invalid-domain, ip-literal, …) */
   | { ok: false; code: 'invalid_input'; reason: string; message: string }
   | { ok: false; code: 'saturated'; message: string; retryAfterSec: number }
@@ -74,7 +87,12 @@ export interface Runner {
    * `unlisted`: a check of its own, never deduped with others nor found by domain. relayTest: run
    * the open relay test in host mode (domain checks always run it).
    */
-  start(input: string, mode: CheckMode, clientKey: string, opts?: { visibility?: CheckVisibility } & PrepareOptions): Promise<StartOutcome>;
+  start(
+    input: string,
+    mode: CheckMode,
+    clientKey: string,
+    opts?: { visibility?: CheckVisibility; vantages?: string[] } & PrepareOptions,
+  ): Promise<StartOutcome>;
   getCheck(id: string): Promise<CheckView | null>;
   /**
    * Delivers the check's stored events with seq > afterSeq, then its live ones, each exactly once
@@ -86,6 +104,15 @@ export interface Runner {
   accepting(): boolean;
   /** Stop accepting, let running checks finish within the grace period, interrupt the rest. */
   shutdown(graceMs?: number): Promise<void>;
+}
+
+/** The runner inside a scaled-mode worker: it also runs checks another process created. */
+export interface AdoptingRunner extends Runner {
+  /**
+   * Runs a check the web tier already stored (status 'running', no events yet) and resolves once
+   * it has ended, however it ended.
+   */
+  adopt(check: { id: string; target: CheckInput; clientKey: string; carrier?: TraceCarrier }): Promise<HubCheckEnd>;
 }
 
 interface Entry {
@@ -118,11 +145,11 @@ async function within(ms: number, work: Promise<unknown>): Promise<void> {
   timer.cancel();
 }
 
-export function createRunner(options: RunnerOptions): Runner {
+export function createRunner(options: RunnerOptions): AdoptingRunner {
   const { engine, store, logger, maxConcurrent, queueSize, dedupeWindowMs } = options;
   const clock = options.clock ?? systemClock;
   const observer = combineObservers(options.observers ?? [], logger);
-  const hub = createEventHub((err) => logger.warn({ err }, 'check viewer failed'));
+  const hub = options.hub ?? createEventHub((err) => logger.warn({ err }, 'check viewer failed'));
   const active = new Map<string, Entry>();
   const queue: Entry[] = [];
   /** queued or running, by domain+mode: the dedupe that must not wait on the store */
@@ -135,9 +162,12 @@ export function createRunner(options: RunnerOptions): Runner {
   let closing = false;
   let shuttingDown: Promise<void> | undefined;
 
-  const ready = store.markRunningInterrupted('restart').then((n) => {
-    if (n > 0) logger.warn({ count: n }, 'checks left running by a previous process marked interrupted');
-  });
+  const ready =
+    options.markStaleOnStart === false
+      ? Promise.resolve()
+      : store.markRunningInterrupted('restart').then((n) => {
+          if (n > 0) logger.warn({ count: n }, 'checks left running by a previous process marked interrupted');
+        });
   ready.catch((err: unknown) => logger.error({ err }, 'could not mark stale checks interrupted'));
 
   const saturated = (message: string): StartOutcome => ({
@@ -316,6 +346,11 @@ export function createRunner(options: RunnerOptions): Runner {
 
     async start(input, mode, clientKey, opts = {}) {
       if (closing) return saturated('the server is shutting down');
+      const own = options.vantage ?? 'default';
+      const other = opts.vantages?.find((v) => v !== own);
+      if (other !== undefined) {
+        return { ok: false, code: 'invalid_input', reason: 'unknown-vantage', message: `no probe worker runs from vantage ${JSON.stringify(other)} (only ${own})` };
+      }
       await ready;
       const prepared = engine.prepare(input, mode, opts.relayTest ? { relayTest: true } : {});
       if (!prepared.ok) return { ok: false, code: 'invalid_input', reason: prepared.code, message: prepared.message };
@@ -356,6 +391,27 @@ export function createRunner(options: RunnerOptions): Runner {
 
     subscribe(id, afterSeq, subscriber) {
       return replayThenTail({ hub, store, logger }, id, afterSeq, subscriber);
+    },
+
+    async adopt(check) {
+      const e: Entry = {
+        id: check.id,
+        key: `adopted\u0000${check.id}`,
+        target: check.target,
+        clientKey: check.clientKey,
+        controller: new AbortController(),
+        ...(check.carrier ? { carrier: check.carrier } : {}),
+      };
+      if (closing) {
+        await interrupt(e, 'shutdown');
+        logEnd(e, { outcome: 'interrupted', reason: 'shutdown' });
+        return { status: 'interrupted', reason: 'shutdown' };
+      }
+      // The worker's queue bounds how many run at once: adopted checks start at once.
+      launch(e);
+      await e.done;
+      const r = await store.getCheck(e.id);
+      return r?.status === 'done' ? { status: 'done' } : { status: 'interrupted', reason: r?.error ?? e.interruptedBy ?? 'unknown' };
     },
 
     stats() {

@@ -31,6 +31,8 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
   const view = (r: PortRecord) => (r.probe ? describeProbe(r.probe, result.findings) : null);
   return [
     { name: 'domain', value: () => result.target.domain },
+    // A check run from one of several vantages (scaled mode) says which; others keep their columns.
+    ...(result.target.vantage !== undefined ? [{ name: 'vantage', value: () => result.target.vantage }] : []),
     { name: 'host', value: (r) => r.row.host },
     { name: 'host_display', value: (r) => r.row.displayHost },
     { name: 'mx_preference', value: (r) => r.row.preference },

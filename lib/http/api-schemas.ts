@@ -63,6 +63,16 @@ export const CreateCheckRequestSchema = z.strictObject({
    * dedupe). 'unlisted': reachable only through its id; never returned by domain look-ups.
    */
   visibility: z.enum(['public', 'unlisted']).optional(),
+  /**
+   * Where to probe from: vantage names (scaled mode's worker labels, VANTAGE). Absent: the default
+   * vantage. Several: one check per vantage, compared side by side in the report.
+   */
+  vantages: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/i, 'a vantage name: letters, digits, . _ -'))
+    .min(1)
+    .max(8)
+    .refine((v) => new Set(v).size === v.length, 'each vantage once')
+    .optional(),
 });
 export type CreateCheckRequest = z.infer<typeof CreateCheckRequestSchema>;
 
@@ -86,6 +96,8 @@ export const CreateCheckResponseSchema = z.object({
   /** true when an existing check (running, or finished within DEDUPE_WINDOW_SECONDS) was returned */
   deduped: z.boolean(),
   urls: CheckLinksSchema,
+  /** when several vantages were asked for: the check of each (`id` is the first's) */
+  vantages: z.array(z.object({ vantage: z.string(), id: CheckIdSchema, urls: CheckLinksSchema })).optional(),
 });
 export type CreateCheckResponse = z.infer<typeof CreateCheckResponseSchema>;
 
@@ -144,6 +156,8 @@ export const ReadinessResponseSchema = z.object({
     runner: z.enum(['accepting', 'closed', 'error']),
     /** the store took its write lock and released it */
     store: z.enum(['ok', 'error']),
+    /** scaled mode only: Redis (queue, fan-out, shared limits) answers */
+    redis: z.enum(['ok', 'error']).optional(),
   }),
 });
 export type ReadinessResponse = z.infer<typeof ReadinessResponseSchema>;

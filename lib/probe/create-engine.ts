@@ -7,6 +7,7 @@ import { createAddressPolicy } from './address-policy';
 import { createResolver } from './dns/resolver';
 import { normalizeDomain } from './domain-name';
 import type { CheckEngine, PrepareOptions } from './engine';
+import { connectFromSource } from './net/guarded-connect';
 import { createTargetGate } from './net/target-gate';
 import { runCheck } from './run-check';
 import { createTlsContext } from './tls/tls-context';
@@ -29,6 +30,8 @@ export interface EngineConfig {
   extraCaFile?: string;
   /** the open relay test's MAIL FROM / foreign RCPT TO (default relay-test@example.com) */
   relayTestAddress?: string;
+  /** PROBE_SOURCE_ADDRESS: probe connections leave from this local address (still through the guard) */
+  sourceAddress?: string;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -40,6 +43,7 @@ export function createEngine(config: EngineConfig): CheckEngine {
     ehloName: config.ehloName,
     ...(config.relayTestAddress ? { relayTestAddress: config.relayTestAddress } : {}),
     ...(config.logger ? { logger: config.logger } : {}),
+    ...(config.sourceAddress ? { connect: connectFromSource(config.sourceAddress) } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
     ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
   };
@@ -65,6 +69,7 @@ export function engineConfigFromEnv(env: {
   PROBE_MAX_PER_TARGET?: number;
   NODE_EXTRA_CA_CERTS?: string;
   PROBE_RELAY_TEST_ADDRESS?: string;
+  PROBE_SOURCE_ADDRESS?: string | undefined;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
@@ -72,6 +77,7 @@ export function engineConfigFromEnv(env: {
     ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
     ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
     ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
+    ...(env.PROBE_SOURCE_ADDRESS ? { sourceAddress: env.PROBE_SOURCE_ADDRESS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

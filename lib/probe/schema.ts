@@ -668,6 +668,13 @@ export const CheckInputSchema = z.object({
   displayDomain: z.string(),
   /** host mode only: run the open relay test although the server is not known as an MX */
   relayTest: z.boolean().optional(),
+  /** scaled mode: the vantage (worker label) the check ran from; absent: the only one there is */
+  vantage: z.string().optional(),
+  /**
+   * A check asked of several vantages is one check per vantage; each lists them all (itself too),
+   * so the report can show them side by side.
+   */
+  vantageGroup: z.array(z.object({ vantage: z.string(), id: z.string() })).optional(),
 });
 export type CheckInput = z.infer<typeof CheckInputSchema>;
 

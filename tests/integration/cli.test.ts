@@ -53,14 +53,16 @@ describe('mxray check (CLI)', () => {
     const text = (f: string) => readFileSync(join(dist, f), 'utf8');
     // zod's Dutch error messages stand for its ~40 locales, which the CLI never shows
     expect(files.filter((f) => text(f).includes('Ongeldige invoer'))).toEqual([]);
-    const check = files.find((f) => f.startsWith('cli-check-command-'));
+    const check = files.find((f) => f === 'cli-check.mjs');
     const report = files.find((f) => f.startsWith('cli-format-report-'));
     expect(check && report).toBeTruthy();
     const staticImports = [...text(check!).matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]);
     expect(staticImports).not.toContain(report);
     expect(text(check!)).toContain(`import("./${report}")`);
-    // --help and --version load only the entry
+    // --help and --version load only the entry: one small file, no chunk of its own
     expect(text('cli.mjs').length).toBeLessThan(4_096);
+    expect([...text('cli.mjs').matchAll(/from\s*"\.\/[^"]+"/g)]).toEqual([]);
+    expect(text('cli.mjs')).toContain('import("./cli-check.mjs")');
   });
 
   it('prints the full report for a domain with two MX hosts and exits 0', async () => {

@@ -45,7 +45,7 @@ const STORE_USE = /\.\s*store\b|[{,]\s*store\s*[,}:]/;
 const STORE_METHODS =
   /\bstore\.(getCheck|listEvents|findRecent|findLatestDone|listDomainChecks|ping|checkWritable|createCheck|appendEvent|finishCheck|markInterrupted|markRunningInterrupted|purge|close)\b/;
 
-/** The store's own wiring: the store, the runner, the query service, the process services, retention. */
+/** The store's own wiring: the store, the runner (embedded or scaled), the query service, the process services, retention. */
 const STORE_OWNERS = [
   'lib/store/',
   'lib/checks/runner.ts',
@@ -53,6 +53,8 @@ const STORE_OWNERS = [
   'lib/checks/check-queries.ts',
   'lib/checks/get-runner.ts',
   'lib/checks/retention.ts',
+  // the scaled runner and its workers (issue 11): the runner's other form, with the same duties
+  'lib/scale/',
   'lib/observability/',
 ];
 

@@ -76,3 +76,21 @@ describe('guards before parsing', () => {
     expect(message('[1.2.3.4a')).toBe('invalid-characters: The domain name contains “[”.');
   });
 });
+
+describe('labels as typed', () => {
+  it('an empty label as typed is named with where it comes from', () => {
+    expect(message('a..example.com')).toBe('empty-label: The domain name contains an empty label (“..” or a leading dot).');
+    expect(message('.example.com')).toBe('empty-label: The domain name contains an empty label (“..” or a leading dot).');
+  });
+
+  it('white space alone is empty', () => {
+    expect(message('  \t ')).toBe('empty: Enter a domain name.');
+  });
+
+  it('only a last label that is wholly a number (decimal or 0x hex) is numeric', () => {
+    expect(message('example.123')).toBe('numeric-tld: The last label of a domain name cannot be a number.');
+    expect(message('example.0x1f')).toBe('numeric-tld: The last label of a domain name cannot be a number.');
+    expect(message('example.a1')).toBe('ok: example.a1');
+    expect(message('example.1a')).toBe('ok: example.1a');
+  });
+});

@@ -91,6 +91,15 @@ describe('ports CSV', () => {
     expect(at('2001:db8:1::20', '25')).toMatchObject({ status: 'untested', outcome: 'io-timeout', stopped_in: 'greeting', total_ms: '10024' });
   });
 
+  it('names the vantage of a check run from one of several, and only then', () => {
+    expect(Object.keys(rows[0]!)).not.toContain('vantage');
+    const east: CheckResult = { ...SAMPLE_RESULT, target: { ...SAMPLE_RESULT.target, vantage: 'eu-west' } };
+    const records = parseCsvObjects(portsCsv(east));
+    expect(Object.keys(records[0]!).slice(0, 3)).toEqual(['domain', 'vantage', 'host']);
+    expect(new Set(records.map((r) => r.vantage))).toEqual(new Set(['eu-west']));
+    expect(records).toHaveLength(rows.length);
+  });
+
   it('keeps a host without any address as one record that says so', () => {
     const result: CheckResult = {
       ...SAMPLE_RESULT,

@@ -36,6 +36,7 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
     const started = await runner.start(body.data.domain, body.data.mode ?? 'domain', client, {
       visibility: body.data.visibility ?? 'public',
       ...(body.data.relayTest ? { relayTest: true } : {}),
+      ...(body.data.vantages ? { vantages: body.data.vantages } : {}),
     });
     if (!started.ok) {
       if (started.code === 'saturated') {
@@ -50,7 +51,13 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
     }
 
     const urls = checkLinks(started.id);
-    const payload: CreateCheckResponse = { id: started.id, status: started.status, deduped: started.deduped, urls };
+    const payload: CreateCheckResponse = {
+      id: started.id,
+      status: started.status,
+      deduped: started.deduped,
+      urls,
+      ...(started.group ? { vantages: started.group.map((g) => ({ ...g, urls: checkLinks(g.id) })) } : {}),
+    };
     return NextResponse.json(payload, {
       status: started.deduped ? 200 : 201,
       headers: { 'Cache-Control': 'no-store', 'X-Check-Id': started.id, ...(started.deduped ? {} : { Location: urls.self }) },

@@ -330,6 +330,21 @@ export const FINDINGS = {
   },
 
   // --- Open relay (port 25, once per MX address; MAIL FROM / RCPT TO / RSET, never DATA) -------
+  // --- several vantages (scaled mode): the same port seen from different networks ---------------
+  'vantage.unreachable-from': {
+    severity: 'warning',
+    title: 'Port {port} answers from {answeredFrom} but not from {failedFrom}',
+    explanation:
+      'From {answeredFrom} the server on {address} answered on port {port}; from {failedFrom} the connection failed. The server works: something on the path filters one network (a firewall rule, a blocklist of source addresses, or a provider blocking port 25), so senders there cannot reach you either.',
+    fix: 'If senders in that network must reach you, look for filtering by source address: firewall or security-group rules, fail2ban or postscreen blocklists, and your hosting provider’s port 25 policy.',
+  },
+  'vantage.answer-differs': {
+    severity: 'warning',
+    title: 'Port {port} answers differently from {vantages}',
+    explanation:
+      'The server on {address} answered on port {port} from every vantage, but not the same way (encryption offered from one, not from another). A device on one path rewrites the conversation, such as a firewall that strips STARTTLS, or the servers behind the address differ.',
+    fix: 'Compare the transcripts side by side; disable SMTP inspection (“fixup”) on firewalls in front of the server and make every server behind the address run the same configuration.',
+  },
   'relay.open': {
     severity: 'critical',
     title: 'Open relay: the server accepts mail for anyone',

@@ -36,6 +36,18 @@ export const refuseLookup: LookupFunction = (hostname, _options, callback) => {
 export const connectIpLiteral: ConnectFn = ({ address, port, family }) =>
   netConnect({ host: address, port, family, lookup: refuseLookup });
 
+/**
+ * The same connect, leaving from a given local address (PROBE_SOURCE_ADDRESS: a worker's vantage
+ * on a multi-homed machine). Only connections of the source's own family are bound; the others
+ * leave from wherever the system routes them.
+ */
+export function connectFromSource(sourceAddress: string): ConnectFn {
+  const sourceFamily = isIP(sourceAddress);
+  if (sourceFamily === 0) throw new Error(`${JSON.stringify(sourceAddress)} is not an IP address literal`);
+  return ({ address, port, family }) =>
+    netConnect({ host: address, port, family, lookup: refuseLookup, ...(family === sourceFamily ? { localAddress: sourceAddress } : {}) });
+}
+
 export interface GuardedConnectOptions {
   address: string;
   port: number;

@@ -3,6 +3,7 @@ import { FEED_MAX_ENTRIES, renderAtomFeed } from '@/lib/history/atom-feed';
 import { domainFromParam } from '@/lib/history/domain-param';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
 import { publicOrigin } from '@/lib/http/public-origin';
+import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
 import { badgeLocale } from '@/lib/i18n/badge-text';
@@ -10,7 +11,7 @@ import { badgeLocale } from '@/lib/i18n/badge-text';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = withRequestLog('GET /domain/:domain/feed.xml', async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
+export const GET = withLocalizedErrors(withRequestLog('GET /domain/:domain/feed.xml', async function get(request: Request, { params }: { params: Promise<{ domain: string }> }) {
   const domain = domainFromParam((await params).domain);
   if (!domain) return problem('invalid_input', 'not a domain name');
   return withServices({ route: 'GET /domain/:domain/feed.xml', domain: domain.ascii }, async ({ queries, trustProxy }) => {
@@ -28,7 +29,7 @@ export const GET = withRequestLog('GET /domain/:domain/feed.xml', async function
     // Feed readers poll; a few minutes of caching spares the store without hiding a change for long.
     return new Response(xml, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });
   });
-});
+}));
 
 
 export const POST = methodNotAllowed(['GET']);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, PortProbe } from '@/lib/probe/schema';
+import { compareVantages } from '@/lib/verdict/compare-vantages';
+import { findingText } from '@/lib/probe/findings/catalogue';
+import { localizedFindingText } from '@/lib/i18n/finding-text';
+import { probe, silentProbe } from '@/tests/fixtures/probe-builders';
+import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
+
+const withProbes = (probes: PortProbe[]): CheckResult => ({ ...SAMPLE_RESULT, probes, findings: [] });
+const at = { host: 'mx.example.test', address: '192.0.2.10' };
+
+describe('compareVantages', () => {
+  it('finds a port that answers from one vantage and fails from another: the path, not the server', () => {
+    const east = withProbes([probe({ ...at, port: 25 }), probe({ ...at, port: 587 })]);
+    const west = withProbes([silentProbe('connection-timeout', { ...at, port: 25 }), probe({ ...at, port: 587 })]);
+    const c = compareVantages([
+      { vantage: 'east', result: east },
+      { vantage: 'west', result: west },
+    ]);
+    expect(c.vantages).toEqual(['east', 'west']);
+    expect(c.rows).toHaveLength(2);
+    const row25 = c.rows.find((r) => r.port === 25)!;
+    expect(row25.cells.east?.status).not.toBe(row25.cells.west?.status);
+    expect(row25.cells.west?.reading).toBe('connection-timeout');
+    expect(c.findings).toEqual([
+      {
+        code: 'vantage.unreachable-from',
+        severity: 'warning',
+        untested: false,
+        scope: 'port',
+        host: at.host,
+        address: at.address,
+        port: 25,
+        params: { port: 25, address: at.address, answeredFrom: 'east', failedFrom: 'west' },
+      },
+    ]);
+    expect(findingText('vantage.unreachable-from', c.findings[0]!.params).title).toBe('Port 25 answers from east but not from west');
+    expect(localizedFindingText('fr', 'vantage.unreachable-from', c.findings[0]!.params).title).toBe(
+      'Le port 25 répond depuis east mais pas depuis west',
+    );
+  });
+
+  it('finds a port whose answer differs (STARTTLS from one side only)', () => {
+    const plain = probe({ ...at, port: 25, encryption: 'none' });
+    const c = compareVantages([
+      { vantage: 'a', result: withProbes([probe({ ...at, port: 25 })]) },
+      { vantage: 'b', result: withProbes([plain]) },
+    ]);
+    expect(c.findings.map((f) => [f.code, f.params?.vantages])).toEqual([['vantage.answer-differs', 'a, b']]);
+  });
+
+  it('says nothing when every vantage saw the same, or when a port was seen from one vantage only', () => {
+    const same = compareVantages([
+      { vantage: 'a', result: withProbes([probe({ ...at, port: 25 }), silentProbe('connection-refused', { ...at, port: 2525 })]) },
+      { vantage: 'b', result: withProbes([probe({ ...at, port: 25 }), silentProbe('connection-refused', { ...at, port: 2525 })]) },
+    ]);
+    expect(same.findings).toEqual([]);
+    const lone = compareVantages([
+      { vantage: 'a', result: withProbes([probe({ ...at, port: 25 })]) },
+      { vantage: 'b', result: withProbes([]) },
+    ]);
+    expect(lone.findings).toEqual([]);
+    expect(lone.rows[0]!.cells.b).toBeUndefined();
+  });
+
+  it('two vantages that both fail are not a difference about the path', () => {
+    const c = compareVantages([
+      { vantage: 'a', result: withProbes([silentProbe('connection-timeout', { ...at, port: 25 })]) },
+      { vantage: 'b', result: withProbes([silentProbe('connection-refused', { ...at, port: 25 })]) },
+    ]);
+    expect(c.findings).toEqual([]);
+  });
+});
