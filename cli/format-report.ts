@@ -16,12 +16,13 @@ import { say, type Translate } from '@/lib/i18n/msg';
 import { translatorFor } from '@/lib/i18n/translator';
 import { cliWords } from './cli-words';
 import { PORTS } from '@/lib/probe/ports';
-import type { CheckResult, Finding, PortProbe, PortStatus, Severity } from '@/lib/probe/schema';
+import type { CheckResult, Finding, PortProbe, PortStatus, Severity, TlsVersionName } from '@/lib/probe/schema';
 import { formatKey } from '@/lib/report/format';
 import { groupFindings, type FindingLocation } from '@/lib/report/group-findings';
 import { groupCertificates } from '@/lib/verdict/cert-groups';
 import { verdictLabel } from '@/lib/verdict/labels';
 import { describeProbe } from '@/lib/verdict/probe-view';
+import { acceptedFamilies, matrixVersionLabel, untestedEntries, versionTone } from '@/lib/verdict/tls-matrix-view';
 import { visibleText as v } from '@/lib/verdict/visible-text';
 
 type Colors = ReturnType<typeof createColors>;
@@ -127,6 +128,35 @@ function findingLines(c: Colors, result: CheckResult, words: Words, locale: Loca
 
 type Words = ReturnType<typeof cliWords>;
 
+/** One line per port of this address that has a TLS matrix: versions accepted/refused, weak suites, not tested. */
+function matrixLines(c: Colors, result: CheckResult, host: string, address: string, words: Words, indent: number): string[] {
+  const out: string[] = [];
+  for (const port of PORTS) {
+    const m = result.probes.find((x) => x.host === host && x.address === address && x.port === port)?.tlsMatrix;
+    if (!m) continue;
+    const short = (v: TlsVersionName) => matrixVersionLabel(v).replace('TLS ', '');
+    const versions = m.versions
+      .filter((x) => x.status !== 'untested')
+      .map((x) => {
+        const tone = versionTone(x);
+        const paint = tone === 'warn' ? c.yellow : tone === 'good' ? c.green : c.dim;
+        return paint(`${short(x.version)}${x.status === 'accepted' ? '✔' : '✖'}`);
+      });
+    const weak = acceptedFamilies(m);
+    const untested = untestedEntries(m).map((u) => `${words.tlsFamily[u.what] ?? u.what}${u.reason === 'local-openssl' ? '*' : ` (${words.tlsReason[u.reason] ?? u.reason})`}`);
+    const parts = [
+      versions.join(' '),
+      `${words.tlsWeak}: ${weak.length ? c.red(weak.map((f) => words.tlsFamily[f] ?? f).join(', ')) : c.green(words.tlsNone)}`,
+      ...(untested.length ? [c.dim(`${words.tlsNotTested}: ${untested.join(', ')}`)] : []),
+    ];
+    out.push(c.dim('  ' + pad('', indent)) + `${words.tlsPort.replace('{port}', String(port))}  ${parts.join(' · ')}`);
+  }
+  if (out.length > 0 && result.probes.some((p) => p.tlsMatrix && untestedEntries(p.tlsMatrix).some((u) => u.reason === 'local-openssl'))) {
+    out.push(c.dim('  ' + pad('', indent) + `* ${words.tlsLocal}`));
+  }
+  return out;
+}
+
 export function formatReport(result: CheckResult, opts: { color: boolean; locale?: Locale }): string {
   const c = createColors(opts.color);
   const locale = opts.locale ?? 'en';
@@ -173,6 +203,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
             : `PTR ${v(ptr.names.join(', '))} ${ptr.forwardConfirmed ? c.green(tr('cli.forwardConfirmed')) : c.yellow(tr('cli.notForwardConfirmed'))}`;
         out.push(c.dim('  ' + pad('', addrWidth)) + ptrText);
       }
+      out.push(...matrixLines(c, result, h.name, a.address, words, addrWidth));
       const relay = relayRowFor(result, a.address);
       if (relay) {
         const tone = relay.meta.tone === 'bad' ? c.red : relay.meta.tone === 'good' ? c.green : c.dim;

@@ -70,6 +70,13 @@ const EnvSchema = z.object({
   PROBE_MAX_HOSTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_LIMITS.maxHosts),
   PROBE_MAX_ADDRESSES_PER_HOST: z.coerce.number().int().min(1).max(16).default(DEFAULT_LIMITS.maxAddressesPerHost),
   /**
+   * The TLS protocol matrix: extra handshakes per (address, port) that negotiated TLS to learn which
+   * TLS versions and weak suites it accepts. false for the fast check (the matrix is left out).
+   */
+  PROBE_TLS_MATRIX: bool(true),
+  /** matrix handshakes of one port at once (each also holds a PROBE_MAX_PER_TARGET slot) */
+  PROBE_TLS_MATRIX_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(3),
+  /**
    * MAIL FROM and foreign RCPT TO of the open relay test. Keep it at a reserved domain (RFC 2606):
    * plain local@domain, nothing a bypass form could break (no %, !, quotes, spaces or brackets).
    */

@@ -165,6 +165,14 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
             {model.policy.map((l) => words('policy.summaryItem', { label: l.label, text: say(words, l.text) })).join(' · ')}
           </p>
         ) : null}
+        {model.tlsMatrix ? (
+          <p className="flex items-start gap-1.5">
+            <Icon name={model.tlsMatrix.tone === 'bad' ? 'cross' : 'warning'} className={`mt-px size-3.5 ${toneText(model.tlsMatrix.tone)}`} />
+            <span className={`${toneText(model.tlsMatrix.tone)} font-medium`}>
+              {t(`tlsMatrix.${model.tlsMatrix.kind}`, { count: model.tlsMatrix.count, of: model.tlsMatrix.of })}
+            </span>
+          </p>
+        ) : null}
         <p className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-(--mx-muted)">
           <span>
             {model.checkedAt ? (

@@ -1,5 +1,5 @@
 import { useTranslations } from 'next-intl';
-import type { Certificate, PortProbe } from '@/lib/probe/schema';
+import type { Certificate, PortProbe, TlsMatrix } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
 import { buttonGhost } from '@/components/ui/button-styles';
@@ -10,6 +10,7 @@ import { groupCertificates, validityElapsed, type CertGroup } from '@/lib/verdic
 import { daysSinceExpiry } from '@/lib/probe/findings/evaluate';
 import { formatKey } from '@/lib/report/format';
 import type { StatusMeta } from '@/lib/report/status';
+import { TlsVersionChips } from './tls-matrix';
 
 type CertT = ReturnType<typeof useTranslations<'cert'>>;
 
@@ -86,7 +87,34 @@ function ChainItem({ cert, index }: { cert: Certificate; index: number }) {
   );
 }
 
-function CertCard({ g, at }: { g: CertGroup; at: string }) {
+/** Which TLS versions each endpoint of this certificate accepted (the TLS matrix). */
+function EndpointProtocols({ g, matrices }: { g: CertGroup; matrices: Map<string, TlsMatrix> }) {
+  const t = useTranslations('tlsMatrix');
+  const seen = new Set<string>();
+  const rows = g.endpoints.flatMap((e) => {
+    const k = `${e.address}|${e.port}`;
+    const m = matrices.get(k);
+    if (!m || seen.has(k)) return [];
+    seen.add(k);
+    return [{ k, e, m }];
+  });
+  if (rows.length === 0) return null;
+  return (
+    <div>
+      <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{t('protocols')}</h4>
+      <ul className="mt-2 space-y-2">
+        {rows.map(({ k, e, m }) => (
+          <li key={k} className="space-y-1">
+            <p className="font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{t('endpoint', { address: e.address, port: e.port })}</p>
+            <TlsVersionChips matrix={m} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function CertCard({ g, at, matrices }: { g: CertGroup; at: string; matrices: Map<string, TlsMatrix> }) {
   const t = useTranslations('cert');
   const copy = useTranslations('actions');
   const leaf = g.leaf;
@@ -138,6 +166,7 @@ function CertCard({ g, at }: { g: CertGroup; at: string }) {
               <CopyButton value={leaf.sha256} label={copy('copy')} className={buttonGhost} />
             </div>
           </div>
+          <EndpointProtocols g={g} matrices={matrices} />
         </div>
         <div>
           <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{t('chain')}</h4>
@@ -155,13 +184,14 @@ function CertCard({ g, at }: { g: CertGroup; at: string }) {
 export function Certificates({ probes, at }: { probes: PortProbe[]; at: string }) {
   const t = useTranslations('cert');
   const groups = groupCertificates(probes);
+  const matrices = new Map(probes.flatMap((p) => (p.tlsMatrix ? [[`${p.address}|${p.port}`, p.tlsMatrix] as const] : [])));
   if (groups.length === 0) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">{t('noneSeen')}</p>;
   }
   return (
     <div className="space-y-4">
       {groups.map((g) => (
-        <CertCard key={g.sha256} g={g} at={at} />
+        <CertCard key={g.sha256} g={g} at={at} matrices={matrices} />
       ))}
     </div>
   );

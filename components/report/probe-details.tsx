@@ -2,6 +2,7 @@ import { useTranslations } from 'next-intl';
 import type { PortProbe } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { compareCapabilities } from '@/lib/report/capabilities';
+import { TlsMatrixTable } from './tls-matrix';
 
 function Mark({ on, stage }: { on: string[] | null; stage: string }) {
   const t = useTranslations('probe');
@@ -95,6 +96,7 @@ export function ProbeDetails({ probe }: { probe: PortProbe }) {
           .join(' · ')}
       </p>
       <CapabilityTable probe={probe} />
+      {probe.tlsMatrix ? <TlsMatrixTable matrix={probe.tlsMatrix} /> : null}
       {probe.errorMessage ? <p className="text-xs break-words text-zinc-700 dark:text-zinc-300">{probe.errorMessage}</p> : null}
       <div>
         <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{words('transcript')}</h4>

@@ -15,6 +15,7 @@ import { policyLines, type PolicyLine } from '@/lib/report/policy-view';
 import { describeProbe, liveProbeStatus } from '@/lib/verdict/probe-view';
 import type { ProbeReading } from '@/lib/verdict/probe-status';
 import { rollUpStatus } from '@/lib/verdict/severity';
+import { matrixHeadline, type MatrixHeadline } from '@/lib/verdict/tls-matrix-view';
 
 export interface EmbedCell {
   port: Port;
@@ -58,6 +59,8 @@ export interface EmbedModel {
   relay?: { text: Msg; tone: Tone; icon: IconName };
   /** the domain's transport-security policy, one line per piece ("MTA-STS: mode enforce … · TLS-RPT: …") */
   policy?: PolicyLine[];
+  /** the most serious TLS matrix finding, when one is (old versions, broken suites, no TLS 1.2+) */
+  tlsMatrix?: MatrixHeadline;
 }
 
 /**
@@ -141,6 +144,7 @@ export function embedFromResult(checkId: string, result: CheckResult): EmbedMode
     note: noteFor(result.dns, hosts.length),
     ...relayLine(result),
     ...(policyLines(result.policy).length > 0 ? { policy: policyLines(result.policy) } : {}),
+    ...(matrixHeadline(result) ? { tlsMatrix: matrixHeadline(result)! } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * distinct chain). Values are plain: codes and numbers rather than the report's sentences, so a
  * spreadsheet can filter and sort them.
  */
+import { acceptedFamilies, acceptedVersions, matrixVersionLabel, untestedEntries } from '@/lib/verdict/tls-matrix-view';
 import { mtaStsLine, tlsRptLine } from '@/lib/report/policy-view';
 // The CSV is a data export with English column names and values, whatever the page's language.
 import { sayIn } from '@/lib/i18n/translator';
@@ -66,6 +67,12 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'relay_reason', value: (r) => r.probe?.relay?.reason },
     { name: 'relay_accepted_form', value: (r) => r.probe?.relay?.acceptedForm },
     // Transport-security policy: the port's answer to MAIL before TLS, the domain's MTA-STS/TLS-RPT.
+    // The TLS matrix (extra handshakes per port): versions as "1.0 1.2 1.3", weak suite families,
+    // and what could not be tested with why ("3des:local-openssl"), so "not tested" never reads "refused".
+    { name: 'tls_versions_accepted', value: (r) => (r.probe?.tlsMatrix ? acceptedVersions(r.probe.tlsMatrix).join(' ') : undefined) },
+    { name: 'tls_versions_refused', value: (r) => r.probe?.tlsMatrix?.versions.filter((v) => v.status === 'refused').map((v) => matrixVersionLabel(v.version).replace('TLS ', '')).join(' ') },
+    { name: 'tls_weak_suites_accepted', value: (r) => (r.probe?.tlsMatrix ? acceptedFamilies(r.probe.tlsMatrix).join(' ') : undefined) },
+    { name: 'tls_not_tested', value: (r) => (r.probe?.tlsMatrix ? untestedEntries(r.probe.tlsMatrix).map((u) => `${u.what.replace('TLS ', '')}:${u.reason}`).join(' ') : undefined) },
     { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
     { name: 'mta_sts', value: () => (result.policy?.mtaSts ? sayIn('en', mtaStsLine(result.policy.mtaSts).text) : undefined) },
     { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? sayIn('en', tlsRptLine(result.policy.tlsRpt).text) : undefined) },

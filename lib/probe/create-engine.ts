@@ -30,6 +30,8 @@ export interface EngineConfig {
   extraCaFile?: string;
   /** the open relay test's MAIL FROM / foreign RCPT TO (default relay-test@example.com) */
   relayTestAddress?: string;
+  /** run the TLS protocol matrix, with this many handshakes of one port at once; absent: off */
+  tlsMatrix?: { concurrency: number };
   /** PROBE_SOURCE_ADDRESS: probe connections leave from this local address (still through the guard) */
   sourceAddress?: string;
 }
@@ -42,6 +44,7 @@ export function createEngine(config: EngineConfig): CheckEngine {
     limits: config.limits,
     ehloName: config.ehloName,
     ...(config.relayTestAddress ? { relayTestAddress: config.relayTestAddress } : {}),
+    ...(config.tlsMatrix ? { tlsMatrix: config.tlsMatrix } : {}),
     ...(config.logger ? { logger: config.logger } : {}),
     ...(config.sourceAddress ? { connect: connectFromSource(config.sourceAddress) } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
@@ -69,6 +72,8 @@ export function engineConfigFromEnv(env: {
   PROBE_MAX_PER_TARGET?: number;
   NODE_EXTRA_CA_CERTS?: string;
   PROBE_RELAY_TEST_ADDRESS?: string;
+  PROBE_TLS_MATRIX?: boolean;
+  PROBE_TLS_MATRIX_CONCURRENCY?: number;
   PROBE_SOURCE_ADDRESS?: string | undefined;
   ehloName: string;
   limits: ProbeLimits;
@@ -77,6 +82,7 @@ export function engineConfigFromEnv(env: {
     ...(env.PROBE_MAX_PER_TARGET ? { maxProbesPerTarget: env.PROBE_MAX_PER_TARGET } : {}),
     ...(env.NODE_EXTRA_CA_CERTS ? { extraCaFile: env.NODE_EXTRA_CA_CERTS } : {}),
     ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
+    ...(env.PROBE_TLS_MATRIX ? { tlsMatrix: { concurrency: env.PROBE_TLS_MATRIX_CONCURRENCY ?? 3 } } : {}),
     ...(env.PROBE_SOURCE_ADDRESS ? { sourceAddress: env.PROBE_SOURCE_ADDRESS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,

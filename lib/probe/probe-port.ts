@@ -12,7 +12,7 @@
  * gathered. It throws only for our own bugs.
  */
 import type { TLSSocket } from 'node:tls';
-import type { CheckEvent, CheckMode, PortProbe, Port } from './schema';
+import type { CheckEvent, CheckMode, PortProbe, Port, TlsInfo } from './schema';
 import { mailBeforeTls, testsMailBeforeTls } from './smtp/mail-before-tls';
 import { ProbeRun, ProbeStop } from './smtp/probe-run';
 import {
@@ -51,6 +51,8 @@ export interface ProbePortOptions {
   relay?: RelayPlan;
   /** the check's mode: in host mode port 25 is tested like a submission port (MAIL before TLS) */
   mode?: CheckMode;
+  /** called once a TLS handshake of this probe succeeded (run-check starts the TLS matrix there) */
+  onTls?: (tls: TlsInfo) => void;
 }
 
 export async function probePort(opts: ProbePortOptions): Promise<PortProbe> {

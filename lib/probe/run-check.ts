@@ -16,8 +16,10 @@ import { createLookupRunner, type QuestionBudget } from './dns/lookup';
 import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
+import { runTlsMatrix } from './tls/run-tls-matrix';
+import { evaluateTlsMatrix } from './findings/evaluate-tls-matrix';
 import { planRelayTests } from './relay/plan-relay-tests';
-import type { CheckEvent, CheckInput, CheckResult, PortProbe } from './schema';
+import type { CheckEvent, CheckInput, CheckResult, PortProbe, TlsMatrix } from './schema';
 import { PORTS } from './ports';
 import {
   systemClock,
@@ -48,6 +50,11 @@ export interface CheckDeps {
   targetGate?: TargetGate;
   /** MAIL FROM and foreign RCPT TO of the open relay test (default relay-test@example.com) */
   relayTestAddress?: string;
+  /**
+   * The TLS protocol matrix (tls/run-tls-matrix.ts) on every (address, port) that negotiated TLS,
+   * with at most `concurrency` handshakes of one port at once. Absent: not run (PROBE_TLS_MATRIX).
+   */
+  tlsMatrix?: { concurrency: number };
 }
 
 /** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
@@ -130,8 +137,9 @@ export async function* runCheck(
   // Every probe in flight listens on this signal (its run, its current wait, the target gate), as
   // does every DNS question: Node's default cap of 10 listeners would print a leak warning on a
   // domain with two MX hosts. The real bound is the check's own concurrency.
-  // The DNSSEC questions (raw, one listener each while in flight) run beside the probes.
-  setMaxListeners(deps.limits.concurrency * 3 + 2 * DEFAULT_DNS_CONCURRENCY + 2, checkSignal);
+  // Each TLS matrix handshake in flight listens too (its gate wait and its current wait), and the
+  // DNSSEC questions (raw, one listener each while in flight) run beside the probes.
+  setMaxListeners(deps.limits.concurrency * (3 + 3 * (deps.tlsMatrix?.concurrency ?? 0)) + 2 * DEFAULT_DNS_CONCURRENCY + 2, checkSignal);
   // One question budget for the whole check: the MX fan-out, the policy TXT records, DNSSEC and TLSA.
   const questionBudget: QuestionBudget = { max: deps.limits.maxDnsQuestions ?? Number.POSITIVE_INFINITY, asked: 0, refused: 0 };
 
@@ -198,6 +206,31 @@ export async function* runCheck(
       // got one before the budget ran out ends as 'aborted' at once.
       const release = await deps.targetGate?.acquire(item.address, checkSignal);
       let probe: PortProbe;
+      // The matrix starts as soon as the probe's own handshake succeeded, beside the rest of the
+      // probe (EHLO in TLS, relay test, QUIT): its handshakes hold their own per-target slots.
+      let matrix: Promise<TlsMatrix> | undefined;
+      const matrixOptions = deps.tlsMatrix;
+      const onTls = matrixOptions
+        ? (info: { mode: 'starttls' | 'implicit'; version?: string; cipher?: string }) => {
+            matrix ??= runTlsMatrix({
+              host: item.host,
+              address: item.address,
+              family: item.family,
+              port: item.port,
+              mode: info.mode,
+              negotiated: { ...(info.version ? { version: info.version } : {}), ...(info.cipher ? { cipher: info.cipher } : {}) },
+              ehloName: deps.ehloName,
+              limits: deps.limits,
+              policy: deps.policy,
+              clock,
+              signal: checkSignal,
+              concurrency: matrixOptions.concurrency,
+              logger,
+              ...(deps.connect ? { connect: deps.connect } : {}),
+              ...(deps.targetGate ? { gate: deps.targetGate } : {}),
+            });
+          }
+        : undefined;
       try {
         probe = await probePort({
           ...item,
@@ -212,9 +245,15 @@ export async function* runCheck(
           onEvent: (e) => events.push(e),
           ...(deps.connect ? { connect: deps.connect } : {}),
           ...(relay ? { relay } : {}),
+          ...(onTls ? { onTls } : {}),
         });
       } finally {
         release?.();
+      }
+      if (matrix) {
+        const tlsMatrix = await matrix;
+        probe = { ...probe, tlsMatrix };
+        events.push({ type: 'probe-tls-matrix', host: probe.host, address: probe.address, port: probe.port, matrix: tlsMatrix });
       }
       events.push({ type: 'probe-done', probe });
       // The relay result belongs to the address once: the copies under other MX names do not repeat it.
@@ -242,7 +281,7 @@ export async function* runCheck(
   for (const e of events.drain()) yield e;
 
   let findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
-  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes), ...evaluateMxAliases(dns));
+  findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes), ...evaluateMxAliases(dns), ...evaluateTlsMatrix(probes));
   if (daneResult) findings = adjustForDane(findings, daneResult, dns).concat(evaluateDane(daneResult, { domain: target.domain, dns }));
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
   // Counted over the whole check: questions refused after the fan-out (policy, DNSSEC) too.

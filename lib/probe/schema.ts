@@ -331,6 +331,72 @@ export const RelayTestSchema = z.object({
 });
 export type RelayTest = z.infer<typeof RelayTestSchema>;
 
+// ---------------------------------------------------------------------------------------------
+// TLS protocol matrix (lib/probe/tls/tls-matrix.ts): every (address, port) that negotiated TLS is
+// asked again, one fresh connection per question, which protocol versions and which weak cipher
+// suite families it accepts.
+
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export const TlsVersionNameSchema = z.enum(TLS_VERSIONS);
+export type TlsVersionName = z.infer<typeof TlsVersionNameSchema>;
+
+/** Cipher suite families a server should no longer accept (none of them exists in TLS 1.3). */
+export const TLS_SUITE_FAMILIES = ['no-forward-secrecy', '3des', 'rc4', 'null', 'anonymous'] as const;
+export const TlsSuiteFamilySchema = z.enum(TLS_SUITE_FAMILIES);
+export type TlsSuiteFamily = z.infer<typeof TlsSuiteFamilySchema>;
+
+/** accepted: a handshake completed; refused: the server failed it; untested: see `reason`. */
+export const TlsTestStatusSchema = z.enum(['accepted', 'refused', 'untested']);
+export type TlsTestStatus = z.infer<typeof TlsTestStatusSchema>;
+
+export const TlsUntestedReasonSchema = z.enum([
+  'local-openssl', // this machine's OpenSSL cannot offer it: says nothing about the server
+  'no-session', // the replayed connection did not reach the handshake (refused, busy, STARTTLS refused)
+  'timeout', // the handshake or the session before it did not answer in time
+  'aborted', // the check was cancelled or ran out of its budget
+  'inconclusive', // the server's answer did not settle the question
+]);
+export type TlsUntestedReason = z.infer<typeof TlsUntestedReasonSchema>;
+
+export const TlsVersionTestSchema = z.object({
+  version: TlsVersionNameSchema,
+  status: TlsTestStatusSchema,
+  reason: TlsUntestedReasonSchema.optional(),
+  /**
+   * probe: the port probe's own handshake negotiated it; pinned: a handshake offering only this
+   * version; range: a handshake offering only TLS 1.0 and 1.1, refused (so both are refused)
+   */
+  evidence: z.enum(['probe', 'pinned', 'range']).optional(),
+  /** the suite negotiated with this version (OpenSSL name) */
+  cipher: z.string().optional(),
+  /** why the handshake failed or was not tried, in OpenSSL's or our words */
+  detail: z.string().optional(),
+});
+export type TlsVersionTest = z.infer<typeof TlsVersionTestSchema>;
+
+export const TlsSuiteTestSchema = z.object({
+  family: TlsSuiteFamilySchema,
+  status: TlsTestStatusSchema,
+  reason: TlsUntestedReasonSchema.optional(),
+  /** the accepted suite (OpenSSL name, IANA name) and the version it came with */
+  cipher: z.string().optional(),
+  cipherStandardName: z.string().optional(),
+  version: z.string().optional(),
+  detail: z.string().optional(),
+});
+export type TlsSuiteTest = z.infer<typeof TlsSuiteTestSchema>;
+
+export const TlsMatrixSchema = z.object({
+  /** TLS 1.0, 1.1, 1.2, 1.3, in that order */
+  versions: z.array(TlsVersionTestSchema),
+  /** the weak suite families, in TLS_SUITE_FAMILIES order */
+  suites: z.array(TlsSuiteTestSchema),
+  /** connections opened for the matrix (each one handshake) */
+  handshakes: z.number().int().nonnegative(),
+  ms: z.number().nonnegative(),
+});
+export type TlsMatrix = z.infer<typeof TlsMatrixSchema>;
+
 export const EncryptionSchema = z.enum(['starttls', 'implicit-tls', 'none', 'unknown']);
 
 /** An SMTP reply code: three digits (RFC 5321 §4.2; 2xx–5xx from a sane server, any three from others). */
@@ -398,6 +464,8 @@ export const PortProbeSchema = z.object({
   transcriptTruncated: z.boolean(),
   /** the open relay test, on the one port 25 probe per MX address that carries it */
   relay: RelayTestSchema.optional(),
+  /** which TLS versions and weak suite families the port accepts (ports that negotiated TLS) */
+  tlsMatrix: TlsMatrixSchema.optional(),
   /**
    * several MX names resolve to this address: the (address, port) was probed once, under this
    * host name, and its data is shown here too (transcript kept there only; the certificate's name
@@ -738,6 +806,8 @@ export const CheckEventSchema = z.discriminatedUnion('type', [
     version: z.string().optional(),
     trusted: z.boolean(),
   }),
+  /** the TLS matrix of a probe, as soon as its handshakes are done (probe-done carries it too) */
+  z.object({ type: z.literal('probe-tls-matrix'), ...ProbeKey, matrix: TlsMatrixSchema }),
   z.object({ type: z.literal('probe-done'), probe: PortProbeSchema }),
   /** the domain's MTA-STS record and policy, as soon as they are fetched */
   z.object({ type: z.literal('policy-mta-sts'), mtaSts: MtaStsSchema }),

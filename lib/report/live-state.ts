@@ -152,6 +152,9 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
         stage: event.tls || !event.ehlo.starttls ? 'closing' : 'starttls',
         steps: [...r.steps, { label: event.tls ? msg('live.step.ehloTls') : 'EHLO', ms: event.ms }],
       }));
+    case 'probe-tls-matrix':
+      // The extra handshakes are done; probe-done follows with the matrix inside the probe.
+      return updateRow(state, event, at, (r) => ({ steps: [...r.steps, { label: msg('live.step.tlsMatrix'), ms: event.matrix.ms }] }));
     case 'probe-done':
       return updateRow(state, event.probe, at, () => ({ stage: 'done', probe: event.probe }));
     case 'check-done': {

@@ -5,6 +5,7 @@
 import type { Severity } from '../schema';
 import { POLICY_FINDINGS } from './catalogue-policy';
 import { DANE_FINDINGS } from './catalogue-dane';
+import { TLS_MATRIX_FINDINGS } from './catalogue-tls-matrix';
 
 export interface FindingDefinition {
   /** default severity; rules may raise it for submission ports where credentials are at stake */
@@ -385,6 +386,8 @@ export const FINDINGS = {
   ...POLICY_FINDINGS,
   // DNSSEC and DANE: texts in catalogue-dane.ts.
   ...DANE_FINDINGS,
+  // The TLS protocol matrix (versions and weak suites per port): texts in catalogue-tls-matrix.ts.
+  ...TLS_MATRIX_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;

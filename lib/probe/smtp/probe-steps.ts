@@ -139,6 +139,7 @@ export async function handshake(run: ProbeRun, socket: Socket, mode: 'starttls' 
   const trust = info.trusted ? 'trusted' : `not trusted${info.verifyError ? ` (${info.verifyError})` : ''}`;
   run.note(`TLS established: ${info.version ?? '?'} ${info.cipher ?? '?'}${info.group ? ` ${info.group}` : ''}, certificate ${trust}`);
   run.emit({ type: 'probe-tls', ...run.key, ms: handshakeMs, ...(info.version ? { version: info.version } : {}), trusted: info.trusted });
+  run.opts.onTls?.(info);
   return hs.socket;
 }
 

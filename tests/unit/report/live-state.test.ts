@@ -153,7 +153,7 @@ describe('liveReducer', () => {
 describe('CHECK_EVENT_TYPES', () => {
   it('lists every CheckEvent type, so the client listens for each named SSE event', () => {
     expect([...CHECK_EVENT_TYPES].sort()).toEqual(
-      ['check-done', 'check-started', 'dns-done', 'probe-connected', 'probe-done', 'probe-ehlo', 'probe-greeting', 'probe-tls', 'probes-planned', 'policy-mta-sts', 'policy-tls-rpt', 'policy-dnssec', 'policy-dane'].sort(),
+      ['check-done', 'check-started', 'dns-done', 'probe-connected', 'probe-done', 'probe-ehlo', 'probe-greeting', 'probe-tls', 'probe-tls-matrix', 'probes-planned', 'policy-mta-sts', 'policy-tls-rpt', 'policy-dnssec', 'policy-dane'].sort(),
     );
   });
 
