@@ -87,14 +87,14 @@ export function CreateMonitorForm({ domain: initialDomain }: { domain: string })
               <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900" data-testid="manage-url">
                 {created.manageUrl}
               </code>
-              <CopyButton value={created.manageUrl} label={t('manageLink')} />
+              <CopyButton value={created.manageUrl} label={t('copy')} />
             </dd>
           </div>
           <div>
             <dt className="font-medium">{t('signingSecret')}</dt>
             <dd className="mt-1 flex flex-wrap items-center gap-2">
               <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">{created.signingSecret}</code>
-              <CopyButton value={created.signingSecret} label={t('signingSecret')} />
+              <CopyButton value={created.signingSecret} label={t('copy')} />
             </dd>
             <dd className="mt-1 text-zinc-600 dark:text-zinc-400">{t('signingHint')}</dd>
           </div>

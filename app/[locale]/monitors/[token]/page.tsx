@@ -122,7 +122,7 @@ export default async function MonitorPage({ params }: { params: Params }) {
           <dt className={dt}>{t('signingSecret')}</dt>
           <dd className={`${dd} flex flex-wrap items-center gap-2`}>
             <code className="break-all font-mono text-xs">{view.signingSecret}</code>
-            <CopyButton value={view.signingSecret} label={t('signingSecret')} />
+            <CopyButton value={view.signingSecret} label={t('copy')} />
           </dd>
         </div>
       </dl>
@@ -157,7 +157,7 @@ export default async function MonitorPage({ params }: { params: Params }) {
                       <time dateTime={a.at}>{when(a.at)}</time>
                       <span>{t(`outcomes.${a.outcome}`)}</span>
                       {a.httpStatus !== null ? <span>{t('httpStatus', { status: a.httpStatus })}</span> : null}
-                      {a.error && a.outcome !== 'delivered' ? <span className="break-all text-zinc-500 dark:text-zinc-400">({a.error})</span> : null}
+                      {a.error && a.httpStatus === null ? <span className="break-all text-zinc-500 dark:text-zinc-400">({a.error})</span> : null}
                     </li>
                   ))}
                 </ol>
