@@ -6,6 +6,7 @@
  * control character from the outside reaches the terminal.
  */
 import { policyLines } from '@/lib/report/policy-view';
+import { tlsaText } from '@/lib/probe/dane/tlsa-record';
 import { createColors } from 'picocolors';
 import { relayRowFor } from '@/lib/report/relay';
 import { localizedFindingText, localizedRecommendationText } from '@/lib/i18n/finding-text';
@@ -219,6 +220,15 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
     const tint = { ok: c.green, info: (x: string) => x, warning: c.yellow, critical: c.red, untested: c.dim };
     // Policy text comes from the domain's DNS and web server: control characters made visible too.
     for (const l of policy) out.push(`  ${tr('policy.summaryItem', { label: l.label, text: tint[l.tone](v(say(tr, l.text))) })}`);
+    // The DANE table: per MX host its TLSA records, per address how port 25 matched them.
+    for (const h of result.policy?.dane?.hosts ?? []) {
+      if (h.records.length === 0) continue;
+      out.push(`    ${v(h.host)}  TLSA ${tr(`policyDane.statusWord.${h.tlsa.status}`)}: ${v(h.records.map(tlsaText).join(', '))}`);
+      for (const a of h.addresses) {
+        const tone = a.outcome === 'match' ? c.green : a.outcome === 'untested' ? c.dim : c.red;
+        out.push(`      ${v(a.address)}  ${tone(tr(`policyDane.outcome.${a.outcome}`))}${a.taProblem ? c.dim(` (${tr(`policyDane.taProblem.${a.taProblem}`)})`) : ''}`);
+      }
+    }
   }
   out.push(...findingLines(c, result, words, locale, tr));
 

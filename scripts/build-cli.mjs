@@ -56,6 +56,9 @@ const common = {
   // The CLI is server-side code run by Node: the browser guard's empty variant (see vitest.config.ts).
   alias: { 'server-only': './node_modules/server-only/empty.js' },
   define: { MXRAY_VERSION: JSON.stringify(pkg.version) },
+  // CommonJS dependencies bundled into ESM (dns-packet: require('buffer')) need a real `require`
+  // for Node built-ins; esbuild's ESM shim has none.
+  banner: { js: "import { createRequire as __mxrayCreateRequire } from 'node:module'; const require = __mxrayCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };
 

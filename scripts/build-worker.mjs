@@ -22,5 +22,8 @@ await build({
   sourcemap: 'linked',
   external: SERVER_EXTERNAL_PACKAGES,
   alias: { 'server-only': './node_modules/server-only/empty.js' },
+  // CommonJS dependencies bundled into ESM (dns-packet, the engine's DNSSEC questions, requires
+  // 'buffer') need a real `require` for Node built-ins; esbuild's ESM shim has none.
+  banner: { js: "import { createRequire as __mxrayCreateRequire } from 'node:module'; const require = __mxrayCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -11,7 +11,10 @@ cd "$(dirname "$0")"
 # server (why NSD: tests/fixtures/interop/nsd.ts).
 # libdb5.3 … libpcre2-8-0: the shared libraries of the Exim binary that setup-interop.sh extracts
 # (exim4-daemon-light's Depends minus debconf and exim4-base).
-PACKAGES=(chromium postfix dovecot-core nsd
+# unbound, ldnsutils: the DNSSEC/DANE tests (tests/fixtures/dnssec-lab.ts) sign zones with
+# ldns-keygen/ldns-signzone, serve them with NSD and validate them with a private unbound on
+# loopback; the system-wide unbound service is never started either.
+PACKAGES=(chromium postfix dovecot-core nsd unbound ldnsutils
   libcrypt1 libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0)
 
 SUDO=""
@@ -33,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # Postfix unconfigured: no system-wide main.cf, so no system instance that listens on *:25.
   echo 'postfix postfix/main_mailer_type select No configuration' | $SUDO debconf-set-selections
-  # Installing a daemon must not start it (postfix, dovecot and nsd would listen on every
+  # Installing a daemon must not start it (postfix, dovecot, nsd and unbound would listen on every
   # interface): a policy-rc.d that denies every start, unless the machine already has one.
   policy=/usr/sbin/policy-rc.d
   if [ ! -e "$policy" ]; then

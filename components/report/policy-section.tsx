@@ -5,6 +5,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { say, type Translate } from '@/lib/i18n/msg';
 import { mtaStsLine, tlsRptLine, type PolicyLine, type PolicyTone } from '@/lib/report/policy-view';
 import type { IconName, Tone } from '@/lib/report/status';
+import { DaneSection } from './dane-section';
 
 const TONE_LOOK: Record<PolicyTone, { icon: IconName; tone: Tone; word: string }> = {
   ok: { icon: 'check', tone: 'good', word: 'status.severity.ok' },
@@ -79,23 +80,26 @@ function MtaStsCard({ m, t }: { m: MtaSts; t: Translate }) {
   );
 }
 
-/** MTA-STS and TLS-RPT cards; renders nothing for checks without a policy look-up (host mode). */
+/** MTA-STS, TLS-RPT, DNSSEC and DANE cards; renders nothing for checks without a policy look-up (host mode). */
 export function PolicySection({ policy }: { policy: PolicyResult | undefined }) {
   const t = useTranslations() as unknown as Translate;
-  if (!policy || (!policy.mtaSts && !policy.tlsRpt)) return null;
+  if (!policy || (!policy.mtaSts && !policy.tlsRpt && !policy.dnssec && !policy.dane)) return null;
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
-      {policy.mtaSts ? <MtaStsCard m={policy.mtaSts} t={t} /> : null}
-      {policy.tlsRpt ? (
-        <Card className="p-4">
-          <Head line={tlsRptLine(policy.tlsRpt)} t={t} />
-          {policy.tlsRpt.records.length > 0 ? (
-            <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-              <Row k={t('policy.card.record')}>{policy.tlsRpt.records.map((r) => <code key={r} className="block font-mono text-xs break-all">{r}</code>)}</Row>
-            </dl>
-          ) : null}
-        </Card>
-      ) : null}
+    <div className="space-y-4">
+      <div className="grid gap-4 lg:grid-cols-2">
+        {policy.mtaSts ? <MtaStsCard m={policy.mtaSts} t={t} /> : null}
+        {policy.tlsRpt ? (
+          <Card className="p-4">
+            <Head line={tlsRptLine(policy.tlsRpt)} t={t} />
+            {policy.tlsRpt.records.length > 0 ? (
+              <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+                <Row k={t('policy.card.record')}>{policy.tlsRpt.records.map((r) => <code key={r} className="block font-mono text-xs break-all">{r}</code>)}</Row>
+              </dl>
+            ) : null}
+          </Card>
+        ) : null}
+      </div>
+      <DaneSection dnssec={policy.dnssec} dane={policy.dane} />
     </div>
   );
 }

@@ -6,7 +6,7 @@
  * the address (the CLI shows it to its own user); the web app replaces it, consistently across
  * every event and the result, with a placeholder before anything is stored.
  */
-import type { CheckEvent, CheckResult, DnsResult, Finding, PortProbe } from '@/lib/probe/schema';
+import type { CheckEvent, CheckResult, DaneHost, DnsResult, Finding, PolicyResult, PortProbe } from '@/lib/probe/schema';
 
 export interface RefusedRedactor {
   event(e: CheckEvent): CheckEvent;
@@ -48,6 +48,10 @@ export function createRefusedRedactor(): RefusedRedactor {
     return { ...f, address: sub(f.address), ...(params ? { params } : {}) };
   };
 
+  // DANE rows are per MX address: the refused ones get the same placeholder as everywhere else.
+  const daneOut = (h: DaneHost): DaneHost => ({ ...h, addresses: h.addresses.map((a) => ({ ...a, address: sub(a.address) })) });
+  const policyOut = (p: PolicyResult): PolicyResult => (p.dane ? { ...p, dane: { hosts: p.dane.hosts.map(daneOut) } } : p);
+
   return {
     event(e) {
       switch (e.type) {
@@ -63,7 +67,11 @@ export function createRefusedRedactor(): RefusedRedactor {
         // connected to, which the address policy allowed.
         case 'policy-mta-sts':
         case 'policy-tls-rpt':
+        // DNSSEC statuses and TLSA records are public DNS facts (no addresses in them).
+        case 'policy-dnssec':
           return e;
+        case 'policy-dane':
+          return { ...e, daneHost: daneOut(e.daneHost) };
         case 'check-done':
           return { ...e, result: this.result(e.result) };
         default:
@@ -72,7 +80,7 @@ export function createRefusedRedactor(): RefusedRedactor {
     },
     result(r) {
       learn(r.dns);
-      return { ...r, dns: dnsOut(r.dns), probes: r.probes.map(probeOut), findings: r.findings.map(findingOut) };
+      return { ...r, dns: dnsOut(r.dns), probes: r.probes.map(probeOut), findings: r.findings.map(findingOut), ...(r.policy ? { policy: policyOut(r.policy) } : {}) };
     },
   };
 }

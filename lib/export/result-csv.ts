@@ -76,8 +76,18 @@ function portColumns(result: CheckResult): CsvColumn<PortRecord>[] {
     { name: 'mail_before_tls', value: (r) => (r.probe?.mailBeforeTls ? (r.probe.mailBeforeTls.accepted ? 'accepted' : 'refused') : undefined) },
     { name: 'mta_sts', value: () => (result.policy?.mtaSts ? sayIn('en', mtaStsLine(result.policy.mtaSts).text) : undefined) },
     { name: 'tls_rpt', value: () => (result.policy?.tlsRpt ? sayIn('en', tlsRptLine(result.policy.tlsRpt).text) : undefined) },
+    // DNSSEC status codes (secure, insecure, bogus, unknown) of the MX answer and of the row's
+    // address record; TLSA status and records of the host; DANE on the port 25 record only.
+    { name: 'dnssec_mx', value: () => result.policy?.dnssec?.mx.status },
+    { name: 'dnssec_address', value: (r) => dnssecHost(result, r)?.[r.row.family === 6 ? 'aaaa' : 'a'].status },
+    { name: 'tlsa_status', value: (r) => daneHost(result, r)?.tlsa.status },
+    { name: 'tlsa_records', value: (r) => daneHost(result, r)?.records.map((t) => `${t.usage} ${t.selector} ${t.matchingType} ${t.data}`).join(' | ') || undefined },
+    { name: 'dane', value: (r) => (r.port === 25 ? daneHost(result, r)?.addresses.find((a) => a.address === r.row.address)?.outcome : undefined) },
   ];
 }
+
+const dnssecHost = (result: CheckResult, r: PortRecord) => result.policy?.dnssec?.hosts.find((h) => h.host === r.row.host);
+const daneHost = (result: CheckResult, r: PortRecord) => result.policy?.dane?.hosts.find((h) => h.host === r.row.host);
 
 function roundMs(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : Math.round(ms);

@@ -10,6 +10,9 @@ import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { evaluatePolicy } from './findings/evaluate-policy';
 import { evaluateMailBeforeTls, evaluateMxAliases } from './findings/evaluate-transport';
 import { startPolicyCheck } from './policy/start-policy-check';
+import { startDaneCheck } from './dane/start-dane-check';
+import { adjustForDane, evaluateDane } from './findings/evaluate-dane';
+import { createLookupRunner, type QuestionBudget } from './dns/lookup';
 import { dnsQuestionLimitFinding } from './findings/limits';
 import { summarize } from './findings/summarize';
 import { probePort } from './probe-port';
@@ -134,8 +137,11 @@ export async function* runCheck(
   // Every probe in flight listens on this signal (its run, its current wait, the target gate), as
   // does every DNS question: Node's default cap of 10 listeners would print a leak warning on a
   // domain with two MX hosts. The real bound is the check's own concurrency.
-  // Each TLS matrix handshake in flight listens too (its gate wait and its current wait).
-  setMaxListeners(deps.limits.concurrency * (3 + 3 * (deps.tlsMatrix?.concurrency ?? 0)) + DEFAULT_DNS_CONCURRENCY, checkSignal);
+  // Each TLS matrix handshake in flight listens too (its gate wait and its current wait), and the
+  // DNSSEC questions (raw, one listener each while in flight) run beside the probes.
+  setMaxListeners(deps.limits.concurrency * (3 + 3 * (deps.tlsMatrix?.concurrency ?? 0)) + 2 * DEFAULT_DNS_CONCURRENCY + 2, checkSignal);
+  // One question budget for the whole check: the MX fan-out, the policy TXT records, DNSSEC and TLSA.
+  const questionBudget: QuestionBudget = { max: deps.limits.maxDnsQuestions ?? Number.POSITIVE_INFINITY, asked: 0, refused: 0 };
 
   yield { type: 'check-started', target, startedAt };
 
@@ -148,7 +154,7 @@ export async function* runCheck(
     signal: checkSignal,
     maxHosts: deps.limits.maxHosts,
     maxAddressesPerHost: deps.limits.maxAddressesPerHost,
-    ...(deps.limits.maxDnsQuestions === undefined ? {} : { maxQuestions: deps.limits.maxDnsQuestions }),
+    budget: questionBudget,
   });
   yield { type: 'dns-done', dns };
 
@@ -179,7 +185,19 @@ export async function* runCheck(
   const events = channel<CheckEvent>();
   let settled = false;
   // MTA-STS and TLS-RPT are looked up and fetched alongside the port probes, announced as they come.
-  const policyTask = startPolicyCheck({ target, dns, deps, clock, signal: checkSignal, onEvent: (e) => events.push(e) });
+  const policyTask = startPolicyCheck({ target, dns, deps, clock, signal: checkSignal, budget: questionBudget, onEvent: (e) => events.push(e) });
+  // DNSSEC of the MX set and hosts, TLSA per host; DANE per host once its port 25 probes are done.
+  const dane = startDaneCheck({
+    target,
+    dns,
+    hosts: hostsToProbe.map((h) => h.name),
+    plan,
+    resolver: deps.resolver,
+    run: createLookupRunner({ clock, signal: checkSignal, concurrency: DEFAULT_DNS_CONCURRENCY, budget: questionBudget }),
+    clock,
+    signal: checkSignal,
+    onEvent: (e) => events.push(e),
+  });
   const all = pool(
     [...groups.values()].map(([first, ...aliases]) => async (): Promise<PortProbe[]> => {
       const item = first!;
@@ -241,11 +259,12 @@ export async function* runCheck(
       // The relay result belongs to the address once: the copies under other MX names do not repeat it.
       const copies = aliases.map((a) => withoutRelay(aliasProbe(probe, a.host)));
       for (const c of copies) events.push({ type: 'probe-done', probe: c });
+      for (const p of [probe, ...copies]) dane.onProbe(p);
       return [probe, ...copies];
     }),
     deps.limits.concurrency,
   );
-  const allDone = Promise.all([all, policyTask]).finally(() => {
+  const allDone = Promise.all([all, policyTask, dane.asked]).finally(() => {
     settled = true;
     events.notify();
   });
@@ -254,15 +273,21 @@ export async function* runCheck(
     await events.wait();
     for (const e of events.drain()) yield e;
   }
-  const [, policy] = await allDone;
+  const [, stsPolicy] = await allDone;
+  const daneResult = await dane.finish();
+  const policy = daneResult ? { ...stsPolicy, ...daneResult } : stsPolicy;
   const byKey = new Map((await all).flat().map((p) => [`${p.host}|${p.address}|${p.port}`, p]));
   const probes = plan.map((i) => byKey.get(`${i.host}|${i.address}|${i.port}`)).filter((p): p is PortProbe => p !== undefined);
   for (const e of events.drain()) yield e;
 
-  const findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
+  let findings = evaluateFindings({ mode: target.mode, domain: target.domain, dns, probes });
   findings.push(...evaluatePolicy(policy, { domain: target.domain, dns, probes }), ...evaluateMailBeforeTls(probes), ...evaluateMxAliases(dns), ...evaluateTlsMatrix(probes));
+  if (daneResult) findings = adjustForDane(findings, daneResult, dns).concat(evaluateDane(daneResult, { domain: target.domain, dns }));
   if (skipped > 0) findings.push(truncatedFinding(skipped, deps.limits));
-  if (dns.truncated && dns.truncated.questionsRefused > 0) findings.push(dnsQuestionLimitFinding(dns.truncated, deps.limits));
+  // Counted over the whole check: questions refused after the fan-out (policy, DNSSEC) too.
+  if (questionBudget.refused > 0) {
+    findings.push(dnsQuestionLimitFinding({ hosts: 0, addresses: 0, questions: questionBudget.asked, questionsRefused: questionBudget.refused }, deps.limits));
+  }
   const summary = summarize({
     mode: target.mode,
     probes,

@@ -547,7 +547,7 @@ export const SummarySchema = z.object({
 export type Summary = z.infer<typeof SummarySchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Transport-security policy: MTA-STS (RFC 8461), TLS-RPT (RFC 8460)
+// Transport-security policy: MTA-STS (RFC 8461), TLS-RPT (RFC 8460), DNSSEC and DANE (below)
 
 /** Why a policy TXT record set cannot be used (the RFCs make senders ignore it then). */
 export const PolicyRecordProblemSchema = z.enum([
@@ -635,9 +635,91 @@ export const TlsRptSchema = PolicyTxtSchema.extend({
 });
 export type TlsRpt = z.infer<typeof TlsRptSchema>;
 
+// DNSSEC (RFC 4033-4035) as the configured resolver validated it, and DANE for SMTP (RFC 7672)
+
+/**
+ * What the resolver said of one answer: 'secure' (AD bit set), 'insecure' (answered without AD:
+ * not signed, or the resolver does not validate), 'bogus' (SERVFAIL that a CD=1 retry answers:
+ * validation failed), 'unknown' (no usable answer: timeout, SERVFAIL either way, question limit).
+ */
+export const DnssecStatusSchema = z.enum(['secure', 'insecure', 'bogus', 'unknown']);
+export type DnssecStatus = z.infer<typeof DnssecStatusSchema>;
+
+export const DnssecLookupSchema = z.object({
+  name: z.string(),
+  type: z.enum(['MX', 'A', 'AAAA', 'TLSA']),
+  status: DnssecStatusSchema,
+  /** the resolver's rcode (NOERROR, NXDOMAIN, SERVFAIL, …); absent when nothing came back */
+  rcode: z.string().optional(),
+  /** the c-ares-like code when nothing usable came back (ETIMEOUT, EQUESTIONLIMIT, …) */
+  errorCode: z.string().optional(),
+  ms: z.number().nonnegative(),
+});
+export type DnssecLookup = z.infer<typeof DnssecLookupSchema>;
+
+export const DnssecHostSchema = z.object({
+  host: z.string(),
+  a: DnssecLookupSchema,
+  aaaa: DnssecLookupSchema,
+});
+
+export const DnssecResultSchema = z.object({
+  /** some answer carried the AD bit, so the resolver validates (none: it may not) */
+  validating: z.boolean(),
+  mx: DnssecLookupSchema,
+  hosts: z.array(DnssecHostSchema),
+});
+export type DnssecResult = z.infer<typeof DnssecResultSchema>;
+
+/** One TLSA record (RFC 6698 §2.1): usage, selector, matching type, association data in hex. */
+export const TlsaRecordSchema = z.object({
+  usage: z.number().int().min(0).max(255),
+  selector: z.number().int().min(0).max(255),
+  matchingType: z.number().int().min(0).max(255),
+  data: z.string(),
+});
+export type TlsaRecord = z.infer<typeof TlsaRecordSchema>;
+
+/**
+ * DANE against one address's port 25: 'match' (a usable record matched the presented chain),
+ * 'mismatch' (TLS, but none matched: DANE senders will not deliver), 'no-tls' (answered without
+ * STARTTLS or the handshake failed), 'untested' (port 25 could not be tested).
+ */
+export const DaneOutcomeSchema = z.enum(['match', 'mismatch', 'no-tls', 'untested']);
+
+export const DaneAddressSchema = z.object({
+  address: z.string(),
+  outcome: DaneOutcomeSchema,
+  /** indexes (into the host's records) of the records that matched, with the chain depth matched */
+  matches: z.array(z.object({ record: z.number().int().nonnegative(), depth: z.number().int().nonnegative() })),
+  /**
+   * why the chain did not satisfy a DANE-TA record that matched a certificate in it: a link below
+   * the anchor is not signed by the next, the leaf is outside its dates, or it does not name the host
+   */
+  taProblem: z.enum(['chain-signature', 'dates', 'name']).optional(),
+});
+export type DaneAddress = z.infer<typeof DaneAddressSchema>;
+
+export const DaneHostSchema = z.object({
+  host: z.string(),
+  /** the TLSA question _25._tcp.<host> and its DNSSEC status */
+  tlsa: DnssecLookupSchema,
+  records: z.array(TlsaRecordSchema),
+  /** per address of the host; empty when no validated usable record makes DANE apply */
+  addresses: z.array(DaneAddressSchema),
+});
+export type DaneHost = z.infer<typeof DaneHostSchema>;
+
+export const DaneResultSchema = z.object({ hosts: z.array(DaneHostSchema) });
+export type DaneResult = z.infer<typeof DaneResultSchema>;
+
 export const PolicyResultSchema = z.object({
   mtaSts: MtaStsSchema.optional(),
   tlsRpt: TlsRptSchema.optional(),
+  /** DNSSEC status of the MX answer and of each MX host's addresses (domain mode, DNSSEC-capable resolver) */
+  dnssec: DnssecResultSchema.optional(),
+  /** TLSA records per MX host, and how each address's port 25 chain matched them */
+  dane: DaneResultSchema.optional(),
 });
 export type PolicyResult = z.infer<typeof PolicyResultSchema>;
 
@@ -730,6 +812,10 @@ export const CheckEventSchema = z.discriminatedUnion('type', [
   /** the domain's MTA-STS record and policy, as soon as they are fetched */
   z.object({ type: z.literal('policy-mta-sts'), mtaSts: MtaStsSchema }),
   z.object({ type: z.literal('policy-tls-rpt'), tlsRpt: TlsRptSchema }),
+  /** the DNSSEC status of the MX set and of every MX host's address and TLSA answers */
+  z.object({ type: z.literal('policy-dnssec'), dnssec: DnssecResultSchema, tlsa: z.array(DaneHostSchema) }),
+  /** DANE for one MX host, once its TLSA records and every one of its port 25 probes are known */
+  z.object({ type: z.literal('policy-dane'), daneHost: DaneHostSchema }),
   z.object({
     type: z.literal('check-done'),
     result: CheckResultSchema,

@@ -92,6 +92,22 @@ export interface DnsResolver {
   resolveTxt?(name: string): Promise<string[][]>;
   /** the CNAME target of an alias (MX shape); absent: aliases are not reported */
   resolveCname?(name: string): Promise<string[]>;
+  /**
+   * One question with the DNSSEC OK bit, answered with the rcode and the AD bit the resolver set
+   * (checkingDisabled: the CD bit, to tell "bogus" from other SERVFAILs). Absent: no DNSSEC/DANE.
+   */
+  queryDnssec?(name: string, type: DnssecRecordType, opts?: { checkingDisabled?: boolean; signal?: AbortSignal }): Promise<DnssecAnswer>;
+}
+
+/** The record types whose DNSSEC status a check asks for (the MX set, addresses, TLSA). */
+export type DnssecRecordType = 'MX' | 'A' | 'AAAA' | 'TLSA';
+
+/** A raw answer: the rcode, whether the resolver validated it (AD), and its records. */
+export interface DnssecAnswer {
+  /** NOERROR, NXDOMAIN, SERVFAIL, REFUSED, … */
+  rcode: string;
+  ad: boolean;
+  answers: { name: string; type: string; data: unknown }[];
 }
 
 export interface Clock {

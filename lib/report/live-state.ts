@@ -5,7 +5,7 @@
  * reconnect) are idempotent because anything at or below the last applied seq is ignored.
  * `at` is the viewer's clock (ms) when the event was applied; it drives the ticking timers only.
  */
-import type { PolicyResult } from '@/lib/probe/schema';
+import type { DaneHost, PolicyResult } from '@/lib/probe/schema';
 import {
   CheckEventSchema,
   type CheckEvent,
@@ -110,6 +110,17 @@ function updateRow(
   return { ...state, rows };
 }
 
+/** The hosts of `base`, each replaced by its newer version from `newer` (same host name), plus new ones. */
+function mergeDane(base: readonly DaneHost[], newer: readonly DaneHost[] | undefined): DaneHost[] {
+  const byHost = new Map((newer ?? []).map((h) => [h.host, h]));
+  const merged = base.map((h) => {
+    const n = byHost.get(h.host);
+    return n && n.addresses.length >= h.addresses.length ? n : h;
+  });
+  const known = new Set(base.map((h) => h.host));
+  return [...merged, ...(newer ?? []).filter((h) => !known.has(h.host))];
+}
+
 function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState {
   switch (event.type) {
     case 'check-started':
@@ -155,6 +166,11 @@ function applyEvent(state: LiveState, event: CheckEvent, at: number): LiveState 
       return { ...state, policy: { ...state.policy, mtaSts: event.mtaSts } };
     case 'policy-tls-rpt':
       return { ...state, policy: { ...state.policy, tlsRpt: event.tlsRpt } };
+    case 'policy-dnssec':
+      // The TLSA records per host come with it; each host's DANE matches follow in policy-dane.
+      return { ...state, policy: { ...state.policy, dnssec: event.dnssec, dane: { hosts: mergeDane(event.tlsa, state.policy?.dane?.hosts) } } };
+    case 'policy-dane':
+      return { ...state, policy: { ...state.policy, dane: { hosts: mergeDane(state.policy?.dane?.hosts ?? [], [event.daneHost]) } } };
   }
 }
 

@@ -6,11 +6,12 @@
  */
 import type { MtaSts, PolicyResult, TlsRpt } from '@/lib/probe/schema';
 import { msg, say, type Msg, type Translate } from '@/lib/i18n/msg';
+import { daneLines } from './dane-view';
 
 export type PolicyTone = 'ok' | 'info' | 'warning' | 'critical' | 'untested';
 
 export interface PolicyLine {
-  label: 'MTA-STS' | 'TLS-RPT';
+  label: 'MTA-STS' | 'TLS-RPT' | 'DNSSEC' | 'DANE';
   tone: PolicyTone;
   text: Msg;
 }
@@ -54,7 +55,7 @@ export function tlsRptLine(t: TlsRpt): PolicyLine {
 
 export function policyLines(p: PolicyResult | undefined): PolicyLine[] {
   if (!p) return [];
-  return [...(p.mtaSts ? [mtaStsLine(p.mtaSts)] : []), ...(p.tlsRpt ? [tlsRptLine(p.tlsRpt)] : [])];
+  return [...(p.mtaSts ? [mtaStsLine(p.mtaSts)] : []), ...(p.tlsRpt ? [tlsRptLine(p.tlsRpt)] : []), ...daneLines(p)];
 }
 
 /** One line for summaries (widget, CLI header): "MTA-STS: mode enforce, … · TLS-RPT: reports to …". */

@@ -29,9 +29,10 @@ afterAll(async () => {
 });
 
 // The transport-security policy's TXT lookups (_mta-sts, _smtp._tls: issue 12) are a fixed two per
-// check, whatever the zone holds; the per-check cap bounds the fan-out an attacker can grow (MX
-// hosts, their aliases and addresses, PTRs), and these two are counted apart.
+// check, and DNSSEC asks again, with the DO bit, for the MX set and each probed host's A, AAAA and
+// TLSA records. All of them go through the same per-check question budget as the fan-out.
 const POLICY_TXT = 2;
+const DNSSEC = 1 + 10 * 3;
 const isPolicy = (q: { name: string; type: string }) => q.type === 'TXT' && /^(_mta-sts|_smtp\._tls)\./i.test(q.name);
 
 async function check(limits: ProbeLimits): Promise<{ result: CheckResult; questions: number; policyQuestions: number }> {
@@ -59,10 +60,11 @@ const limits: ProbeLimits = { ...DEFAULT_LIMITS, connectTimeoutMs: 1_000, dnsTim
 describe('DNS fan-out of a hostile zone (100 MX × 50 A)', () => {
   it('resolves only the MX hosts and addresses it will probe, well within the question budget', async () => {
     const { result, questions, policyQuestions } = await check(limits);
-    // 1 MX + 10 hosts × (CNAME + A + AAAA) + 40 addresses × PTR (NXDOMAIN: no forward confirmation)
-    expect(questions).toBe(1 + 30 + 40);
+    // 1 MX + 10 hosts × (CNAME + A + AAAA) + 40 addresses × PTR (NXDOMAIN: no forward confirmation),
+    // then the DNSSEC questions for what is probed (the 90 hosts over the cap are never asked about)
+    expect(questions).toBe(1 + 30 + 40 + DNSSEC);
     expect(policyQuestions).toBe(POLICY_TXT);
-    expect(questions).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDnsQuestions!);
+    expect(questions + policyQuestions).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDnsQuestions!);
     expect(result.dns.hosts).toHaveLength(10);
     expect(result.dns.hosts.every((h) => h.addresses.length === 4)).toBe(true);
     expect(result.dns.truncated).toMatchObject({ hosts: 90, addresses: 10 * 46, questionsRefused: 0 });
@@ -74,12 +76,17 @@ describe('DNS fan-out of a hostile zone (100 MX × 50 A)', () => {
 
   it('stops asking once the per-check question budget is spent, and says so', async () => {
     const { result, questions, policyQuestions } = await check({ ...limits, maxDnsQuestions: 30 });
-    expect(questions).toBeLessThanOrEqual(30);
-    expect(policyQuestions).toBe(POLICY_TXT);
+    // One budget for every question of the check: the fan-out spends it, so the policy records and
+    // DNSSEC are not asked at all, and say so (lookups ended by the question limit).
+    expect(questions + policyQuestions).toBe(30);
+    expect(policyQuestions).toBe(0);
     expect(result.dns.truncated).toMatchObject({ questions: 30 });
     expect(result.dns.truncated!.questionsRefused).toBeGreaterThan(0);
+    expect(result.policy?.mtaSts?.lookup).toMatchObject({ status: 'error', errorCode: 'EQUESTIONLIMIT' });
+    expect(result.policy?.dnssec?.mx).toMatchObject({ status: 'unknown', errorCode: 'EQUESTIONLIMIT' });
     const f = result.findings.find((x) => x.code === 'dns.question-limit');
     expect(f).toMatchObject({ severity: 'info', untested: true, params: { max: 30, asked: 30 } });
+    expect(Number(f?.params?.refused)).toBeGreaterThan(result.dns.truncated!.questionsRefused);
     expect(result.incomplete).toBe(false);
   });
 });

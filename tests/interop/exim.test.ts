@@ -104,7 +104,8 @@ describe('Exim mx2 (GnuTLS)', () => {
   it('2525: refused; the domain as a whole is OK but for its missing MTA-STS, with 465 recommended to mail clients', () => {
     expect(probeOf(result, a, 2525)).toMatchObject({ outcome: 'connection-refused', systemError: 'ECONNREFUSED' });
     // The lab's zone publishes no MTA-STS record: the one piece of information.
-    expect(result.findings.filter((f) => f.severity !== 'ok').map((f) => f.code)).toEqual(['mta-sts.absent']);
+    // The lab's NSD answers directly and never validates: no AD bit anywhere (issue 12, DNSSEC).
+    expect(result.findings.filter((f) => f.severity !== 'ok').map((f) => f.code)).toEqual(['mta-sts.absent', 'dnssec.resolver-not-validating']);
     expect(result.summary.verdict).toBe('info');
     expect(result.summary.recommendation.mailClient).toMatchObject({ port: 465, encryption: 'implicit-tls' });
     expect(result.summary.recommendation.application).toMatchObject({ port: 587, encryption: 'starttls' });

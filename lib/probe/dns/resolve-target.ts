@@ -29,6 +29,11 @@ export interface ResolveTargetOptions {
   maxHosts?: number;
   maxAddressesPerHost?: number;
   maxQuestions?: number;
+  /**
+   * The check's question budget, shared with the questions asked after this (policy TXT, DNSSEC,
+   * TLSA); absent: a budget of maxQuestions of its own.
+   */
+  budget?: QuestionBudget;
 }
 
 export const DEFAULT_DNS_CONCURRENCY = 8;
@@ -140,7 +145,7 @@ function normalizeMx(raw: { exchange: string; priority: number }[]): MxRecord[] 
 export async function resolveTarget(opts: ResolveTargetOptions): Promise<DnsResult> {
   const { resolver, policy } = opts;
   const domain = canonName(opts.domain);
-  const budget: QuestionBudget = { max: opts.maxQuestions ?? Number.POSITIVE_INFINITY, asked: 0, refused: 0 };
+  const budget: QuestionBudget = opts.budget ?? { max: opts.maxQuestions ?? Number.POSITIVE_INFINITY, asked: 0, refused: 0 };
   const run = createLookupRunner({
     clock: opts.clock,
     signal: opts.signal,

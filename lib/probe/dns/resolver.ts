@@ -8,6 +8,7 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
 import type { DnsStatus } from '@/lib/probe/schema';
 import type { DnsResolver } from '@/lib/probe/types';
 import { reverseName } from '@/lib/probe/dns/reverse-name';
+import { queryWithDo, splitServer } from '@/lib/probe/dns/dnssec-query';
 
 function parsePort(raw: string, item: string): number {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
@@ -66,6 +67,16 @@ export function createResolver(opts: { servers?: string[]; timeoutMs: number; tr
     getServers: () => resolver.getServers(),
     resolveTxt: (name) => resolver.resolveTxt(name),
     resolveCname: (name) => resolver.resolveCname(name),
+    // The same servers, asked directly: c-ares does not expose the AD bit (DNSSEC, DANE).
+    queryDnssec: (name, type, q) =>
+      queryWithDo({
+        servers: resolver.getServers().map(splitServer),
+        name,
+        type,
+        timeoutMs: Math.max(1, Math.round(opts.timeoutMs)),
+        ...(q?.checkingDisabled ? { checkingDisabled: true } : {}),
+        ...(q?.signal ? { signal: q.signal } : {}),
+      }),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../schema';
 import { POLICY_FINDINGS } from './catalogue-policy';
+import { DANE_FINDINGS } from './catalogue-dane';
 import { TLS_MATRIX_FINDINGS } from './catalogue-tls-matrix';
 
 export interface FindingDefinition {
@@ -383,6 +384,8 @@ export const FINDINGS = {
   },
   // Transport-security policy (MTA-STS, TLS-RPT, …): texts in catalogue-policy.ts.
   ...POLICY_FINDINGS,
+  // DNSSEC and DANE: texts in catalogue-dane.ts.
+  ...DANE_FINDINGS,
   // The TLS protocol matrix (versions and weak suites per port): texts in catalogue-tls-matrix.ts.
   ...TLS_MATRIX_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;

@@ -4,7 +4,7 @@
  * known; DNS and HTTP failures are statuses in the result, never exceptions.
  */
 import type { MtaSts, PolicyResult, TlsRpt } from '@/lib/probe/schema';
-import { asDnsLookup, createLookupRunner, type Runner } from '@/lib/probe/dns/lookup';
+import { asDnsLookup, createLookupRunner, type QuestionBudget, type Runner } from '@/lib/probe/dns/lookup';
 import type { AddressPolicy, Clock, ConnectFn, DnsResolver, TlsContext } from '@/lib/probe/types';
 import { fetchStsPolicy } from './fetch-sts-policy';
 import { parseMtaStsRecords, parseTlsRptRecords } from './policy-records';
@@ -23,6 +23,8 @@ export interface CheckPolicyOptions {
   connect?: ConnectFn;
   /** HTTPS port of the policy host (443; tests use another) */
   httpsPort?: number;
+  /** the check's DNS question budget (shared with the MX fan-out); absent: unbounded */
+  budget?: QuestionBudget;
   onMtaSts?: (m: MtaSts) => void;
   onTlsRpt?: (t: TlsRpt) => void;
 }
@@ -68,7 +70,7 @@ export async function checkTlsRpt(opts: CheckPolicyOptions, run: Runner): Promis
 /** MTA-STS and TLS-RPT side by side; undefined when the resolver cannot ask for TXT records. */
 export async function checkPolicy(opts: CheckPolicyOptions): Promise<PolicyResult | undefined> {
   if (!opts.resolver.resolveTxt) return undefined;
-  const run = createLookupRunner({ clock: opts.clock, ...(opts.signal ? { signal: opts.signal } : {}), concurrency: 4 });
+  const run = createLookupRunner({ clock: opts.clock, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.budget ? { budget: opts.budget } : {}), concurrency: 4 });
   const [mtaSts, tlsRpt] = await Promise.all([
     checkMtaSts(opts, run).then((m) => (opts.onMtaSts?.(m), m)),
     checkTlsRpt(opts, run).then((t) => (opts.onTlsRpt?.(t), t)),

@@ -5,6 +5,7 @@
 import type { CheckDeps } from '@/lib/probe/run-check';
 import type { CheckEvent, CheckInput, DnsResult, PolicyResult } from '@/lib/probe/schema';
 import type { Clock } from '@/lib/probe/types';
+import type { QuestionBudget } from '@/lib/probe/dns/lookup';
 import { checkPolicy } from './check-policy';
 
 /** RFC 8461 §3.3 leaves the fetch timeout to the sender; an interactive check allows 15 s at most. */
@@ -16,6 +17,7 @@ export function startPolicyCheck(opts: {
   deps: CheckDeps;
   clock: Clock;
   signal: AbortSignal;
+  budget?: QuestionBudget;
   onEvent: (e: CheckEvent) => void;
 }): Promise<PolicyResult | undefined> {
   const { target, dns, deps } = opts;
@@ -31,6 +33,7 @@ export function startPolicyCheck(opts: {
     fetchBudgetMs: Math.min(deps.limits.probeBudgetMs, STS_FETCH_BUDGET_MS),
     connectTimeoutMs: deps.limits.connectTimeoutMs,
     signal: opts.signal,
+    ...(opts.budget ? { budget: opts.budget } : {}),
     ...(deps.connect ? { connect: deps.connect } : {}),
     onMtaSts: (mtaSts) => opts.onEvent({ type: 'policy-mta-sts', mtaSts }),
     onTlsRpt: (tlsRpt) => opts.onEvent({ type: 'policy-tls-rpt', tlsRpt }),

@@ -153,7 +153,22 @@ describe('liveReducer', () => {
 describe('CHECK_EVENT_TYPES', () => {
   it('lists every CheckEvent type, so the client listens for each named SSE event', () => {
     expect([...CHECK_EVENT_TYPES].sort()).toEqual(
-      ['check-done', 'check-started', 'dns-done', 'probe-connected', 'probe-done', 'probe-ehlo', 'probe-greeting', 'probe-tls', 'probe-tls-matrix', 'probes-planned', 'policy-mta-sts', 'policy-tls-rpt'].sort(),
+      ['check-done', 'check-started', 'dns-done', 'probe-connected', 'probe-done', 'probe-ehlo', 'probe-greeting', 'probe-tls', 'probe-tls-matrix', 'probes-planned', 'policy-mta-sts', 'policy-tls-rpt', 'policy-dnssec', 'policy-dane'].sort(),
     );
+  });
+
+  it('keeps the DNSSEC piece and each MX host\'s DANE result as they arrive, in either order', () => {
+    const lookup = (name: string, type: 'MX' | 'A' | 'AAAA' | 'TLSA') => ({ name, type, status: 'secure' as const, rcode: 'NOERROR', ms: 1 });
+    const tlsa = { host: MX1, tlsa: lookup(`_25._tcp.${MX1}`, 'TLSA'), records: [{ usage: 3, selector: 1, matchingType: 1, data: 'aa' }], addresses: [] };
+    const dnssec = { validating: true, mx: lookup('example.test', 'MX'), hosts: [{ host: MX1, a: lookup(MX1, 'A'), aaaa: lookup(MX1, 'AAAA') }] };
+    const matched = { ...tlsa, addresses: [{ address: A, outcome: 'match' as const, matches: [{ record: 0, depth: 0 }] }] };
+    const dnssecEvent = CheckEventSchema.parse({ type: 'policy-dnssec', dnssec, tlsa: [tlsa] });
+    const daneEvent = CheckEventSchema.parse({ type: 'policy-dane', daneHost: matched });
+    const apply = (evs: CheckEvent[]) => evs.reduce<LiveState>((s, event, i) => liveReducer(s, { type: 'event', seq: i + 1, event, at: 0 }), initialLiveState);
+    for (const order of [[dnssecEvent, daneEvent], [daneEvent, dnssecEvent]]) {
+      const s = apply(order);
+      expect(s.policy?.dnssec).toEqual(dnssec);
+      expect(s.policy?.dane?.hosts).toEqual([matched]);
+    }
   });
 });
