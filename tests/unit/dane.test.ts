@@ -110,6 +110,20 @@ describe('DNSSEC status of an answer', () => {
     expect(tlsaRecords({ rcode: 'NOERROR', ad: true, answers })).toEqual([{ usage: 3, selector: 1, matchingType: 1, data: 'abcd' }]);
     expect(tlsaRecords({ rcode: 'SERVFAIL', ad: false, answers })).toEqual([]);
   });
+
+  it('TLSA records come out in one canonical order whatever order the resolver rotated the RRset into', () => {
+    const rr = (usage: number, selector: number, matchingType: number, hex: string) => ({
+      name: '_25._tcp.a.test',
+      type: 'TLSA',
+      data: { usage, selector, matchingType, certificate: Buffer.from(hex, 'hex') },
+    });
+    const set = [rr(2, 0, 2, 'cc'), rr(3, 1, 1, 'bb'), rr(3, 1, 1, 'aa'), rr(3, 0, 1, 'dd'), rr(1, 0, 1, 'ee')];
+    const want = ['3 0 1 dd', '3 1 1 aa', '3 1 1 bb', '2 0 2 cc', '1 0 1 ee'];
+    for (const answers of [set, [...set].reverse(), [set[2]!, set[4]!, set[0]!, set[3]!, set[1]!]]) {
+      const got = tlsaRecords({ rcode: 'NOERROR', ad: true, answers }).map((r) => `${r.usage} ${r.selector} ${r.matchingType} ${r.data}`);
+      expect(got).toEqual(want);
+    }
+  });
 });
 
 describe('raw DNSSEC query packets', () => {

@@ -24,12 +24,23 @@ export function dnssecStatus(name: string, type: DnssecRecordType, first: Lookup
   return { ...base, status: 'unknown', rcode };
 }
 
+/**
+ * The TLSA records of an answer in one canonical order: an RRset has none (resolvers rotate it), and
+ * the report, its record numbers and the findings must read the same on every check. DANE-EE first
+ * (RFC 7672 §3.1: what SMTP servers should publish), then DANE-TA, then the rest; within a usage by
+ * selector, matching type and data.
+ */
 export function tlsaRecords(answer: DnssecAnswer | undefined): TlsaRecord[] {
   if (!answer || answer.rcode !== 'NOERROR') return [];
   return answer.answers
     .filter((a) => a.type === 'TLSA')
     .map((a) => a.data as { usage: number; selector: number; matchingType: number; certificate: Buffer })
-    .map((d) => ({ usage: d.usage, selector: d.selector, matchingType: d.matchingType, data: Buffer.from(d.certificate).toString('hex') }));
+    .map((d) => ({ usage: d.usage, selector: d.selector, matchingType: d.matchingType, data: Buffer.from(d.certificate).toString('hex') }))
+    .sort(compareTlsa);
+}
+
+function compareTlsa(a: TlsaRecord, b: TlsaRecord): number {
+  return b.usage - a.usage || a.selector - b.selector || a.matchingType - b.matchingType || (a.data < b.data ? -1 : a.data > b.data ? 1 : 0);
 }
 
 export const tlsaName = (host: string) => `_25._tcp.${host}`;
