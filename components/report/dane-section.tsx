@@ -55,27 +55,29 @@ function DnssecCard({ d }: { d: DnssecResult }) {
     ]),
   ];
   return (
-    <Card className="p-4">
+    <Card className="min-w-0 p-4">
       <Head line={dnssecLine(d)} title={t('dnssecTitle')} />
-      <table className="mt-3 w-full border-collapse text-sm">
-        <caption className="sr-only">{t('chain')}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className={head}>{t('name')}</th>
-            <th scope="col" className={head}>{t('type')}</th>
-            <th scope="col" className={head}>{t('status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ name, l }) => (
-            <tr key={`${name}|${l.type}`}>
-              <td className={`${cell} font-mono text-xs break-all`}>{name}</td>
-              <td className={`${cell} font-mono text-xs`}>{l.type}</td>
-              <td className={cell}><Status l={l} /></td>
+      <div className="mt-3 overflow-x-auto">
+        <table className="w-full border-collapse text-sm">
+          <caption className="sr-only">{t('chain')}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className={head}>{t('name')}</th>
+              <th scope="col" className={head}>{t('type')}</th>
+              <th scope="col" className={head}>{t('status')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map(({ name, l }) => (
+              <tr key={`${name}|${l.type}`}>
+                <td className={`${cell} font-mono text-xs break-all`}>{name}</td>
+                <td className={`${cell} font-mono text-xs`}>{l.type}</td>
+                <td className={cell}><Status l={l} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">{t('resolverNote')}</p>
     </Card>
   );
@@ -85,7 +87,7 @@ function DaneCard({ dane }: { dane: DaneResult }) {
   const t = useTranslations('policyDane');
   const meta = useToneMeta();
   return (
-    <Card className="p-4">
+    <Card className="min-w-0 p-4">
       <Head line={daneLine(dane)} title={t('daneTitle')} />
       <div className="mt-3 overflow-x-auto">
         <table className="w-full border-collapse text-sm">
@@ -155,7 +157,7 @@ function DaneCard({ dane }: { dane: DaneResult }) {
 export function DaneSection({ dnssec, dane }: { dnssec: DnssecResult | undefined; dane: DaneResult | undefined }) {
   if (!dnssec && !dane) return null;
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       {dnssec ? <DnssecCard d={dnssec} /> : null}
       {dane ? <DaneCard dane={dane} /> : null}
     </div>
