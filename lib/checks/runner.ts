@@ -80,6 +80,19 @@ export interface CheckView {
   reason: string | null;
 }
 
+/** A stored check as the pages and API see it, with its status as the runner knows it. */
+export function checkView(r: CheckRecord, status: CheckView['status']): CheckView {
+  return {
+    id: r.id,
+    status,
+    target: r.target,
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+    result: r.result,
+    reason: r.status === 'interrupted' ? (r.error ?? 'unknown') : null,
+  };
+}
+
 export interface Runner {
   /** settles once checks left 'running' by a previous process are marked interrupted */
   readonly ready: Promise<void>;
@@ -378,15 +391,7 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     async getCheck(id) {
       const r = await store.getCheck(id);
       if (!r) return null;
-      return {
-        id: r.id,
-        status: viewStatus(r),
-        target: r.target,
-        createdAt: r.createdAt,
-        finishedAt: r.finishedAt,
-        result: r.result,
-        reason: r.status === 'interrupted' ? (r.error ?? 'unknown') : null,
-      };
+      return checkView(r, viewStatus(r));
     },
 
     subscribe(id, afterSeq, subscriber) {

@@ -12,7 +12,7 @@ import { newCheckId } from '@/lib/store/check-id';
 import { combineObservers, type CheckObserver } from '@/lib/checks/check-observer';
 import type { CheckStatus } from '@/lib/checks/check-status';
 import { replayThenTail } from '@/lib/checks/replay-then-tail';
-import type { Runner, StartOutcome } from '@/lib/checks/runner';
+import { checkView, type Runner, type StartOutcome } from '@/lib/checks/runner';
 import type { EventHub } from '@/lib/checks/event-hub';
 import type { CheckJob, ClientSlots, VantageRegistry } from './check-queue';
 
@@ -169,15 +169,7 @@ export function createScaledRunner(options: ScaledRunnerOptions): Runner {
     async getCheck(id) {
       const r = await store.getCheck(id);
       if (!r) return null;
-      return {
-        id: r.id,
-        status: await statusOf(r),
-        target: r.target,
-        createdAt: r.createdAt,
-        finishedAt: r.finishedAt,
-        result: r.result,
-        reason: r.status === 'interrupted' ? (r.error ?? 'unknown') : null,
-      };
+      return checkView(r, await statusOf(r));
     },
 
     subscribe(id, afterSeq, subscriber) {
