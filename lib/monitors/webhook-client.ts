@@ -10,6 +10,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { isIP, type Socket } from 'node:net';
+import { waitForSocket } from '@/lib/probe/net/wait-for-socket';
 import { connect as tlsConnect } from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import { parseIpStrict } from '@/lib/probe/address-policy';
@@ -107,25 +108,8 @@ class Stop extends Error {
   }
 }
 
-function waitFor(socket: Socket, ok: string, signal: AbortSignal, fail: (err: NodeJS.ErrnoException) => Stop): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      socket.off(ok, onOk);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onOk = () => (cleanup(), resolve());
-    const onError = (err: NodeJS.ErrnoException) => (cleanup(), reject(fail(err)));
-    const onClose = () => (cleanup(), reject(fail(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }))));
-    const onAbort = () => (cleanup(), reject(new Stop('timeout', 'no answer within the time budget')));
-    if (signal.aborted) return onAbort();
-    socket.once(ok, onOk);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The error for a connection step that ran out of its time budget. */
+const timedOut = () => new Stop('timeout', 'no answer within the time budget');
 
 /** POSTs one body to a webhook URL: one attempt, never throws for the receiver's fault. */
 export async function postWebhook(
@@ -158,7 +142,7 @@ export async function postWebhook(
       sockets.push(raw);
       raw.on('error', () => {});
       try {
-        await waitFor(raw, 'connect', signal, (err) => new Stop('connect-failed', `${err.code ?? 'ECONNECT'}: ${err.message}`));
+        await waitForSocket(raw, 'connect', signal, (err) => new Stop('connect-failed', `${err.code ?? 'ECONNECT'}: ${err.message}`), timedOut);
         socket = raw;
         break;
       } catch (e) {
@@ -179,7 +163,7 @@ export async function postWebhook(
       });
       sockets.push(secure);
       secure.on('error', () => {});
-      await waitFor(secure, 'secureConnect', signal, (err) => new Stop('tls-failed', tidyTlsError(err).message));
+      await waitForSocket(secure, 'secureConnect', signal, (err) => new Stop('tls-failed', tidyTlsError(err).message), timedOut);
       socket = secure;
     }
     const res = await send(socket, checked, opts, signal);

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP, type Socket } from 'node:net';
+import { waitForSocket } from '@/lib/probe/net/wait-for-socket';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { StsFetch } from '@/lib/probe/schema';
 import { guardedConnect, refuseLookup } from '@/lib/probe/net/guarded-connect';
@@ -50,33 +51,15 @@ class FetchStop extends Error {
   }
 }
 
+/** The error for a connection step that ran out of its time budget. */
+const timedOut = () => new FetchStop('timeout', 'ETIMEDOUT', 'no answer within the time budget');
+
 async function addressesOf(resolver: DnsResolver, host: string): Promise<{ address: string; family: 4 | 6 }[]> {
   const [a, aaaa] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
   const out: { address: string; family: 4 | 6 }[] = [];
   if (a.status === 'fulfilled') for (const x of a.value) if (isIP(x) === 4) out.push({ address: x, family: 4 });
   if (aaaa.status === 'fulfilled') for (const x of aaaa.value) if (isIP(x) === 6) out.push({ address: x, family: 6 });
   return out;
-}
-
-/** Resolves when `emitter` fires `ok`, rejects with a FetchStop on error, close or abort. */
-function waitFor(socket: Socket, ok: string, signal: AbortSignal, fail: (err: NodeJS.ErrnoException) => FetchStop): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      socket.off(ok, onOk);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onOk = () => (cleanup(), resolve());
-    const onError = (err: NodeJS.ErrnoException) => (cleanup(), reject(fail(err)));
-    const onClose = () => (cleanup(), reject(fail(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }))));
-    const onAbort = () => (cleanup(), reject(new FetchStop('timeout', 'ETIMEDOUT', 'no answer within the time budget')));
-    if (signal.aborted) return onAbort();
-    socket.once(ok, onOk);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export async function fetchStsPolicy(opts: FetchStsOptions): Promise<FetchStsResult> {
@@ -107,7 +90,7 @@ export async function fetchStsPolicy(opts: FetchStsOptions): Promise<FetchStsRes
       raw.on('error', () => {});
       const connectTimer = AbortSignal.any([signal, AbortSignal.timeout(opts.connectTimeoutMs)]);
       try {
-        await waitFor(raw, 'connect', connectTimer, (err) => new FetchStop('connect-failed', err.code ?? 'ECONNECT', err.message));
+        await waitForSocket(raw, 'connect', connectTimer, (err) => new FetchStop('connect-failed', err.code ?? 'ECONNECT', err.message), timedOut);
       } catch (e) {
         raw.destroy();
         last = e instanceof FetchStop ? e : new FetchStop('connect-failed', 'ECONNECT', String(e));
@@ -156,7 +139,7 @@ async function overTls(
   ctx.sockets.push(secure);
   secure.on('error', () => {});
   try {
-    await waitFor(secure, 'secureConnect', signal, (err) => new FetchStop('tls-failed', tidyTlsError(err).code, tidyTlsError(err).message));
+    await waitForSocket(secure, 'secureConnect', signal, (err) => new FetchStop('tls-failed', tidyTlsError(err).code, tidyTlsError(err).message), timedOut);
   } catch (e) {
     throw new FetchStopWith(e as FetchStop, learnt);
   }
