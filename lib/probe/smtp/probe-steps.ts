@@ -5,8 +5,9 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Ehlo, ProbeOutcome, SmtpReply } from '@/lib/probe/schema';
-import { waitWithDeadline, type WaitInterrupt } from '@/lib/probe/net/deadline';
+import type { WaitInterrupt } from '@/lib/probe/net/deadline';
 import { guardedConnect } from '@/lib/probe/net/guarded-connect';
+import { waitForConnect } from '@/lib/probe/net/wait-for-connect';
 import { tlsHandshake } from '@/lib/probe/net/tls-handshake';
 import { describeTls } from '@/lib/probe/tls/describe-tls';
 import { parseEhlo } from './capabilities';
@@ -67,19 +68,7 @@ export async function openConnection(run: ProbeRun, opts: { announce: boolean })
   run.phase = 'connect';
   const start = run.now();
   run.note(`connecting to ${family === 6 ? `[${address}]` : address}:${port}`);
-  const res = await waitWithDeadline<NodeJS.ErrnoException | undefined>(
-    { deadline: run.deadline(run.limits.connectTimeoutMs), ...(run.opts.signal ? { signal: run.opts.signal } : {}) },
-    (done) => {
-      const onConnect = () => done(undefined);
-      const onError = (err: NodeJS.ErrnoException) => done(err);
-      socket.once('connect', onConnect);
-      socket.once('error', onError);
-      return () => {
-        socket.off('connect', onConnect);
-        socket.off('error', onError);
-      };
-    },
-  );
+  const res = await waitForConnect(socket, { deadline: run.deadline(run.limits.connectTimeoutMs), ...(run.opts.signal ? { signal: run.opts.signal } : {}) });
   if (res !== undefined) {
     socket.destroy();
     if ('interrupted' in res) {

@@ -13,8 +13,9 @@
 import type { Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { TlsMatrix, TlsVersionName } from '@/lib/probe/schema';
-import { deadlineFor, waitWithDeadline, type WaitInterrupt } from '@/lib/probe/net/deadline';
+import { deadlineFor, type WaitInterrupt } from '@/lib/probe/net/deadline';
 import { guardedConnect } from '@/lib/probe/net/guarded-connect';
+import { waitForConnect } from '@/lib/probe/net/wait-for-connect';
 import { tlsHandshake } from '@/lib/probe/net/tls-handshake';
 import { SmtpSession } from '@/lib/probe/smtp/smtp-session';
 import { Transcript } from '@/lib/probe/smtp/transcript';
@@ -118,16 +119,7 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
     const socket = guarded.socket;
     socket.on('error', () => {});
     sockets.push(socket);
-    const connected = await waitWithDeadline<NodeJS.ErrnoException | undefined>({ deadline: deadline(o.limits.connectTimeoutMs), ...signal }, (done) => {
-      const onConnect = () => done(undefined);
-      const onError = (err: NodeJS.ErrnoException) => done(err);
-      socket.once('connect', onConnect);
-      socket.once('error', onError);
-      return () => {
-        socket.off('connect', onConnect);
-        socket.off('error', onError);
-      };
-    });
+    const connected = await waitForConnect(socket, { deadline: deadline(o.limits.connectTimeoutMs), ...signal });
     if (connected !== undefined) {
       if ('interrupted' in connected) return interrupted(connected.interrupted, 'TCP connect');
       return { kind: 'untested', reason: 'no-session', detail: `connect failed: ${connected.code ?? connected.message}` };
