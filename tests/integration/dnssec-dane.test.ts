@@ -71,12 +71,34 @@ beforeAll(async () => {
     },
     // Signed, but every signature expired in 2020: bogus.
     { origin: 'bogus.test', signing: 'expired', lines: ['@ IN MX 10 mx.bogus.test.', 'mx IN A 127.124.3.1'] },
+    // MX hosts that are aliases (RFC 7672 §2.2.3), in signed zones. cnamed: the alias leads into
+    // another signed zone, whose name holds the TLSA records (DANE-TA) and is the only name the
+    // leaf carries. cnamefb: nothing at the expanded name, so the MX host's own TLSA records count.
+    {
+      origin: 'other.test',
+      signing: 'signed',
+      lines: ['wrong-host IN A 127.124.1.20', `_25._tcp.wrong-host IN TLSA 2 1 1 ${sha256(spki(leafOf(pki.intermediate)))}`],
+    },
+    {
+      origin: 'cname.test',
+      signing: 'signed',
+      lines: [
+        'cnamed IN MX 10 mx.cnamed.cname.test.',
+        'mx.cnamed IN CNAME wrong-host.other.test.',
+        'cnamefb IN MX 10 mx.cnamefb.cname.test.',
+        'mx.cnamefb IN CNAME host.cnamefb.cname.test.',
+        'host.cnamefb IN A 127.124.1.21',
+        `_25._tcp.mx.cnamefb IN TLSA 3 1 1 ${sha256(spki(leafOf(pki.valid)))}`,
+      ],
+    },
   ];
   lab = await startDnssecLab(zones);
   for (const [i, s] of SCENARIOS.entries()) {
     const leaf = s.leaf(pki);
     servers.push(await startFakeSmtp({ address: address(i), port: 25, greeting: [`220 ${mx(s.name)} ESMTP`], tls: { key: leaf.keyPem, cert: leaf.chainPem } }));
   }
+  servers.push(await startFakeSmtp({ address: '127.124.1.20', port: 25, greeting: ['220 wrong-host.other.test ESMTP'], tls: { key: pki.wrongHost.keyPem, cert: pki.wrongHost.chainPem } }));
+  servers.push(await startFakeSmtp({ address: '127.124.1.21', port: 25, greeting: ['220 host.cnamefb.cname.test ESMTP'], tls: { key: pki.valid.keyPem, cert: pki.valid.chainPem } }));
   servers.push(await startFakeSmtp({ address: '127.124.2.1', port: 25, greeting: ['220 mx.unsigned.plain.test ESMTP'], tls: { key: pki.valid.keyPem, cert: pki.valid.chainPem } }));
 }, 120_000);
 
@@ -191,6 +213,23 @@ describe('DANE against the chain presented on port 25', () => {
     expect(ta.policy?.dane?.hosts[0]?.addresses[0]).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
     expect(one(ta, 'dane.mismatch').severity).toBe('critical');
     expect(ta.findings.find((f) => f.code === 'cert.hostname-mismatch' && f.port === 25)?.severity).toBe('warning');
+  });
+
+  it('an MX alias through a secure CNAME: TLSA at the expanded name first, and that name is a DANE-TA reference identifier', async () => {
+    const { result } = await check('cnamed.cname.test');
+    const host = result.policy?.dane?.hosts[0];
+    expect(host).toMatchObject({ host: 'mx.cnamed.cname.test', tlsa: { status: 'secure', name: '_25._tcp.wrong-host.other.test' } });
+    // the leaf names only wrong-host.other.test, not the MX host: DANE-TA holds through the expanded name
+    expect(host?.addresses[0]).toMatchObject({ outcome: 'match', matches: [{ record: 0, depth: 1 }] });
+    one(result, 'dane.match');
+  });
+
+  it('an MX alias with no TLSA records at the expanded name falls back to the MX host name', async () => {
+    const { result } = await check('cnamefb.cname.test');
+    const host = result.policy?.dane?.hosts[0];
+    expect(host).toMatchObject({ host: 'mx.cnamefb.cname.test', tlsa: { status: 'secure', name: '_25._tcp.mx.cnamefb.cname.test' } });
+    expect(host?.addresses[0]).toMatchObject({ outcome: 'match' });
+    one(result, 'dane.match');
   });
 
   it('PKIX usages are reported and leave no usable record', async () => {

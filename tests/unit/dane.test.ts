@@ -6,7 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dnssecStatus, tlsaRecords } from '@/lib/probe/dane/check-dnssec';
+import { dnssecStatus, securelyExpandedName, tlsaRecords } from '@/lib/probe/dane/check-dnssec';
 import { daneForAddress } from '@/lib/probe/dane/dane-host';
 import { matchDane, tlsaUsable } from '@/lib/probe/dane/match-tlsa';
 import { decodeReply, encodeQuery, splitServer } from '@/lib/probe/dns/dnssec-query';
@@ -41,32 +41,32 @@ describe('TLSA matching', () => {
       rec(3, 1, 1, hash('sha256', spki(leaf))),
       rec(3, 1, 2, hash('sha512', spki(leaf))),
     ]) {
-      expect(matchDane({ records: [r], chainPem: c, host: HOST, now: NOW }), `${r.usage} ${r.selector} ${r.matchingType}`).toEqual({ outcome: 'match', matches: [{ record: 0, depth: 0 }] });
+      expect(matchDane({ records: [r], chainPem: c, names: [HOST], now: NOW }), `${r.usage} ${r.selector} ${r.matchingType}`).toEqual({ outcome: 'match', matches: [{ record: 0, depth: 0 }] });
     }
   });
 
   it('DANE-EE on the intermediate does not match: EE is the leaf only', () => {
     const r = rec(3, 1, 1, hash('sha256', spki(pki.intermediate.certPem)));
-    expect(matchDane({ records: [r], chainPem: chain(pki.valid.certPem, pki.intermediate.certPem), host: HOST, now: NOW }).outcome).toBe('mismatch');
+    expect(matchDane({ records: [r], chainPem: chain(pki.valid.certPem, pki.intermediate.certPem), names: [HOST], now: NOW }).outcome).toBe('mismatch');
   });
 
   it('DANE-EE ignores expiry and names; DANE-TA checks both', () => {
     const expired = chain(pki.expired.certPem, pki.intermediate.certPem);
-    expect(matchDane({ records: [rec(3, 1, 1, hash('sha256', spki(pki.expired.certPem)))], chainPem: expired, host: HOST, now: NOW }).outcome).toBe('match');
+    expect(matchDane({ records: [rec(3, 1, 1, hash('sha256', spki(pki.expired.certPem)))], chainPem: expired, names: [HOST], now: NOW }).outcome).toBe('match');
     const ta = rec(2, 1, 1, hash('sha256', spki(pki.intermediate.certPem)));
-    const r = matchDane({ records: [ta], chainPem: expired, host: HOST, now: NOW });
+    const r = matchDane({ records: [ta], chainPem: expired, names: [HOST], now: NOW });
     expect(r).toMatchObject({ outcome: 'mismatch', taProblem: 'dates' });
-    const wrong = matchDane({ records: [ta], chainPem: chain(pki.wrongHost.certPem, pki.intermediate.certPem), host: HOST, now: NOW });
+    const wrong = matchDane({ records: [ta], chainPem: chain(pki.wrongHost.certPem, pki.intermediate.certPem), names: [HOST], now: NOW });
     expect(wrong).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
-    expect(matchDane({ records: [ta], chainPem: chain(pki.valid.certPem, pki.intermediate.certPem), host: HOST, now: NOW })).toEqual({ outcome: 'match', matches: [{ record: 0, depth: 1 }] });
+    expect(matchDane({ records: [ta], chainPem: chain(pki.valid.certPem, pki.intermediate.certPem), names: [HOST], now: NOW })).toEqual({ outcome: 'match', matches: [{ record: 0, depth: 1 }] });
   });
 
   it('DANE-TA does not match a leaf, and needs the chain to be signed up to the anchor', () => {
     const onLeaf = rec(2, 1, 1, hash('sha256', spki(pki.valid.certPem)));
-    expect(matchDane({ records: [onLeaf], chainPem: chain(pki.valid.certPem), host: HOST, now: NOW }).outcome).toBe('mismatch');
+    expect(matchDane({ records: [onLeaf], chainPem: chain(pki.valid.certPem), names: [HOST], now: NOW }).outcome).toBe('mismatch');
     // the other CA's chain with our intermediate's key as TA: the leaf is not signed by it
     const ours = rec(2, 0, 1, hash('sha256', x(pki.intermediate.certPem).raw));
-    const forged = matchDane({ records: [ours], chainPem: chain(pki.untrustedCa.certPem, pki.intermediate.certPem), host: HOST, now: NOW });
+    const forged = matchDane({ records: [ours], chainPem: chain(pki.untrustedCa.certPem, pki.intermediate.certPem), names: [HOST], now: NOW });
     expect(forged).toMatchObject({ outcome: 'mismatch', taProblem: 'chain-signature' });
   });
 
@@ -74,14 +74,33 @@ describe('TLSA matching', () => {
     const leaf = pki.valid.certPem;
     for (const r of [rec(0, 1, 1, hash('sha256', spki(leaf))), rec(1, 1, 1, hash('sha256', spki(leaf))), rec(3, 2, 1, hash('sha256', spki(leaf))), rec(3, 1, 3, hash('sha256', spki(leaf)))]) {
       expect(tlsaUsable(r)).toBe(false);
-      expect(matchDane({ records: [r], chainPem: chain(leaf), host: HOST, now: NOW }).outcome).toBe('mismatch');
+      expect(matchDane({ records: [r], chainPem: chain(leaf), names: [HOST], now: NOW }).outcome).toBe('mismatch');
     }
     expect(tlsaUsable(rec(2, 0, 0, 'ab'))).toBe(true);
   });
 
   it('an empty association never matches, and an empty chain is a mismatch', () => {
-    expect(matchDane({ records: [rec(3, 1, 0, '')], chainPem: chain(pki.valid.certPem), host: HOST, now: NOW }).outcome).toBe('mismatch');
-    expect(matchDane({ records: [rec(3, 1, 1, 'aa')], chainPem: [], host: HOST, now: NOW }).outcome).toBe('mismatch');
+    expect(matchDane({ records: [rec(3, 1, 0, '')], chainPem: chain(pki.valid.certPem), names: [HOST], now: NOW }).outcome).toBe('mismatch');
+    expect(matchDane({ records: [rec(3, 1, 1, 'aa')], chainPem: [], names: [HOST], now: NOW }).outcome).toBe('mismatch');
+  });
+
+  it('DANE-TA accepts a leaf that names any one of the reference identifiers (MX host, CNAME-expanded name)', () => {
+    const ta = rec(2, 1, 1, hash('sha256', spki(pki.intermediate.certPem)));
+    const c = chain(pki.valid.certPem, pki.intermediate.certPem);
+    expect(matchDane({ records: [ta], chainPem: c, names: ['alias.dane.test', HOST], now: NOW }).outcome).toBe('match');
+    expect(matchDane({ records: [ta], chainPem: c, names: ['alias.dane.test', 'other.dane.test'], now: NOW })).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
+  });
+
+  it('the DANE-TA name check uses the expanded name only when the TLSA records were found there', () => {
+    const ta = rec(2, 1, 1, hash('sha256', spki(pki.intermediate.certPem)));
+    const tls = { chain: [{ pem: pki.valid.certPem }, { pem: pki.intermediate.certPem }] };
+    const probe = { host: 'mx.alias.test', address: '192.0.2.1', family: 4, port: 25, outcome: 'success', phase: 'done', transcript: [], transcriptTruncated: false, tls } as never;
+    // the leaf names HOST: found at _25._tcp.HOST (HOST is the expanded name of mx.alias.test) it matches
+    const atTarget = { host: 'mx.alias.test', tlsa: L(`_25._tcp.${HOST}`, 'TLSA', 'secure', 'NOERROR'), records: [ta] };
+    expect(daneForAddress(atTarget, '192.0.2.1', probe, NOW).outcome).toBe('match');
+    // found at the MX name itself, the expanded name is no reference identifier
+    const atHost = { host: 'mx.alias.test', tlsa: L('_25._tcp.mx.alias.test', 'TLSA', 'secure', 'NOERROR'), records: [ta] };
+    expect(daneForAddress(atHost, '192.0.2.1', probe, NOW)).toMatchObject({ outcome: 'mismatch', taProblem: 'name' });
   });
 });
 
@@ -103,6 +122,27 @@ describe('DNSSEC status of an answer', () => {
 
   it('no answer at all keeps its code', () => {
     expect(dnssecStatus('a.test', 'TLSA', { status: 'error', errorCode: 'EQUESTIONLIMIT', ms: 0 })).toEqual({ name: 'a.test', type: 'TLSA', status: 'unknown', errorCode: 'EQUESTIONLIMIT', ms: 0 });
+  });
+
+  it('a host reached through a CNAME chain is expanded only when the address answer is secure', () => {
+    const chainAnswer = (ad: boolean): DnssecAnswer => ({
+      rcode: 'NOERROR',
+      ad,
+      answers: [
+        { name: 'mx.a.test', type: 'CNAME', data: 'hop.b.test' },
+        { name: 'hop.b.test', type: 'CNAME', data: 'Real.C.test.' },
+        { name: 'Real.C.test.', type: 'A', data: '192.0.2.1' },
+      ],
+    });
+    const secure = { lookup: dnssecStatus('mx.a.test', 'A', ok('NOERROR', true)), answer: chainAnswer(true) };
+    const insecure = { lookup: dnssecStatus('mx.a.test', 'A', ok('NOERROR', false)), answer: chainAnswer(false) };
+    expect(securelyExpandedName('mx.a.test', [secure])).toBe('real.c.test');
+    expect(securelyExpandedName('mx.a.test', [insecure])).toBeUndefined();
+    // the AAAA answer may be the secure one
+    expect(securelyExpandedName('mx.a.test', [insecure, { ...secure, answer: { ...chainAnswer(true), answers: [{ name: 'real.c.test', type: 'AAAA', data: '2001:db8::1' }] } }])).toBe('real.c.test');
+    // no alias: the records stand at the host itself (any case, trailing dot)
+    const direct = { lookup: secure.lookup, answer: { rcode: 'NOERROR', ad: true, answers: [{ name: 'MX.a.test.', type: 'A', data: '192.0.2.1' }] } };
+    expect(securelyExpandedName('mx.a.test', [direct])).toBeUndefined();
   });
 
   it('TLSA records are read from a NOERROR answer only', () => {
@@ -212,7 +252,7 @@ describe('DANE finding rules', () => {
   });
 
   it('an address whose port 25 never answered is untested for DANE, one without STARTTLS is no-tls', () => {
-    const h = { host: HOST, records: [rec(3, 1, 1, 'aa')] };
+    const h = { host: HOST, tlsa: L(`_25._tcp.${HOST}`, 'TLSA', 'secure', 'NOERROR'), records: [rec(3, 1, 1, 'aa')] };
     expect(daneForAddress(h, '192.0.2.1', undefined, NOW).outcome).toBe('untested');
     const base = { host: HOST, address: '192.0.2.1', family: 4, port: 25, transcript: [], transcriptTruncated: false };
     const noStarttls = { ...base, outcome: 'success', phase: 'done', greeting: { code: 220, lines: ['hi'] }, ehlo: { starttls: false } };

@@ -45,6 +45,22 @@ function compareTlsa(a: TlsaRecord, b: TlsaRecord): number {
 
 export const tlsaName = (host: string) => `_25._tcp.${host}`;
 
+const bare = (name: string) => name.replace(/\.$/, '').toLowerCase();
+
+/**
+ * The name a host's A or AAAA records stand at when it differs from the host (a CNAME chain led
+ * there) and the answer is DNSSEC-secure: one validated answer covers the whole chain. Undefined for
+ * no alias, or an alias that is not secure (then only the MX host name counts, RFC 7672 §2.2.3).
+ */
+export function securelyExpandedName(host: string, lookups: readonly { lookup: DnssecLookup; answer?: DnssecAnswer }[]): string | undefined {
+  for (const { lookup, answer } of lookups) {
+    if (lookup.status !== 'secure' || !answer) continue;
+    const owner = answer.answers.find((r) => r.type === 'A' || r.type === 'AAAA')?.name;
+    if (owner !== undefined && bare(owner) !== bare(host)) return bare(owner);
+  }
+  return undefined;
+}
+
 export async function checkDnssec(opts: {
   domain: string;
   dns: DnsResult;
@@ -69,7 +85,12 @@ export async function checkDnssec(opts: {
     ask(opts.domain, 'MX'),
     Promise.all(
       opts.hosts.map(async (host) => {
-        const [a, aaaa, tlsa] = await Promise.all([ask(host, 'A'), ask(host, 'AAAA'), ask(tlsaName(host), 'TLSA')]);
+        const [a, aaaa, atHost] = await Promise.all([ask(host, 'A'), ask(host, 'AAAA'), ask(tlsaName(host), 'TLSA')]);
+        // RFC 7672 §2.2.3: when the host's address records came through a secure CNAME chain, the
+        // TLSA records are looked up first at the fully expanded name, then at the MX host name.
+        const expanded = securelyExpandedName(host, [a, aaaa]);
+        const atExpanded = expanded === undefined ? undefined : await ask(tlsaName(expanded), 'TLSA');
+        const tlsa = atExpanded && tlsaRecords(atExpanded.answer).length > 0 ? atExpanded : atHost;
         return { host, a: a.lookup, aaaa: aaaa.lookup, tlsa };
       }),
     ),

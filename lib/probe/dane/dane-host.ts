@@ -6,15 +6,17 @@
 import type { DaneAddress, DaneHost, PortProbe } from '@/lib/probe/schema';
 import { answered, isUntestedOutcome } from '@/lib/verdict/probe-status';
 import { matchDane } from './match-tlsa';
-import { daneApplies } from './tlsa-record';
+import { daneApplies, tlsaBase } from './tlsa-record';
 
 export { daneApplies };
 
-export function daneForAddress(h: Pick<DaneHost, 'host' | 'records'>, address: string, probe: PortProbe | undefined, now: Date): DaneAddress {
+export function daneForAddress(h: Pick<DaneHost, 'host' | 'records' | 'tlsa'>, address: string, probe: PortProbe | undefined, now: Date): DaneAddress {
   const none = { address, matches: [] };
   if (!probe || isUntestedOutcome(probe) || !answered(probe)) return { ...none, outcome: 'untested' };
   if (probe.tls && probe.tls.chain.length > 0) {
-    return { address, ...matchDane({ records: h.records, chainPem: probe.tls.chain.map((c) => c.pem), host: h.host, now }) };
+    const base = tlsaBase(h.tlsa.name);
+    const names = base !== undefined && base !== h.host ? [h.host, base] : [h.host];
+    return { address, ...matchDane({ records: h.records, chainPem: probe.tls.chain.map((c) => c.pem), names, now }) };
   }
   // A DANE sender requires STARTTLS once the TLSA records are secure (RFC 7672 §2.2).
   if (probe.outcome === 'starttls-rejected' || probe.outcome === 'tls-handshake-failed' || (probe.ehlo && !probe.ehlo.starttls)) return { ...none, outcome: 'no-tls' };

@@ -36,7 +36,7 @@ export function recordMatches(r: TlsaRecord, cert: X509Certificate): boolean {
 type TaProblem = NonNullable<DaneAddress['taProblem']>;
 
 /** Why the chain from the leaf up to `depth` does not hold for DANE-TA, or undefined when it does. */
-function taChainProblem(chain: readonly X509Certificate[], depth: number, host: string, now: Date): TaProblem | undefined {
+function taChainProblem(chain: readonly X509Certificate[], depth: number, names: readonly string[], now: Date): TaProblem | undefined {
   for (let i = 0; i < depth; i++) {
     const child = chain[i]!;
     const parent = chain[i + 1]!;
@@ -44,7 +44,7 @@ function taChainProblem(chain: readonly X509Certificate[], depth: number, host: 
   }
   const leaf = chain[0]!;
   if (now < new Date(leaf.validFrom) || now > new Date(leaf.validTo)) return 'dates';
-  if (leaf.checkHost(host, { subject: 'default' }) === undefined) return 'name';
+  if (names.every((name) => leaf.checkHost(name, { subject: 'default' }) === undefined)) return 'name';
   return undefined;
 }
 
@@ -57,9 +57,11 @@ export const TA_PROBLEM_TEXT: Record<TaProblem, string> = {
 
 /**
  * How the usable records match the presented chain. A usable record set that nothing in the chain
- * satisfies is a mismatch: a DANE sender will not deliver (RFC 7672 §2.2).
+ * satisfies is a mismatch: a DANE sender will not deliver (RFC 7672 §2.2). `names` are the
+ * reference identifiers DANE-TA checks the leaf against: the MX host, and its CNAME-expanded name
+ * when the TLSA records were found there (RFC 7672 §2.2.3, §3.2.2).
  */
-export function matchDane(opts: { records: readonly TlsaRecord[]; chainPem: readonly string[]; host: string; now: Date }): Pick<DaneAddress, 'outcome' | 'matches' | 'taProblem'> {
+export function matchDane(opts: { records: readonly TlsaRecord[]; chainPem: readonly string[]; names: readonly string[]; now: Date }): Pick<DaneAddress, 'outcome' | 'matches' | 'taProblem'> {
   let chain: X509Certificate[];
   try {
     chain = opts.chainPem.map((pem) => new X509Certificate(pem));
@@ -77,7 +79,7 @@ export function matchDane(opts: { records: readonly TlsaRecord[]; chainPem: read
     }
     for (let depth = 1; depth < chain.length; depth++) {
       if (!recordMatches(r, chain[depth]!)) continue;
-      const problem = taChainProblem(chain, depth, opts.host, opts.now);
+      const problem = taChainProblem(chain, depth, opts.names, opts.now);
       if (problem === undefined) {
         matches.push({ record, depth });
         return;

@@ -14,6 +14,12 @@ export function daneApplies(h: Pick<DaneHost, 'tlsa' | 'records'>): boolean {
   return h.tlsa.status === 'secure' && h.records.some(tlsaUsable);
 }
 
+/** The TLSA base domain of the question `_25._tcp.<base>` (undefined for any other name). */
+export function tlsaBase(tlsaName: string): string | undefined {
+  const m = /^_25\._tcp\.(.+)$/i.exec(tlsaName);
+  return m ? m[1] : undefined;
+}
+
 /** A TLSA record as written in a zone: "3 1 1 ab12…" (data shortened for the report). */
 export function tlsaText(r: TlsaRecord): string {
   const data = r.data.length > 24 ? `${r.data.slice(0, 24)}…` : r.data;
