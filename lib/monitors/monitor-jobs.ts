@@ -35,6 +35,8 @@ export interface MonitorJobDeps {
   deliveryLeaseMs: number;
   /** true once the process is stopping: a run cut short is left pending for the next start */
   isStopping?: () => boolean;
+  /** a run queued these deliveries in the store (a scheduler that queues each attempt as a job hears of them here) */
+  onDeliveriesQueued?: (deliveries: NewDelivery[]) => Promise<void>;
 }
 
 export function newDeliveryId(): string {
@@ -48,7 +50,7 @@ export function nextRunAfter(deps: Pick<MonitorJobDeps, 'random' | 'jitterMaxMs'
 }
 
 /** Resolves when the check has ended (done or interrupted). */
-function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void> {
+export function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void> {
   return new Promise((resolve) => {
     // Seq past any real one: no replay, just the end (at once when it has already ended).
     const stop = runner.subscribe(id, Number.MAX_SAFE_INTEGER, {
@@ -120,8 +122,36 @@ export async function completeMonitorRun(deps: MonitorJobDeps, monitorId: string
       deliveries.push({ id, monitorId, url: target.url, payload, checkId, createdAt });
     }
   }
-  await deps.monitors.completeRun(monitorId, checkId, deliveries);
+  if (!(await deps.monitors.completeRun(monitorId, checkId, deliveries))) {
+    deps.logger.info({ monitorId, checkId }, 'monitor deleted during its run: nothing delivered');
+    return;
+  }
+  if (deliveries.length > 0) await deps.onDeliveriesQueued?.(deliveries);
   deps.logger.info({ monitorId, checkId, reasons: evaluation.reasons, changes: evaluation.changes.length, deliveries: deliveries.length }, 'monitor run done');
+}
+
+/**
+ * A run claimed and never completed (its process stopped, or its job was handed to another
+ * worker). A check still running is waited for when `wait` (the run's own job, taken over) or
+ * left to whoever runs it; a finished one completes the run; a run with no check yet is given up
+ * once `claimGraceMs` has passed, an interrupted one is tried again after `retryRunMs` (once).
+ */
+export async function resumeRun(deps: MonitorJobDeps, m: MonitorRecord, opts: { wait: boolean; claimGraceMs: number }): Promise<void> {
+  const now = deps.clock.now();
+  if (m.pendingSince === null) return;
+  if (!m.pendingCheckId) {
+    if (m.pendingSince <= now - opts.claimGraceMs) await deps.monitors.abandonRun(m.id, now);
+    return;
+  }
+  let check = await deps.runner.getCheck(m.pendingCheckId);
+  if (check?.status === 'running' || check?.status === 'queued') {
+    if (!opts.wait) return;
+    await checkEnded(deps.runner, m.pendingCheckId);
+    if (deps.isStopping?.()) return;
+    check = await deps.runner.getCheck(m.pendingCheckId);
+  }
+  if (check?.status === 'done') await completeMonitorRun(deps, m.id, check.id);
+  else await deps.monitors.abandonRun(m.id, opts.wait ? now + deps.retryRunMs : now);
 }
 
 /** Signs and sends one attempt of a due delivery, logs it, and schedules a retry or ends it. */
