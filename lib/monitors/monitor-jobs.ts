@@ -50,7 +50,7 @@ export function nextRunAfter(deps: Pick<MonitorJobDeps, 'random' | 'jitterMaxMs'
 }
 
 /** Resolves when the check has ended (done or interrupted). */
-export function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void> {
+function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void> {
   return new Promise((resolve) => {
     // Seq past any real one: no replay, just the end (at once when it has already ended).
     const stop = runner.subscribe(id, Number.MAX_SAFE_INTEGER, {
@@ -66,6 +66,20 @@ export function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promis
   });
 }
 
+/**
+ * Resolves once the runner reports the check ended, or the process is stopping. A subscription can
+ * end before the record says so (a check still queued and not yet stored reads as not found): the
+ * record decides, and the wait goes on while it still says queued or running.
+ */
+async function checkSettled(deps: Pick<MonitorJobDeps, 'runner' | 'isStopping'>, id: string, pollMs = 200): Promise<void> {
+  for (;;) {
+    await checkEnded(deps.runner, id);
+    const status = (await deps.runner.getCheck(id))?.status;
+    if ((status !== 'running' && status !== 'queued') || deps.isStopping?.()) return;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 function doneResult(r: CheckView | null) {
   return r && r.status === 'done' && r.result ? r.result : null;
 }
@@ -76,7 +90,10 @@ function doneResult(r: CheckView | null) {
  */
 export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promise<boolean> {
   const now = deps.clock.now();
-  if (!(await deps.monitors.claimRun(m.id, m.nextRunAt, nextRunAfter(deps, m, now), now))) return false;
+  if (!(await deps.monitors.claimRun(m.id, m.nextRunAt, nextRunAfter(deps, m, now), now))) {
+    deps.logger.debug({ monitorId: m.id, nextRunAt: m.nextRunAt }, 'monitor run already taken');
+    return false;
+  }
   const started = await deps.runner.start(m.domain, 'domain', `monitor:${m.id}`);
   if (!started.ok) {
     deps.logger.warn({ monitorId: m.id, domain: m.domain, code: started.code }, 'monitor run could not start');
@@ -86,7 +103,7 @@ export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promis
     return true;
   }
   await deps.monitors.setPendingCheck(m.id, started.id);
-  await checkEnded(deps.runner, started.id);
+  await checkSettled(deps, started.id);
   // Stopping: the check was interrupted by the shutdown; the next start runs the monitor again.
   if (deps.isStopping?.()) return true;
   await completeMonitorRun(deps, m.id, started.id);
@@ -146,7 +163,7 @@ export async function resumeRun(deps: MonitorJobDeps, m: MonitorRecord, opts: { 
   let check = await deps.runner.getCheck(m.pendingCheckId);
   if (check?.status === 'running' || check?.status === 'queued') {
     if (!opts.wait) return;
-    await checkEnded(deps.runner, m.pendingCheckId);
+    await checkSettled(deps, m.pendingCheckId);
     if (deps.isStopping?.()) return;
     check = await deps.runner.getCheck(m.pendingCheckId);
   }
