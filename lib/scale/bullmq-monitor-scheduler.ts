@@ -331,6 +331,8 @@ export function bullmqMonitorSchedulerFor(env: {
   REDIS_PREFIX: string;
   MONITOR_MAX_CONCURRENT_RUNS: number;
   MONITOR_POLL_SECONDS: number;
+  /** the probe workers' job lock; monitor jobs of a dead web instance are taken over after it too */
+  WORKER_LOCK_MS: number;
   limits: { checkBudgetMs: number };
 }): (deps: MonitorJobDeps & { ready?: Promise<void> }) => MonitorScheduler {
   const url = env.REDIS_URL!;
@@ -345,7 +347,7 @@ export function bullmqMonitorSchedulerFor(env: {
       reconcileMs: Math.max(60_000, env.MONITOR_POLL_SECONDS * 4_000),
       claimGraceMs: 5 * 60_000,
       staleRunMs: 15 * 60_000,
-      lockMs: 30_000,
+      lockMs: env.WORKER_LOCK_MS,
       domainLockMs: env.limits.checkBudgetMs * 3,
     });
 }
