@@ -1,11 +1,10 @@
 /**
  * The BullMQ monitor scheduler of scaled mode on a real Redis and a real PostgreSQL (a database and
  * a key prefix of this run's own): the scheduler contract the in-process scheduler passes
- * (tests/fixtures/monitor-scheduler-contract.ts), then what only scaled mode has: a web instance
- * that dies while its run's check goes on at a probe worker (another instance takes the job over
- * and ends the run with that very check), Redis losing its data (reconcile rebuilds it from the
- * store), and a monitor run through BullMQ delivering a signed webhook over HTTPS to a loopback
- * receiver through the real guarded client (127.132.0.0/16, this file's block).
+ * (tests/fixtures/monitor-scheduler-contract.ts), then what only scaled mode has:
+ * Redis losing its data (reconcile rebuilds it from the store). Web instances dying while the
+ * run's check goes on at a probe worker, and the signed webhook over HTTPS to a loopback receiver,
+ * are in tests/e2e/scaled-monitors.test.ts with every process real.
  */
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
@@ -13,26 +12,15 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type Runner } from '@/lib/checks/runner';
-import { monitorOperations } from '@/lib/monitors/monitoring';
 import type { MonitorJobDeps } from '@/lib/monitors/monitor-jobs';
-import { MonitorConditionsSchema, WebhookPayloadSchema } from '@/lib/monitors/schemas';
-import { postWebhook, type WebhookClientDeps } from '@/lib/monitors/webhook-client';
-import { verifySignature } from '@/lib/monitors/webhook-signature';
-import { createAddressPolicy } from '@/lib/probe/address-policy';
-import { createResolver } from '@/lib/probe/dns/resolver';
+import { MonitorConditionsSchema } from '@/lib/monitors/schemas';
 import type { CheckEngine } from '@/lib/probe/engine';
-import { createTlsContext } from '@/lib/probe/tls/tls-context';
 import { silentLogger, systemClock } from '@/lib/probe/types';
 import { createBullmqMonitorScheduler, MONITOR_RUNS_QUEUE } from '@/lib/scale/bullmq-monitor-scheduler';
 import { openPostgresStore } from '@/lib/store/postgres-store';
-import { startDnsServer, type DnsServerHandle } from '@/tests/fixtures/dns-server';
-import { createGate } from '@/tests/fixtures/fake-engine';
-import { closePort587, scriptedEngine } from '@/tests/fixtures/monitor-engine';
+import { scriptedEngine } from '@/tests/fixtures/monitor-engine';
 import { captureLogger, CONTRACT_TIMING, describeMonitorSchedulerContract, until, type SchedulerProcess } from '@/tests/fixtures/monitor-scheduler-contract';
-import { createTestPki, type TestPki } from '@/tests/fixtures/pki';
-import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
-import { freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
-import { startWebhookReceiver, type WebhookReceiver } from '@/tests/fixtures/webhook-receiver';
+import { deleteRedisKeys, freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
 
 let db: FreshDatabase;
 const RUN = `mxray-it-mon-${randomBytes(4).toString('hex')}`;
@@ -46,12 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${RUN}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await admin.del(...keys);
-  } while (cursor !== '0');
+  await deleteRedisKeys(admin, RUN);
   admin.disconnect();
   await db?.drop();
 });
@@ -124,4 +107,73 @@ describeMonitorSchedulerContract('BullMQ job schedulers (scaled mode, Redis + Po
   },
   open: openProcess,
   scheduled: async (id) => Boolean(await schedulerOf(id)),
+});
+
+describe('BullMQ monitor scheduler: Redis derives from the store', () => {
+  const procs: SchedulerProcess[] = [];
+  afterEach(async () => {
+    for (const p of procs.splice(0)) await p.close().catch(() => {});
+  });
+
+  it('rebuilds the schedules and queued deliveries from the store after Redis lost its data, and drops schedules of monitors the store no longer has', async () => {
+    prefix = `${RUN}-reconcile`;
+    await truncate();
+    const logger = captureLogger();
+    const sent: string[] = [];
+    const { engine, state } = scriptedEngine();
+    const deps = (store: MonitorJobDeps['monitors'], runner: Runner): MonitorJobDeps => ({
+      monitors: store,
+      runner,
+      post: async (o) => (sent.push(o.body), { outcome: 'delivered', httpStatus: 204, error: null, durationMs: 1 }),
+      clock: systemClock,
+      logger,
+      random: () => 0.5,
+      ...CONTRACT_TIMING,
+    });
+    const monitor = (id: string, nextRunAt: number) => ({
+      id,
+      domain: `${id}.test`,
+      intervalSec: 3_600,
+      conditions: MonitorConditionsSchema.parse({}),
+      targets: [{ type: 'webhook' as const, url: 'https://hook.test/in' }],
+      tokenHash: id.padEnd(64, '0'),
+      signingSecret: `whsec_${id}`,
+      createdBy: 'reconcile',
+      origin: 'https://mxray.test',
+      createdAt: Date.now(),
+      nextRunAt,
+    });
+
+    const first = await openProcess({ engine, deps });
+    await first.scheduler.start();
+    const later = Date.now() + 3_600_000;
+    await first.store.createMonitor(monitor('mon_kept', later));
+    await first.scheduler.nudge('mon_kept');
+    expect((await schedulerOf('mon_kept'))?.template?.data).toEqual({ monitorId: 'mon_kept', nextRunAt: later });
+    await first.close();
+
+    // Redis loses everything; meanwhile the store gained a due monitor and a due delivery nobody
+    // queued, and Redis (restored from an old snapshot, say) holds a schedule of a deleted monitor.
+    await deleteRedisKeys(admin, prefix);
+    const ghost = new Queue(MONITOR_RUNS_QUEUE, { connection: redisFor('mxray-test-ghost'), prefix });
+    await ghost.upsertJobScheduler('mon_ghost', { every: 3_600_000, startDate: later }, { name: 'run', data: { monitorId: 'mon_ghost' } });
+    await ghost.close();
+    const store = await openPostgresStore({ connectionString: db.url, poolSize: 1 });
+    await store.createMonitor(monitor('mon_due', Date.now() - 60_000));
+    await store.completeRun('mon_kept', 'chk_before', [
+      { id: 'dlv_orphan', monitorId: 'mon_kept', url: 'https://hook.test/in', payload: '{"orphan":true}', checkId: 'chk_before', createdAt: Date.now() },
+    ]);
+    await store.close();
+
+    const second = await openProcess({ engine, deps });
+    procs.push(second);
+    await second.scheduler.start();
+    expect((await schedulerOf('mon_kept'))?.template?.data).toEqual({ monitorId: 'mon_kept', nextRunAt: later });
+    expect(await schedulerOf('mon_ghost')).toBeUndefined();
+    await until('the due monitor to run', async () => (await second.store.getMonitor('mon_due'))?.lastCheckId);
+    expect(state.runs).toBe(1);
+    await until('the orphan delivery', async () => (await second.store.getDelivery('dlv_orphan'))?.status === 'delivered');
+    expect(sent).toEqual(['{"orphan":true}']);
+    expect(logger.errors).toEqual([]);
+  });
 });
