@@ -65,10 +65,17 @@ export function monitorOperations(opts: {
     async runNowWaitSec(m) {
       const cooldown = opts.runNowCooldownMs ?? 0;
       if (cooldown <= 0) return 0;
-      // A run in progress counts as just started; otherwise the latest run is its check's start.
-      const lastStart = m.pendingSince ?? (m.lastCheckId && opts.checkStartedAt ? await opts.checkStartedAt(m.lastCheckId) : null);
-      if (lastStart === null) return 0;
-      const waitMs = lastStart + cooldown - clock.now();
+      // The latest run started (in progress: since its claim; done: its check's start) or asked for
+      // (due and not yet taken: "Run now" twice in a row is one request).
+      const now = clock.now();
+      const starts = [
+        m.pendingSince,
+        m.lastCheckId && opts.checkStartedAt ? await opts.checkStartedAt(m.lastCheckId) : null,
+        !m.paused && m.nextRunAt <= now ? m.nextRunAt : null,
+      ].filter((t): t is number => t !== null);
+      if (starts.length === 0) return 0;
+      const lastStart = Math.max(...starts);
+      const waitMs = lastStart + cooldown - now;
       return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
     },
     find: (token) => findByToken(store, token),

@@ -114,6 +114,15 @@ describe('a monitor from the browser to a signed webhook', () => {
     const body = await refused.json();
     expect(body.error).toMatchObject({ code: 'rate_limited', details: { reason: 'run-now-cooldown' } });
     expect(body.error.message).toBe('Ce moniteur vient de s’exécuter ; attendez Retry-After secondes avant de le relancer.');
+    for (const [name, width] of [['desktop', 1366], ['phone', 390]] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ colorScheme });
+        await page.screenshot({ path: join(ARTIFACTS, `monitor-run-now-cooldown-${name}-${colorScheme}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ colorScheme: 'light' });
     const m = await until((x) => x.lastCheckId !== first && x.deliveries[0]?.status === 'delivered', 'the alert to be delivered');
     const [d] = m.deliveries;
     expect(d!.attempts.map((a) => [a.n, a.outcome, a.httpStatus])).toEqual([
