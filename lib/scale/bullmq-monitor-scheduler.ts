@@ -130,7 +130,7 @@ export function createBullmqMonitorScheduler(opts: BullmqMonitorSchedulerOptions
     await runs.upsertJobScheduler(
       id,
       { every, startDate: m.nextRunAt },
-      { name: 'run', data: { monitorId: id, nextRunAt: m.nextRunAt }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      { name: 'run', data: { monitorId: id, nextRunAt: m.nextRunAt }, opts: { removeOnComplete: true, removeOnFail: true } },
     );
   }
 
@@ -138,11 +138,13 @@ export function createBullmqMonitorScheduler(opts: BullmqMonitorSchedulerOptions
     return `${id}-${at}`;
   }
 
+  // Finished jobs are removed, failed ones too (logged on 'failed'): a job id left behind would make
+  // the add of the same attempt by reconcile() a no-op.
   async function enqueueDelivery(id: string, at: number): Promise<void> {
     await deliveries.add(
       'attempt',
       { deliveryId: id },
-      { jobId: deliveryJobId(id, at), delay: Math.max(0, at - clock.now()), removeOnComplete: true, removeOnFail: 100 },
+      { jobId: deliveryJobId(id, at), delay: Math.max(0, at - clock.now()), removeOnComplete: true, removeOnFail: true },
     );
   }
 
@@ -258,7 +260,7 @@ export function createBullmqMonitorScheduler(opts: BullmqMonitorSchedulerOptions
     const now = clock.now();
     // Runs pending for long with no job to end them (Redis lost its data): a job resumes each.
     for (const m of await monitors.listStaleRuns(now - opts.staleRunMs)) {
-      await runs.add('run', { monitorId: m.id }, { jobId: `resume-${m.id}-${m.pendingSince}`, removeOnComplete: true, removeOnFail: 100 });
+      await runs.add('run', { monitorId: m.id }, { jobId: `resume-${m.id}-${m.pendingSince}`, removeOnComplete: true, removeOnFail: true });
     }
     // Due attempts whose job is gone: added again (the job id makes it a no-op when it is there).
     for (const d of await monitors.listDueDeliveries(now, 1_000)) await enqueueDelivery(d.id, d.nextAttemptAt!);
