@@ -169,6 +169,8 @@ const EnvSchema = z.object({
   MONITOR_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
   /** upper bound of the random delay added to each run (never more than a tenth of its interval) */
   MONITOR_JITTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** "Run now" is refused (429, Retry-After) until this long after a monitor's latest run started */
+  MONITOR_RUN_NOW_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** monitor runs at once (each is a check through the runner; one per domain at a time) */
   MONITOR_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(1_000).default(4),
   /** where webhooks may go although the address policy refuses the range, and where plain http is accepted */

@@ -5,6 +5,15 @@ import { useState } from 'react';
 import { buttonSecondary } from '@/components/ui/button-styles';
 import { useRouter } from '@/lib/i18n/navigation';
 
+/** Seconds to wait when the API refused "Run now" for its cooldown (not for the address's rate limit); else null. */
+async function runNowCooldown(res: Response): Promise<number | null> {
+  const body = (await res.json().catch(() => null)) as { error?: { details?: { reason?: unknown; retryAfterSec?: unknown } } } | null;
+  const details = body?.error?.details;
+  if (details?.reason !== 'run-now-cooldown') return null;
+  const sec = Number(details.retryAfterSec ?? res.headers.get('Retry-After'));
+  return Number.isFinite(sec) && sec > 0 ? Math.ceil(sec) : 1;
+}
+
 /** Pause or resume, run now, delete: PATCH and DELETE on /api/monitors/<token>, then a fresh page. */
 export function MonitorActions({ token, paused }: { token: string; paused: boolean }) {
   const t = useTranslations('monitors');
@@ -19,6 +28,11 @@ export function MonitorActions({ token, paused }: { token: string; paused: boole
     setMessage(null);
     try {
       const res = await fetch(url, init);
+      const cooldown = res.status === 429 ? await runNowCooldown(res) : null;
+      if (cooldown !== null) {
+        setMessage({ text: t('runNowCooldown', { seconds: cooldown }), error: true });
+        return;
+      }
       if (!res.ok) throw new Error(String(res.status));
       done();
     } catch {

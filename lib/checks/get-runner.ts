@@ -130,6 +130,8 @@ async function createServices(): Promise<AppServices> {
     runner,
     logger: rootLogger.child({ component: 'monitors' }),
     sharedStore: store.engine === 'postgres',
+    // Scaled mode: BullMQ job schedulers instead of every instance polling the database.
+    ...(scaled && store.engine === 'postgres' ? { bullmq: (await import('@/lib/scale/bullmq-monitor-scheduler')).bullmqMonitorSchedulerFor(env) } : {}),
   });
   void monitoring.scheduler.start().catch((err: unknown) => logger.error({ err }, 'monitor scheduler failed to start'));
   handleSignals(

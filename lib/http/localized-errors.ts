@@ -2,7 +2,7 @@
  * API error messages in the caller's language. Codes stay the stable English identifiers; only
  * `message` follows `?lang=` or Accept-Language (lib/i18n/locales.ts requestLocale). English
  * answers keep the handlers' own, more specific messages; other languages get the message of the
- * error code, or of the domain-name validation reason when the API names one.
+ * error code, or of the reason when the API names one (domain-name validation, the run-now cooldown).
  */
 import en from '@/messages/en.json';
 import fr from '@/messages/fr.json';
@@ -21,7 +21,8 @@ export async function localizeError(request: Request, response: Response): Promi
   const text = API_TEXT[locale];
   const reason = (error.details as { reason?: unknown } | undefined)?.reason;
   const message =
-    (typeof reason === 'string' && (text.domain as Record<string, string>)[reason]) || (text.errors as Record<string, string>)[error.code] || error.message;
+    (typeof reason === 'string' && ((text.domain as Record<string, string>)[reason] || (text.reasons as Record<string, string>)[reason])) ||
+    (text.errors as Record<string, string>)[error.code] || error.message;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   headers.set('Content-Language', locale);

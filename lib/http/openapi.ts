@@ -325,7 +325,10 @@ function paths(): Json {
           '200': { description: 'The monitor after the change', content: json(ref('MonitorView')) },
           '400': error('Invalid body'),
           '404': error('No monitor with this token'),
-          '429': error('Rate limited (run now starts a check)', RETRY_AFTER),
+          '429': error(
+            'Rate limited: "run now" starts a check, so it is paced like starting one; and it is refused while the monitor is running or until MONITOR_RUN_NOW_COOLDOWN_SECONDS (default 300) after its latest run started (details.reason run-now-cooldown, details.retryAfterSec)',
+            RETRY_AFTER,
+          ),
         },
       },
       delete: {

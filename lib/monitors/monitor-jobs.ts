@@ -35,6 +35,8 @@ export interface MonitorJobDeps {
   deliveryLeaseMs: number;
   /** true once the process is stopping: a run cut short is left pending for the next start */
   isStopping?: () => boolean;
+  /** a run queued these deliveries in the store (a scheduler that queues each attempt as a job hears of them here) */
+  onDeliveriesQueued?: (deliveries: NewDelivery[]) => Promise<void>;
 }
 
 export function newDeliveryId(): string {
@@ -64,6 +66,20 @@ function checkEnded(runner: MonitorJobDeps['runner'], id: string): Promise<void>
   });
 }
 
+/**
+ * Resolves once the runner reports the check ended, or the process is stopping. A subscription can
+ * end before the record says so (a check still queued and not yet stored reads as not found): the
+ * record decides, and the wait goes on while it still says queued or running.
+ */
+async function checkSettled(deps: Pick<MonitorJobDeps, 'runner' | 'isStopping'>, id: string, pollMs = 200): Promise<void> {
+  for (;;) {
+    await checkEnded(deps.runner, id);
+    const status = (await deps.runner.getCheck(id))?.status;
+    if ((status !== 'running' && status !== 'queued') || deps.isStopping?.()) return;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 function doneResult(r: CheckView | null) {
   return r && r.status === 'done' && r.result ? r.result : null;
 }
@@ -74,7 +90,10 @@ function doneResult(r: CheckView | null) {
  */
 export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promise<boolean> {
   const now = deps.clock.now();
-  if (!(await deps.monitors.claimRun(m.id, m.nextRunAt, nextRunAfter(deps, m, now), now))) return false;
+  if (!(await deps.monitors.claimRun(m.id, m.nextRunAt, nextRunAfter(deps, m, now), now))) {
+    deps.logger.debug({ monitorId: m.id, nextRunAt: m.nextRunAt }, 'monitor run already taken');
+    return false;
+  }
   const started = await deps.runner.start(m.domain, 'domain', `monitor:${m.id}`);
   if (!started.ok) {
     deps.logger.warn({ monitorId: m.id, domain: m.domain, code: started.code }, 'monitor run could not start');
@@ -84,7 +103,7 @@ export async function runMonitor(deps: MonitorJobDeps, m: MonitorRecord): Promis
     return true;
   }
   await deps.monitors.setPendingCheck(m.id, started.id);
-  await checkEnded(deps.runner, started.id);
+  await checkSettled(deps, started.id);
   // Stopping: the check was interrupted by the shutdown; the next start runs the monitor again.
   if (deps.isStopping?.()) return true;
   await completeMonitorRun(deps, m.id, started.id);
@@ -120,8 +139,36 @@ export async function completeMonitorRun(deps: MonitorJobDeps, monitorId: string
       deliveries.push({ id, monitorId, url: target.url, payload, checkId, createdAt });
     }
   }
-  await deps.monitors.completeRun(monitorId, checkId, deliveries);
+  if (!(await deps.monitors.completeRun(monitorId, checkId, deliveries))) {
+    deps.logger.info({ monitorId, checkId }, 'monitor deleted during its run: nothing delivered');
+    return;
+  }
+  if (deliveries.length > 0) await deps.onDeliveriesQueued?.(deliveries);
   deps.logger.info({ monitorId, checkId, reasons: evaluation.reasons, changes: evaluation.changes.length, deliveries: deliveries.length }, 'monitor run done');
+}
+
+/**
+ * A run claimed and never completed (its process stopped, or its job was handed to another
+ * worker). A check still running is waited for when `wait` (the run's own job, taken over) or
+ * left to whoever runs it; a finished one completes the run; a run with no check yet is given up
+ * once `claimGraceMs` has passed, an interrupted one is tried again after `retryRunMs` (once).
+ */
+export async function resumeRun(deps: MonitorJobDeps, m: MonitorRecord, opts: { wait: boolean; claimGraceMs: number }): Promise<void> {
+  const now = deps.clock.now();
+  if (m.pendingSince === null) return;
+  if (!m.pendingCheckId) {
+    if (m.pendingSince <= now - opts.claimGraceMs) await deps.monitors.abandonRun(m.id, now);
+    return;
+  }
+  let check = await deps.runner.getCheck(m.pendingCheckId);
+  if (check?.status === 'running' || check?.status === 'queued') {
+    if (!opts.wait) return;
+    await checkSettled(deps, m.pendingCheckId);
+    if (deps.isStopping?.()) return;
+    check = await deps.runner.getCheck(m.pendingCheckId);
+  }
+  if (check?.status === 'done') await completeMonitorRun(deps, m.id, check.id);
+  else await deps.monitors.abandonRun(m.id, opts.wait ? now + deps.retryRunMs : now);
 }
 
 /** Signs and sends one attempt of a due delivery, logs it, and schedules a retry or ends it. */

@@ -16,6 +16,7 @@ import type { MonitorRecord, MonitorStore } from '@/lib/store/monitor-store';
 
 export type { MonitorRecord };
 import { createMonitor, findByToken, monitorView, type CreateOutcome } from './manage-monitor';
+import type { MonitorJobDeps } from './monitor-jobs';
 import { createInProcessScheduler, type MonitorScheduler } from './scheduler';
 import type { CreateMonitorRequest, MonitorView } from './schemas';
 import { checkWebhookUrl, postWebhook, type WebhookClientDeps } from './webhook-client';
@@ -27,6 +28,11 @@ export interface Monitoring {
   find(token: string): Promise<MonitorRecord | null>;
   /** what the API and the management page show, delivery log included */
   view(m: MonitorRecord): Promise<MonitorView>;
+  /**
+   * seconds before "Run now" is accepted again for this monitor: 0 when it may run; otherwise its
+   * latest run (scheduled or asked for) started less than the cooldown ago, or is still running
+   */
+  runNowWaitSec(m: MonitorRecord): Promise<number>;
   /** pause, resume (due at once) or ask for a run now; null when the monitor is gone */
   update(m: MonitorRecord, change: { paused?: boolean; runNow?: boolean }): Promise<MonitorRecord | null>;
   remove(m: MonitorRecord): Promise<void>;
@@ -42,6 +48,10 @@ export function monitorOperations(opts: {
   checkUrl: (url: string) => ReturnType<typeof checkWebhookUrl>;
   limits: { perClient: number; total: number; jitterMaxMs: number };
   allowTestDomains: boolean;
+  /** MONITOR_RUN_NOW_COOLDOWN_SECONDS, ms; 0: no cooldown */
+  runNowCooldownMs?: number;
+  /** when a stored check started (the runner's view), for the cooldown */
+  checkStartedAt?: (checkId: string) => Promise<number | null>;
   clock?: Clock;
 }): Omit<Monitoring, 'scheduler'> {
   const { store } = opts;
@@ -49,8 +59,24 @@ export function monitorOperations(opts: {
   return {
     async create(req, ctx) {
       const created = await createMonitor({ store, checkUrl: opts.checkUrl, limits: opts.limits, clock }, req, ctx);
-      if (created.ok) opts.scheduler.nudge();
+      if (created.ok) await opts.scheduler.nudge(created.monitor.id);
       return created;
+    },
+    async runNowWaitSec(m) {
+      const cooldown = opts.runNowCooldownMs ?? 0;
+      if (cooldown <= 0) return 0;
+      // The latest run started (in progress: since its claim; done: its check's start) or asked for
+      // (due and not yet taken: "Run now" twice in a row is one request).
+      const now = clock.now();
+      const starts = [
+        m.pendingSince,
+        m.lastCheckId && opts.checkStartedAt ? await opts.checkStartedAt(m.lastCheckId) : null,
+        !m.paused && m.nextRunAt <= now ? m.nextRunAt : null,
+      ].filter((t): t is number => t !== null);
+      if (starts.length === 0) return 0;
+      const lastStart = Math.max(...starts);
+      const waitMs = lastStart + cooldown - now;
+      return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
     },
     find: (token) => findByToken(store, token),
     view: (m) => monitorView(store, m),
@@ -59,17 +85,27 @@ export function monitorOperations(opts: {
       // Resuming or "run now" makes the monitor due at once; pausing keeps the schedule for later.
       const dueNow = !paused && (change.runNow === true || m.paused);
       await store.setPaused(m.id, paused, dueNow ? clock.now() : m.nextRunAt);
-      if (!paused) opts.scheduler.nudge();
+      await opts.scheduler.nudge(m.id);
       return store.getMonitor(m.id);
     },
     async remove(m) {
+      // A run in flight finishes without an error and delivers nothing (the store's completeRun).
       await store.deleteMonitor(m.id);
+      await opts.scheduler.nudge(m.id);
     },
     normalizeDomain: (input) => normalizeDomain(input, { allowSpecialUse: opts.allowTestDomains }),
   };
 }
 
-export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: Runner; logger: ProbeLogger; sharedStore?: boolean }): Monitoring {
+export function createMonitoring(opts: {
+  env: Env;
+  store: MonitorStore;
+  runner: Runner;
+  logger: ProbeLogger;
+  sharedStore?: boolean;
+  /** scaled mode: BullMQ job schedulers on Redis run monitors instead of the in-process loop */
+  bullmq?: (deps: MonitorJobDeps & { ready?: Promise<void> }) => MonitorScheduler;
+}): Monitoring {
   const { env, logger } = opts;
   const client: WebhookClientDeps = {
     resolver: createResolver({ servers: env.DNS_SERVERS, timeoutMs: env.limits.dnsTimeoutMs, tries: 2 }),
@@ -80,7 +116,7 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: 
     maxResponseBytes: env.WEBHOOK_MAX_RESPONSE_BYTES,
   };
   const jitterMaxMs = env.MONITOR_JITTER_SECONDS * 1000;
-  const scheduler = createInProcessScheduler({
+  const jobDeps: MonitorJobDeps = {
     monitors: opts.store,
     runner: opts.runner,
     post: (o) => postWebhook(o, client),
@@ -90,6 +126,11 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: 
     jitterMaxMs,
     retryRunMs: 60_000,
     deliveryLeaseMs: env.WEBHOOK_TIMEOUT_MS + 60_000,
+  };
+  const scheduler = opts.bullmq
+    ? opts.bullmq({ ...jobDeps, ready: opts.runner.ready })
+    : createInProcessScheduler({
+    ...jobDeps,
     pollMs: env.MONITOR_POLL_SECONDS * 1000,
     maxConcurrentRuns: env.MONITOR_MAX_CONCURRENT_RUNS,
     maxConcurrentDeliveries: 8,
@@ -104,6 +145,8 @@ export function createMonitoring(opts: { env: Env; store: MonitorStore; runner: 
       checkUrl: (url) => checkWebhookUrl(url, client),
       limits: { perClient: env.MONITOR_MAX_PER_CLIENT, total: env.MONITOR_MAX_TOTAL, jitterMaxMs },
       allowTestDomains: env.ALLOW_TEST_DOMAINS,
+      runNowCooldownMs: env.MONITOR_RUN_NOW_COOLDOWN_SECONDS * 1000,
+      checkStartedAt: async (id) => (await opts.runner.getCheck(id))?.createdAt ?? null,
     }),
     scheduler,
   };

@@ -1,17 +1,20 @@
 /**
  * What runs monitors on time. The schedule itself lives in the store (next_run_at, pending runs,
  * delivery retries), so a scheduler holds no state worth losing: the in-process one below serves
- * embedded mode; in scaled mode BullMQ job schedulers can implement the same interface by calling
- * the same jobs (monitor-jobs.ts) on the same store.
+ * embedded mode; in scaled mode BullMQ job schedulers implement the same interface
+ * (lib/scale/bullmq-monitor-scheduler.ts) by calling the same jobs (monitor-jobs.ts) on the same store.
  */
 import type { MonitorStore } from '@/lib/store/monitor-store';
-import { attemptDelivery, completeMonitorRun, runMonitor, type MonitorJobDeps } from './monitor-jobs';
+import { attemptDelivery, resumeRun, runMonitor, type MonitorJobDeps } from './monitor-jobs';
 
 export interface MonitorScheduler {
   /** picks up runs a previous process left unfinished, then keeps running due work */
   start(): Promise<void>;
-  /** something became due sooner (a monitor created, resumed or asked to run now) */
-  nudge(): void;
+  /**
+   * the store changed for this monitor (created, paused, resumed, asked to run now, deleted): the
+   * scheduler follows the store; resolves once it has (the in-process one just looks again soon)
+   */
+  nudge(monitorId?: string): Promise<void>;
   /** stops taking work and waits (bounded) for what is in flight */
   stop(graceMs?: number): Promise<void>;
   /** one pass over due runs and deliveries: starts them, resolves once they are started */
@@ -62,13 +65,9 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
    * only given up after `claimGraceMs` (on a shared database another instance may be starting it).
    */
   async function recover(olderThan: number): Promise<void> {
-    const now = clock.now();
     for (const m of await monitors.listStaleRuns(olderThan)) {
       if (runs.has(m.id)) continue;
-      const check = m.pendingCheckId ? await opts.runner.getCheck(m.pendingCheckId) : null;
-      if (check?.status === 'running' || check?.status === 'queued') continue;
-      if (check?.status === 'done') await completeMonitorRun(opts, m.id, check.id);
-      else if (m.pendingCheckId || m.pendingSince! <= now - (opts.claimGraceMs ?? 0)) await monitors.abandonRun(m.id, now);
+      await resumeRun(opts, m, { wait: false, claimGraceMs: opts.claimGraceMs ?? 0 });
     }
   }
 
@@ -121,7 +120,7 @@ export function createInProcessScheduler(opts: InProcessSchedulerOptions): Monit
       await recover(clock.now());
       loop();
     },
-    nudge() {
+    async nudge() {
       if (!stopped) void tick();
     },
     async stop(graceMs = 5_000) {

@@ -78,8 +78,11 @@ export interface MonitorStore {
   claimRun(id: string, expectedNextRunAt: number, nextRunAt: number, now: number): Promise<boolean>;
   /** records the check a claimed run started */
   setPendingCheck(id: string, checkId: string): Promise<void>;
-  /** ends a run: the check becomes the last one compared with, its deliveries are queued, atomically */
-  completeRun(id: string, checkId: string, deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * ends a run: the check becomes the last one compared with, its deliveries are queued, atomically.
+   * False (and nothing queued) when the monitor was deleted meanwhile: a delete during a run is safe.
+   */
+  completeRun(id: string, checkId: string, deliveries: NewDelivery[]): Promise<boolean>;
   /** gives a claimed run up (its check was interrupted): run again at `nextRunAt` */
   abandonRun(id: string, nextRunAt: number): Promise<void>;
   /** runs claimed at or before `olderThan` and not completed (a crashed process left them) */
@@ -91,8 +94,15 @@ export interface MonitorStore {
    * attempt cut short by a crash is retried once the lease runs out.
    */
   claimDelivery(id: string, expected: number, leaseUntil: number): Promise<boolean>;
-  /** logs an attempt and sets what follows: another try at nextAttemptAt, or a final status */
-  recordAttempt(id: string, attempt: DeliveryAttempt, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void>;
+  /**
+   * logs an attempt and sets what follows: another try at nextAttemptAt, or a final status. False
+   * (nothing logged) when the delivery is gone with its deleted monitor.
+   */
+  recordAttempt(id: string, attempt: DeliveryAttempt, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<boolean>;
+  /** one delivery with its attempts (a scheduler that queues each attempt as a job reads it back) */
+  getDelivery(id: string): Promise<DeliveryRecord | null>;
+  /** every monitor, by id, a page at a time after `afterId` ('' for the first): reconciling a scheduler with the store */
+  listMonitors(afterId: string, limit: number): Promise<MonitorRecord[]>;
   /** a monitor's deliveries, newest first, each with its attempts */
   listDeliveries(monitorId: string, limit: number): Promise<DeliveryRecord[]>;
 }

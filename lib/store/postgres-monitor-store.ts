@@ -26,12 +26,13 @@ export function createPostgresMonitorStore(pool: pg.Pool): MonitorStore {
     return rows.map((r) => toDelivery(r, attempts.filter((a) => a.delivery_id === r.id)));
   }
 
-  async function transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await work(client);
+      const out = await work(client);
       await client.query('COMMIT');
+      return out;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
@@ -94,8 +95,11 @@ export function createPostgresMonitorStore(pool: pg.Pool): MonitorStore {
       await pool.query('UPDATE monitors SET pending_check_id = $1 WHERE id = $2', [checkId, id]);
     },
     async completeRun(id, checkId, deliveries) {
-      await transaction(async (client) => {
-        await client.query('UPDATE monitors SET last_check_id = $1, pending_since = NULL, pending_check_id = NULL WHERE id = $2', [checkId, id]);
+      // The UPDATE locks the monitor's row: a concurrent DELETE waits for the commit and then takes
+      // the deliveries with it; a monitor already deleted updates nothing and gets none.
+      return transaction(async (client) => {
+        const r = await client.query('UPDATE monitors SET last_check_id = $1, pending_since = NULL, pending_check_id = NULL WHERE id = $2', [checkId, id]);
+        if ((r.rowCount ?? 0) === 0) return false;
         for (const d of deliveries) {
           await client.query(
             `INSERT INTO monitor_deliveries (id, monitor_id, url, payload, check_id, status, attempts, next_attempt_at, created_at)
@@ -103,6 +107,7 @@ export function createPostgresMonitorStore(pool: pg.Pool): MonitorStore {
             [d.id, d.monitorId, d.url, d.payload, d.checkId, d.createdAt],
           );
         }
+        return true;
       });
     },
     async abandonRun(id, nextRunAt) {
@@ -127,13 +132,22 @@ export function createPostgresMonitorStore(pool: pg.Pool): MonitorStore {
       return (r.rowCount ?? 0) > 0;
     },
     async recordAttempt(id, a, next) {
-      await transaction(async (client) => {
+      return transaction(async (client) => {
+        const r = await client.query('UPDATE monitor_deliveries SET status = $1, attempts = $2, next_attempt_at = $3 WHERE id = $4', [next.status, a.n, next.nextAttemptAt, id]);
+        if ((r.rowCount ?? 0) === 0) return false; // deleted with its monitor during the attempt
         await client.query(
           'INSERT INTO monitor_delivery_attempts (delivery_id, n, at, outcome, http_status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)',
           [id, a.n, a.at, a.outcome, a.httpStatus, a.error, a.durationMs],
         );
-        await client.query('UPDATE monitor_deliveries SET status = $1, attempts = $2, next_attempt_at = $3 WHERE id = $4', [next.status, a.n, next.nextAttemptAt, id]);
+        return true;
       });
+    },
+    async getDelivery(id) {
+      const { rows } = await pool.query<DeliveryRow>('SELECT * FROM monitor_deliveries WHERE id = $1', [id]);
+      return (await withAttempts(rows))[0] ?? null;
+    },
+    async listMonitors(afterId, limit) {
+      return monitors(`SELECT ${MONITOR_COLUMNS} FROM monitors WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, Math.max(1, Math.trunc(limit))]);
     },
     async listDeliveries(monitorId, limit) {
       const { rows } = await pool.query<DeliveryRow>(

@@ -45,19 +45,24 @@ export function createSqliteMonitorStore(db: Database.Database): MonitorStore {
     updateDelivery: db.prepare(`UPDATE monitor_deliveries SET status = ?, attempts = ?, next_attempt_at = ? WHERE id = ?`),
     listDeliveries: db.prepare(`SELECT * FROM monitor_deliveries WHERE monitor_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`),
     attemptsOf: db.prepare(`SELECT * FROM monitor_delivery_attempts WHERE delivery_id = ? ORDER BY n`),
+    getDelivery: db.prepare('SELECT * FROM monitor_deliveries WHERE id = ?'),
+    page: db.prepare('SELECT * FROM monitors WHERE id > ? ORDER BY id LIMIT ?'),
   };
 
   const withAttempts = (rows: DeliveryRow[]): DeliveryRecord[] =>
     rows.map((r) => toDelivery(r, q.attemptsOf.all(r.id) as AttemptRow[]));
 
+  // A monitor (or delivery) deleted while its run (or attempt) was in flight: nothing is added under it.
   const complete = db.transaction((id: string, checkId: string, deliveries: NewDelivery[]) => {
-    q.complete.run(checkId, id);
+    if (q.complete.run(checkId, id).changes === 0) return false;
     for (const d of deliveries) q.insertDelivery.run(d);
+    return true;
   });
 
   const record = db.transaction((id: string, a: DeliveryAttempt, next: { status: DeliveryStatus; nextAttemptAt: number | null }) => {
+    if (q.updateDelivery.run(next.status, a.n, next.nextAttemptAt, id).changes === 0) return false;
     q.insertAttempt.run(id, a.n, a.at, a.outcome, a.httpStatus, a.error, a.durationMs);
-    q.updateDelivery.run(next.status, a.n, next.nextAttemptAt, id);
+    return true;
   });
 
   return {
@@ -92,7 +97,7 @@ export function createSqliteMonitorStore(db: Database.Database): MonitorStore {
       q.setPending.run(checkId, id);
     },
     async completeRun(id, checkId, deliveries) {
-      complete(id, checkId, deliveries);
+      return complete(id, checkId, deliveries);
     },
     async abandonRun(id, nextRunAt) {
       q.abandon.run(nextRunAt, id);
@@ -107,7 +112,14 @@ export function createSqliteMonitorStore(db: Database.Database): MonitorStore {
       return q.claimDelivery.run(leaseUntil, id, expected).changes > 0;
     },
     async recordAttempt(id, attempt, next) {
-      record(id, attempt, next);
+      return record(id, attempt, next);
+    },
+    async getDelivery(id) {
+      const row = q.getDelivery.get(id) as DeliveryRow | undefined;
+      return row ? withAttempts([row])[0]! : null;
+    },
+    async listMonitors(afterId, limit) {
+      return (q.page.all(afterId, Math.max(1, Math.trunc(limit))) as MonitorRow[]).map(toMonitor);
     },
     async listDeliveries(monitorId, limit) {
       return withAttempts(q.listDeliveries.all(monitorId, Math.max(1, Math.trunc(limit))) as DeliveryRow[]);

@@ -3,7 +3,8 @@
  * (127.125.0.0/16, this file's block): create a monitor from a domain's history page, let the
  * in-process scheduler run it, close a port between two runs, and see the alert delivered to a
  * loopback HTTPS receiver with a valid signature after one failed attempt (retry with backoff),
- * the delivery log on the management page, the history, the comparison and the feed entry.
+ * the delivery log on the management page, the history, the comparison and the feed entry; "Run
+ * now" refused during its cooldown (page message, 429 with Retry-After).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import { parseXml, xmlElements, xmlText } from '@/tests/fixtures/xml';
 import { ARTIFACTS, launchBrowser, startApp, type AppServer } from './harness';
 
 const RECEIVER = '127.125.50.1';
+/** "Run now" is refused this long after a run started (short here; 300 s by default) */
+const COOLDOWN_SEC = 4;
 
 let lab: MailLab;
 let receiver: WebhookReceiver;
@@ -51,6 +54,7 @@ beforeAll(async () => {
     MONITOR_POLL_SECONDS: '1',
     WEBHOOK_RETRY_BASE_SECONDS: '1',
     WEBHOOK_TIMEOUT_MS: '5000',
+    MONITOR_RUN_NOW_COOLDOWN_SECONDS: String(COOLDOWN_SEC),
   });
   browser = await launchBrowser();
 }, 120_000);
@@ -94,9 +98,31 @@ describe('a monitor from the browser to a signed webhook', () => {
     const mx1Submission = lab.servers.find((s) => s.port === 587 && s.address === '127.125.1.1')!;
     await mx1Submission.close();
     receiver.script.push({ status: 503 });
+    // The first run started moments ago: "Run now" waits out its cooldown, then runs.
+    const firstStart = Date.parse((await (await fetch(`${app.url}/api/checks/${first}`)).json()).createdAt);
+    await new Promise((r) => setTimeout(r, Math.max(0, firstStart + COOLDOWN_SEC * 1000 + 200 - Date.now())));
     await page.reload();
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.getByText('A run was requested').waitFor();
+    // Again at once: refused with a clear message on the page, and 429 + Retry-After from the API.
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByText(/^This monitor ran moments ago\. You can run it again in [1-4] seconds?\.$/).waitFor();
+    const refused = await fetch(`${app.url}/api/monitors/${token}?lang=fr`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"runNow":true}' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(COOLDOWN_SEC);
+    const body = await refused.json();
+    expect(body.error).toMatchObject({ code: 'rate_limited', details: { reason: 'run-now-cooldown' } });
+    expect(body.error.message).toBe('Ce moniteur vient de s’exécuter ; attendez Retry-After secondes avant de le relancer.');
+    for (const [name, width] of [['desktop', 1366], ['phone', 390]] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ colorScheme });
+        await page.screenshot({ path: join(ARTIFACTS, `monitor-run-now-cooldown-${name}-${colorScheme}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ colorScheme: 'light' });
     const m = await until((x) => x.lastCheckId !== first && x.deliveries[0]?.status === 'delivered', 'the alert to be delivered');
     const [d] = m.deliveries;
     expect(d!.attempts.map((a) => [a.n, a.outcome, a.httpStatus])).toEqual([

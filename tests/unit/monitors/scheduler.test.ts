@@ -15,11 +15,11 @@ import { MonitorConditionsSchema, WebhookPayloadSchema } from '@/lib/monitors/sc
 import { verifySignature } from '@/lib/monitors/webhook-signature';
 import type { AttemptResult } from '@/lib/monitors/webhook-client';
 import type { CheckEngine } from '@/lib/probe/engine';
-import type { CheckResult } from '@/lib/probe/schema';
 import { silentLogger } from '@/lib/probe/types';
 import { createSqliteStore, type SqliteStore } from '@/lib/store/sqlite-store';
 import { SAMPLE_RESULT } from '@/tests/fixtures/sample-result';
 import { createGate } from '@/tests/fixtures/fake-engine';
+import { closePort587, scriptedEngine } from '@/tests/fixtures/monitor-engine';
 
 const HOUR = 3_600;
 const T0 = Date.parse('2026-12-01T00:00:00Z');
@@ -27,31 +27,6 @@ const T0 = Date.parse('2026-12-01T00:00:00Z');
 function fakeClock(start = T0) {
   let t = start;
   return { now: () => t, monotonic: () => t, set: (v: number) => (t = v), advance: (ms: number) => (t += ms) };
-}
-
-/** An engine whose next result the test sets; `hold` keeps a run from finishing. */
-function scriptedEngine() {
-  const state = { result: structuredClone(SAMPLE_RESULT) as CheckResult, runs: 0, hold: undefined as Promise<void> | undefined };
-  const engine: CheckEngine = {
-    prepare: (input, mode) => ({ ok: true, target: { input, mode, domain: input, displayDomain: input } }),
-    async *run(target, signal) {
-      state.runs++;
-      if (state.hold) await Promise.race([state.hold, new Promise((r) => signal?.addEventListener('abort', r))]);
-      const result = { ...structuredClone(state.result), target, incomplete: Boolean(signal?.aborted) };
-      yield { type: 'check-done', result };
-      return result;
-    },
-  };
-  return { engine, state };
-}
-
-function closePort587(r: CheckResult): CheckResult {
-  const out = structuredClone(r);
-  const p = out.probes.find((x) => x.port === 587 && x.address === '192.0.2.10')!;
-  Object.assign(p, { outcome: 'connection-refused', phase: 'connect', errorCode: 'ECONNREFUSED', encryption: 'unknown' });
-  for (const k of ['greeting', 'ehlo', 'tls', 'ehloTls', 'starttlsReply'] as const) delete p[k];
-  out.findings = out.findings.filter((f) => !(f.address === '192.0.2.10' && f.port === 587));
-  return out;
 }
 
 interface World {

@@ -41,6 +41,14 @@ export const PATCH = withMonitor('PATCH /api/monitors/:token', async (m, monitor
   const body = await readJsonBody(request, UpdateMonitorRequestSchema, 1024);
   if (!body.ok) return body.response;
   if (body.data.runNow) {
+    // Not again while a run is going on or shortly after one: the result is fresh.
+    const waitSec = await monitoring.runNowWaitSec(m);
+    if (waitSec > 0) {
+      return problem('rate_limited', `this monitor ran moments ago; run it again in ${waitSec} s`, {
+        retryAfterSec: waitSec,
+        details: { reason: 'run-now-cooldown', retryAfterSec: waitSec },
+      });
+    }
     // "Run now" starts a check: paced like starting one.
     const decision = await services.rateLimiter.take(clientKey(request.headers, { ipv6Prefix: services.ipv6Prefix }));
     if (!decision.allowed) return problem('rate_limited', 'too many checks from your address; try again shortly', { retryAfterSec: decision.retryAfterSec });
