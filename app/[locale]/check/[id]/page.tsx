@@ -92,6 +92,7 @@ export default async function CheckPage({ params }: { params: Params }) {
           status={view.status}
           queued={view.status === 'running' && view.queued}
           interruptedReason={view.status === 'interrupted' ? view.reason : null}
+          finishedAt={view.status === 'interrupted' ? view.finishedAt : null}
           initialEvents={view.events}
           createdAt={view.createdAt}
           serverNow={Date.now()}
