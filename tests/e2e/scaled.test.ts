@@ -290,6 +290,23 @@ describe('scaled mode: two web instances, workers apart', () => {
       await section.screenshot({ path: join(ARTIFACTS, 'scaled-vantages.png') });
       await page.goto(`${webB.url}/fr/check/${group[0]!.id}`);
       expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
+
+      // The widget of either check lists both vantages with their verdicts and marks the difference.
+      for (const theme of ['light', 'dark']) {
+        for (const width of [1100, 360]) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.goto(`${webA.url}/embed/${group[0]!.id}?theme=${theme}`);
+          const widget = page.locator('#mx-embed');
+          await widget.waitFor();
+          const line = widget.getByRole('list', { name: 'From several vantages' });
+          expect(await line.locator('li').allTextContents()).toEqual([expect.stringMatching(/^east/), expect.stringMatching(/^west/)]);
+          expect(await line.locator('[aria-current]').textContent()).toMatch(/^east/);
+          expect(await widget.textContent()).toContain('Port 25 answers from east but not from west');
+          await widget.screenshot({ path: join(ARTIFACTS, `scaled-embed-vantages-${theme}-${width}.png`) });
+        }
+      }
+      await page.goto(`${webB.url}/fr/embed/${group[1]!.id}`);
+      expect(await page.locator('#mx-embed').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
     } finally {
       await browser.close();
     }
