@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki } from '@/tests/fixtures/pki';
 import { startOtlpReceiver, type OtlpReceiver } from '@/tests/fixtures/otlp-receiver';
-import { freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
+import { freshDatabase, testServices, type FreshDatabase, deleteRedisKeys } from '@/tests/fixtures/test-services';
 import { freePort } from '@/tests/fixtures/production-server';
 import { parseExposition, total, labelValues } from '@/tests/fixtures/prometheus-text';
 import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
@@ -169,12 +169,7 @@ afterAll(async () => {
   await webB?.stop();
   await Promise.all(Object.values(workers).map((w) => w.kill('SIGTERM')));
   if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisKeys(redis, PREFIX);
     redis.disconnect();
   }
   await otlp?.close();

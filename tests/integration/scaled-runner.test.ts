@@ -21,7 +21,7 @@ import { sweepUnserved } from '@/lib/scale/unserved-sweep';
 import type { CheckStore } from '@/lib/store/check-store';
 import { openPostgresStore } from '@/lib/store/postgres-store';
 import { createFakeEngine } from '@/tests/fixtures/fake-engine';
-import { freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
+import { freshDatabase, testServices, type FreshDatabase, deleteRedisKeys } from '@/tests/fixtures/test-services';
 
 const REDIS_URL = `${testServices().redisUrl.replace(/\/\d*$/, '')}/11`;
 const PREFIX = `mxray-it-runner-${randomBytes(4).toString('hex')}`;
@@ -120,12 +120,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const close of closers.reverse()) await close().catch(() => {});
   const r = conns[0]!;
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await r.del(...keys);
-  } while (cursor !== '0');
+  await deleteRedisKeys(r, PREFIX);
   for (const c of conns) c.disconnect();
   await db?.drop();
 });
