@@ -283,10 +283,8 @@ describe('scaled mode: two web instances, workers apart', () => {
       expect(await section.locator('thead th').allTextContents()).toEqual(['Host · address · port', 'east', 'west']);
       expect(await section.textContent()).toContain('Port 25 answers from east but not from west');
       await section.screenshot({ path: join(ARTIFACTS, 'scaled-vantages.png') });
-      await page.goto(`${webB.url}/fr/check/${group[0]!.id}`);
-      expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
-
-      // The widget of either check lists both vantages with their verdicts and marks the difference.
+      // The widget of either check lists both vantages with their verdicts and marks the difference
+      // (before any French page: the locale cookie would send /embed/… to /fr/embed/…).
       for (const theme of ['light', 'dark']) {
         for (const width of [1100, 360]) {
           await page.setViewportSize({ width, height: 900 });
@@ -300,6 +298,9 @@ describe('scaled mode: two web instances, workers apart', () => {
           await widget.screenshot({ path: join(ARTIFACTS, `scaled-embed-vantages-${theme}-${width}.png`) });
         }
       }
+
+      await page.goto(`${webB.url}/fr/check/${group[0]!.id}`);
+      expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
       await page.goto(`${webB.url}/fr/embed/${group[1]!.id}`);
       expect(await page.locator('#mx-embed').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
     } finally {
