@@ -7,6 +7,7 @@ import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
 import { EXIT } from './exit-codes';
+import type { CliVantage } from './vantage-args';
 
 const ANSWERED = new Set(['ok', 'nodata']);
 
@@ -29,7 +30,16 @@ export function exitCodeFor(r: CheckResult): number {
 }
 
 export async function runCheckCommand(
-  values: { host: string | undefined; domain: string | undefined; json: boolean; noColor: boolean; relayTest?: boolean; lang?: string | undefined },
+  values: {
+    host: string | undefined;
+    domain: string | undefined;
+    json: boolean;
+    noColor: boolean;
+    relayTest?: boolean;
+    lang?: string | undefined;
+    /** run once from each of these local source addresses and compare (--vantage) */
+    vantages?: CliVantage[] | undefined;
+  },
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
 ): Promise<number> {
   const domainArg = values.domain;
@@ -65,25 +75,52 @@ export async function runCheckCommand(
   process.once('SIGINT', onSignal);
   const tty = !values.json && (io.err as NodeJS.WriteStream).isTTY === true;
   const t = tty ? (await words()).translatorFor(locale) : undefined;
-  let result: CheckResult | undefined;
-  let done = 0;
-  let planned = 0;
+  // One engine per vantage, each leaving from its source address; a single run is the plain check.
+  const runs = (values.vantages ?? [undefined]).map((vantage) => ({
+    vantage,
+    engine: vantage ? createEngine({ ...engineConfigFromEnv(env), sourceAddress: vantage.sourceAddress }) : engine,
+    done: 0,
+    planned: 0,
+    result: undefined as CheckResult | undefined,
+  }));
   try {
-    for await (const ev of engine.run(prepared.target, abort.signal)) {
-      if (ev.type === 'probes-planned') planned = ev.probes.length;
-      if (ev.type === 'probe-done') done++;
-      if (ev.type === 'check-done') result = ev.result;
-      if (t && planned > 0) io.err.write(`\r\x1b[2K${t('cli.probing', { done, planned })}`);
-    }
+    await Promise.all(
+      runs.map(async (run) => {
+        for await (const ev of run.engine.run(prepared.target, abort.signal)) {
+          if (ev.type === 'probes-planned') run.planned = ev.probes.length;
+          if (ev.type === 'probe-done') run.done++;
+          if (ev.type === 'check-done') run.result = ev.result;
+          const planned = runs.reduce((n, r) => n + r.planned, 0);
+          if (t && planned > 0) io.err.write(`\r\x1b[2K${t('cli.probing', { done: runs.reduce((n, r) => n + r.done, 0), planned })}`);
+        }
+      }),
+    );
   } finally {
     process.off('SIGINT', onSignal);
     if (tty) io.err.write('\r\x1b[2K');
   }
-  if (!result) throw new Error('engine ended without a result');
+  const results = runs.map((r) => {
+    if (!r.result) throw new Error('engine ended without a result');
+    return r.result;
+  });
+  const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
 
+  if (values.vantages) {
+    const { compareVantages } = await import('@/lib/verdict/compare-vantages');
+    const named = runs.map((r, i) => ({ vantage: r.vantage!.name, sourceAddress: r.vantage!.sourceAddress, result: results[i]! }));
+    const comparison = compareVantages(named);
+    if (values.json) io.out.write(JSON.stringify({ vantages: named, comparison }, null, 2) + '\n');
+    else {
+      const { formatVantageReport } = await import('./vantage-report');
+      io.out.write(formatVantageReport(named, comparison, { color, locale }));
+    }
+    // The worst vantage decides: a critical finding from any network is one.
+    return Math.max(...results.map(exitCodeFor));
+  }
+
+  const result = results[0]!;
   if (values.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
   else {
-    const color = !values.noColor && !env.NO_COLOR && (io.out as NodeJS.WriteStream).isTTY === true;
     // The text report loads only when it is printed: --json needs none of it.
     const { formatReport } = await import('./format-report');
     io.out.write(formatReport(result, { color, locale }));

@@ -27,7 +27,7 @@ import { visibleText as v } from '@/lib/verdict/visible-text';
 
 type Colors = ReturnType<typeof createColors>;
 
-function statusColor(c: Colors, s: PortStatus | Severity | 'untested'): (t: string) => string {
+export function statusColor(c: Colors, s: PortStatus | Severity | 'untested'): (t: string) => string {
   switch (s) {
     case 'ok':
       return c.green;
@@ -67,7 +67,7 @@ export function cellText(p: PortProbe, findings: readonly Finding[], t: Translat
   return { text: parts.join(' '), status: view.status };
 }
 
-function pad(s: string, n: number): string {
+export function pad(s: string, n: number): string {
   // Count code points so the check marks do not shift columns.
   const len = [...s].length;
   return len >= n ? s : s + ' '.repeat(n - len);
@@ -106,9 +106,11 @@ function locationText(t: Translate, l: FindingLocation): string {
   return [l.host, l.address, l.port !== undefined ? t('report.findings.port', { port: l.port }) : undefined].filter(Boolean).join(' · ');
 }
 
-function findingLines(c: Colors, result: CheckResult, words: Words, locale: Locale, t: Translate): string[] {
+/** The findings block (of one result, or of a comparison of vantages), problems only. */
+export function findingLines(c: Colors, findings: readonly Finding[], locale: Locale, t: Translate): string[] {
+  const words = cliWords(locale);
   const out = ['', c.bold(words.findings)];
-  const problems = groupFindings(result.findings, (code, params) => localizedFindingText(locale, code, params)).filter((g) => g.severity !== 'ok');
+  const problems = groupFindings(findings, (code, params) => localizedFindingText(locale, code, params)).filter((g) => g.severity !== 'ok');
   if (problems.length === 0) out.push(c.green(`  ${words.noProblems}`));
   // The severity column is as wide as this language's longest word, plus a space.
   const sevWord = (s: Severity | 'untested') => (s === 'untested' ? t('cli.untested') : t(`cli.severity.${s}`));
@@ -230,7 +232,7 @@ export function formatReport(result: CheckResult, opts: { color: boolean; locale
       }
     }
   }
-  out.push(...findingLines(c, result, words, locale, tr));
+  out.push(...findingLines(c, result.findings, locale, tr));
 
   const rec = result.summary.recommendation;
   out.push('', c.bold(words.whichPort));

@@ -1,5 +1,5 @@
 /**
- * mxray CLI: `mxray check <domain> [--json] [--host <name> [--relay-test]]`.
+ * mxray CLI: `mxray check <domain> [--json] [--host <name> [--relay-test]] [--vantage NAME=ADDRESS …]`.
  * Exit codes: 0 no critical finding, 1 a critical finding, 2 bad input or nothing to probe
  * because DNS failed.
  */
@@ -22,6 +22,9 @@ Options:
   --host NAME   test this server instead of a domain's MX hosts
   --relay-test  with --host: also test it for an open relay (a domain's MX addresses always are:
                 MAIL FROM, RCPT TO a foreign reserved domain, RSET on port 25; never DATA)
+  --vantage NAME=ADDRESS  run the check once from each local source address (repeat it, or a
+                comma list) and compare: the ports side by side and where the vantages differ;
+                with --json: { vantages: [{ vantage, sourceAddress, result }], comparison }
   --no-color    plain output even on a terminal
   -h, --help    this help
   -v, --version the version
@@ -41,6 +44,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         lang: { type: 'string' },
         host: { type: 'string' },
         'relay-test': { type: 'boolean', default: false },
+        vantage: { type: 'string', multiple: true },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -70,6 +74,19 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return EXIT.INPUT;
   }
 
+  let vantages;
+  if (values.vantage) {
+    const { parseVantageArgs } = await import('./vantage-args');
+    const parsedVantages = parseVantageArgs(values.vantage);
+    if (!parsedVantages.ok) {
+      io.err.write(`mxray: ${parsedVantages.message}\n`);
+      return EXIT.INPUT;
+    }
+    vantages = parsedVantages.vantages;
+  }
   const { runCheckCommand } = await import('./check-command');
-  return runCheckCommand({ host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], lang: values.lang }, io);
+  return runCheckCommand(
+    { host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], lang: values.lang, vantages },
+    io,
+  );
 }

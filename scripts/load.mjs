@@ -4,6 +4,7 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json]
+//   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
 // Needs a production build (`npx next build`; built here if missing) and root for ports 25/465/587.
@@ -94,6 +95,8 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
 }
 
 export async function main(argv = process.argv.slice(2)) {
+  // Scaled mode (Postgres, Redis, BullMQ workers): its own run and options, scripts/load-scaled.mjs.
+  if (argv.includes('--scaled')) return (await import('./load-scaled.mjs')).main(argv, { ensureProductionBuild, loadDriver });
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Icon } from '@/components/ui/icon';
 import type { EmbedCell, EmbedHost, EmbedModel } from '@/lib/embed/embed-view';
 import type { EmbedTheme } from '@/lib/embed/theme';
+import type { EmbedVantages } from '@/lib/embed/embed-vantages';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { say, type Translate } from '@/lib/i18n/msg';
 import { VERDICT_META, type Tone } from '@/lib/report/status';
@@ -111,7 +112,67 @@ function CertLine({ model }: { model: EmbedModel }) {
   );
 }
 
-export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme: EmbedTheme; footer?: ReactNode }) {
+/** A check run from several vantages: each vantage's verdict, and where they differ. */
+function VantageLine({ vantages }: { vantages: EmbedVantages }) {
+  const t = useTranslations('report.vantages');
+  const verdictWord = useTranslations('status.verdict');
+  const f = useFormatters();
+  const prefix = f.locale === 'en' ? '' : `/${f.locale}`;
+  const differences = vantages.differences;
+  return (
+    <div className="mt-2 space-y-1 text-xs">
+      <ul aria-label={t('title')} className="flex flex-wrap gap-1">
+        {vantages.rows.map((r) => {
+          const meta = r.verdict ? VERDICT_META[r.verdict] : undefined;
+          const state = r.verdict ? verdictWord(r.verdict) : t(`state.${r.state}`);
+          const pill = (
+            <>
+              <span className="font-semibold">{r.vantage}</span>
+              {meta ? <Icon name={meta.icon} className="size-3" /> : null}
+              <span>{state}</span>
+            </>
+          );
+          const cls = `inline-flex items-center gap-1 rounded-full border px-2 py-0.5 ${toneClass(meta?.tone ?? 'muted')}`;
+          return (
+            <li key={r.id}>
+              {r.current ? (
+                <span className={cls} aria-current="true">{pill}</span>
+              ) : (
+                <a href={`${prefix}/embed/${r.id}`} className={`${cls} underline-offset-2 hover:underline`}>{pill}</a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {differences === undefined ? null : differences.length === 0 ? (
+        <p className="flex items-start gap-1.5">
+          <Icon name="check" className={`mt-px size-3.5 ${toneText('good')}`} />
+          <span>{t('same')}</span>
+        </p>
+      ) : (
+        differences.map((d, i) => (
+          <p key={i} className="flex items-start gap-1.5">
+            <Icon name="warning" className={`mt-px size-3.5 ${toneText('warn')}`} />
+            <span className={`${toneText('warn')} font-medium`}>{d}</span>
+          </p>
+        ))
+      )}
+    </div>
+  );
+}
+
+export function EmbedWidget({
+  model,
+  theme,
+  footer,
+  vantages,
+}: {
+  model: EmbedModel;
+  theme: EmbedTheme;
+  footer?: ReactNode;
+  /** the vantages of a check asked of several (absent: one vantage) */
+  vantages?: EmbedVantages | undefined;
+}) {
   const t = useTranslations('embed');
   const words = useTranslations() as unknown as Translate;
   const f = useFormatters();
@@ -151,6 +212,8 @@ export function EmbedWidget({ model, theme, footer }: { model: EmbedModel; theme
       ) : model.note ? (
         <p className="mt-2 rounded-md border border-(--mx-border) px-2 py-1.5 text-sm">{say(words, model.note)}</p>
       ) : null}
+
+      {vantages ? <VantageLine vantages={vantages} /> : null}
 
       <div className="mt-2 space-y-1 text-xs">
         <CertLine model={model} />

@@ -34,6 +34,8 @@ export interface LiveCheckProps {
   serverNow: number;
   permalink: string;
   interruptedReason?: string | null;
+  /** when an interrupted check ended (ms since epoch): how long a 'no-worker' check waited */
+  finishedAt?: number | null;
 }
 
 /**
@@ -131,7 +133,12 @@ export function LiveCheck(props: LiveCheckProps) {
       {state.interrupted ? (
         <p className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200">
           <Icon name="warning" className="mr-1 inline size-4 align-[-3px]" />
-          {t('stopped', { reason: reasonText(props.interruptedReason, t) })}
+          {t('stopped', {
+            reason: reasonText(props.interruptedReason, t, {
+              vantage: target.vantage ?? '',
+              seconds: Math.round(((props.finishedAt ?? props.serverNow) - props.createdAt) / 1000),
+            }),
+          })}
         </p>
       ) : null}
 
@@ -156,10 +163,17 @@ export function LiveCheck(props: LiveCheckProps) {
   );
 }
 
-function reasonText(reason: string | null | undefined, t: ReturnType<typeof useTranslations<'live'>>): string {
+function reasonText(
+  reason: string | null | undefined,
+  t: ReturnType<typeof useTranslations<'live'>>,
+  waited: { vantage: string; seconds: number },
+): string {
   if (!reason) return '';
   if (reason === 'shutdown') return t('reasonShutdown');
   if (reason === 'restart') return t('reasonRestart');
+  // scaled mode (lib/scale/lost-check.ts)
+  if (reason === 'worker-lost') return t('reasonWorkerLost');
+  if (reason === 'no-worker') return t('reasonNoWorker', waited);
   if (reason.startsWith('engine-error')) return t('reasonError');
   return ` (${reason})`;
 }

@@ -21,6 +21,8 @@ export interface CheckViewSource {
     createdAt: number;
     result: CheckResult | null;
     reason: string | null;
+    /** when it ended (ms since epoch): how long an interrupted check had waited or run */
+    finishedAt?: number | null;
   } | null>;
   listEvents(id: string, afterSeq?: number): Promise<StoredEvent[]>;
 }
@@ -35,7 +37,7 @@ interface Base {
 export type CheckPageView =
   | (Base & { status: 'done'; result: CheckResult })
   | (Base & { status: 'running'; queued: boolean; events: StoredEvent[] })
-  | (Base & { status: 'interrupted'; reason: string | null; events: StoredEvent[] });
+  | (Base & { status: 'interrupted'; reason: string | null; finishedAt: number | null; events: StoredEvent[] });
 
 /** null for a malformed or unknown id (the page answers 404). */
 export async function loadCheckView(id: string, source: CheckViewSource): Promise<CheckPageView | null> {
@@ -49,7 +51,7 @@ export async function loadCheckView(id: string, source: CheckViewSource): Promis
   const final = resultFromEvents(events);
   if (final) return { ...base, status: 'done', result: final };
   if (check.status === 'done') throw new Error(`check ${id} is done but has no result`);
-  if (check.status === 'interrupted') return { ...base, status: 'interrupted', reason: check.reason, events };
+  if (check.status === 'interrupted') return { ...base, status: 'interrupted', reason: check.reason, finishedAt: check.finishedAt ?? null, events };
   return { ...base, status: 'running', queued: check.status === 'queued', events };
 }
 

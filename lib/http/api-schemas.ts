@@ -108,7 +108,11 @@ export const CheckResponseSchema = z.object({
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),
   result: CheckResultSchema.optional(),
-  /** why an interrupted check stopped: 'shutdown', 'restart' or 'engine-error' */
+  /**
+   * why an interrupted check stopped: 'shutdown', 'restart', 'engine-error', 'owner-lost'; in scaled
+   * mode also 'worker-lost' (its worker died) and 'no-worker' (no worker of its vantage took it
+   * within the check's budget)
+   */
   reason: z.string().optional(),
 });
 export type CheckResponse = z.infer<typeof CheckResponseSchema>;

@@ -74,26 +74,46 @@ export function createClientSlots(opts: { redis: Redis; prefix: string; max: num
   };
 }
 
-/** Workers announce their vantage every few seconds; one missing for `ttlMs` is gone. */
+/**
+ * Workers announce their vantage and how many checks they run at once every few seconds; one
+ * missing for `ttlMs` is gone. The web tier reads it to accept a vantage, to size how many checks
+ * a vantage's queue may hold (its live workers' capacity plus CHECK_QUEUE_SIZE), and to end checks
+ * that no worker of theirs will ever take.
+ */
 export function createVantageRegistry(opts: { redis: Redis; prefix: string; ttlMs?: number }) {
   const { redis, prefix } = opts;
   const ttlMs = opts.ttlMs ?? 15_000;
   const key = `${prefix}:vantages`;
+  // vantage|worker|concurrency: a worker's entry carries its capacity, so one read gives both.
+  const member = (vantage: string, workerId: string, concurrency: number) => `${vantage}|${workerId}|${concurrency}`;
+  async function entries(): Promise<{ vantage: string; concurrency: number }[]> {
+    const now = Date.now();
+    await redis.zremrangebyscore(key, '-inf', String(now));
+    const members = await redis.zrangebyscore(key, String(now), '+inf');
+    return members.map((m) => {
+      const [vantage = '', , concurrency] = m.split('|');
+      return { vantage, concurrency: Number(concurrency) || 0 };
+    });
+  }
   return {
     ttlMs,
-    async announce(vantage: string, workerId: string): Promise<void> {
-      await redis.zadd(key, String(Date.now() + ttlMs), `${vantage}|${workerId}`);
+    async announce(vantage: string, workerId: string, concurrency = 0): Promise<void> {
+      await redis.zadd(key, String(Date.now() + ttlMs), member(vantage, workerId, concurrency));
     },
-    async withdraw(vantage: string, workerId: string): Promise<void> {
-      await redis.zrem(key, `${vantage}|${workerId}`);
+    async withdraw(vantage: string, workerId: string, concurrency = 0): Promise<void> {
+      await redis.zrem(key, member(vantage, workerId, concurrency));
     },
     /** vantages with at least one live worker, sorted */
     async live(): Promise<string[]> {
-      const now = Date.now();
-      await redis.zremrangebyscore(key, '-inf', String(now));
-      const members = await redis.zrangebyscore(key, String(now), '+inf');
-      return [...new Set(members.map((m) => m.slice(0, m.indexOf('|'))))].sort();
+      return [...new Set((await entries()).map((e) => e.vantage))].sort();
+    },
+    /** checks the live workers of `vantage` run at once, together (0: none is up) */
+    async capacity(vantage: string): Promise<number> {
+      return (await entries()).filter((e) => e.vantage === vantage).reduce((sum, e) => sum + e.concurrency, 0);
     },
   };
 }
 export type VantageRegistry = ReturnType<typeof createVantageRegistry>;
+
+/** The states of a job that is not over yet: each holds a place in its vantage's queue. */
+export const OPEN_JOB_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'] as const;

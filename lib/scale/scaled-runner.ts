@@ -14,7 +14,8 @@ import type { CheckStatus } from '@/lib/checks/check-status';
 import { replayThenTail } from '@/lib/checks/replay-then-tail';
 import { checkView, type Runner, type StartOutcome } from '@/lib/checks/runner';
 import type { EventHub } from '@/lib/checks/event-hub';
-import type { CheckJob, ClientSlots, VantageRegistry } from './check-queue';
+import { OPEN_JOB_STATES, type CheckJob, type ClientSlots, type VantageRegistry } from './check-queue';
+import type { DedupeClaims } from './dedupe-claim';
 
 export interface ScaledRunnerOptions {
   /** only prepare() is used: input validation and normalisation */
@@ -29,9 +30,14 @@ export interface ScaledRunnerOptions {
   /** VANTAGES: accepted even while no worker of theirs is up (their checks wait in the queue) */
   configuredVantages: string[];
   defaultVantage: string;
-  /** checks waiting in one vantage's queue beyond which a new one is refused as 'saturated' */
+  /**
+   * checks waiting in one vantage's queue beyond what its live workers run at once: a new check
+   * that would make the queued-or-running ones exceed capacity + queueSize is refused 'saturated'
+   */
   queueSize: number;
   dedupeWindowMs: number;
+  /** makes dedupe atomic across web instances (absent: the store lookup alone, one instance) */
+  dedupe?: DedupeClaims;
   saturatedRetryAfterSec?: number;
   maxPerClient: number;
   observers?: CheckObserver[];
@@ -66,9 +72,14 @@ export function createScaledRunner(options: ScaledRunnerOptions): Runner {
     clientKey: string,
     visibility: 'public' | 'unlisted',
   ): Promise<StartOutcome> {
-    for (const vantage of new Set(targets.map((t) => t.vantage))) {
-      const waiting = await options.queueFor(vantage).getWaitingCount();
-      if (waiting >= options.queueSize) return saturated('too many checks are waiting; try again shortly');
+    const perVantage = new Map<string, number>();
+    for (const t of targets) perVantage.set(t.vantage, (perVantage.get(t.vantage) ?? 0) + 1);
+    for (const [vantage, adding] of perVantage) {
+      // Running checks hold their place too: a queue counted by its waiting jobs alone lets
+      // workers with a high concurrency hide any backlog.
+      const open = await options.queueFor(vantage).getJobCountByTypes(...OPEN_JOB_STATES);
+      const room = (await options.vantages.capacity(vantage)) + options.queueSize;
+      if (open + adding > room) return saturated('too many checks are waiting; try again shortly');
     }
     const taken: string[] = [];
     for (const t of targets) {
@@ -107,6 +118,40 @@ export function createScaledRunner(options: ScaledRunnerOptions): Runner {
       deduped: false,
       ...(targets.length > 1 ? { group: targets.map((t) => ({ vantage: t.vantage, id: t.id })) } : {}),
     };
+  }
+
+  /**
+   * Another instance may be creating the same check right now: whoever sets the claim creates it,
+   * the others wait (briefly) for its record and answer with its id. A claimer whose check was
+   * refused gives the claim back, and a waiter then tries for it itself.
+   */
+  async function claimThenEnqueue(
+    dedupe: DedupeClaims,
+    key: string,
+    single: { target: CheckInput; id: string; vantage: string },
+    clientKey: string,
+    visibility: 'public' | 'unlisted',
+  ): Promise<StartOutcome> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await dedupe.claim(key, single.id, options.dedupeWindowMs);
+      if (holder === null) {
+        let outcome: StartOutcome;
+        try {
+          outcome = await enqueue([single], clientKey, visibility);
+        } catch (err) {
+          await dedupe.release(key, single.id).catch(() => {});
+          throw err;
+        }
+        if (!outcome.ok) await dedupe.release(key, single.id);
+        return outcome;
+      }
+      for (let waited = 0; waited < 40; waited++) {
+        const r = await store.getCheck(holder);
+        if (r) return { ok: true, id: r.id, status: await statusOf(r), deduped: true };
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    return enqueue([single], clientKey, visibility);
   }
 
   return {
@@ -156,7 +201,9 @@ export function createScaledRunner(options: ScaledRunnerOptions): Runner {
         ) {
           return { ok: true, id: found.id, status: await statusOf(found), deduped: true };
         }
-        return enqueue(single, clientKey, visibility);
+        const dedupe = options.dedupeWindowMs > 0 ? options.dedupe : undefined;
+        if (!dedupe) return enqueue(single, clientKey, visibility);
+        return claimThenEnqueue(dedupe, key, single[0]!, clientKey, visibility);
       })();
       pending.set(key, started);
       try {

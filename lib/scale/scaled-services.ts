@@ -17,6 +17,8 @@ import { createRedisRateLimiter } from './redis-rate-limit';
 import { pingRedis, redisConnection } from './redis-connection';
 import { createScaledRunner } from './scaled-runner';
 import { startStallWatch } from './stall-watch';
+import { createDedupeClaims } from './dedupe-claim';
+import { startUnservedSweep } from './unserved-sweep';
 
 export interface ScaledServices {
   runner: Runner;
@@ -48,12 +50,23 @@ export async function createScaledServices(
   };
   const slots = createClientSlots({ redis, prefix, max: env.MAX_RUNNING_PER_CLIENT, holdMs: env.limits.checkBudgetMs * 3 });
   const vantages = createVantageRegistry({ redis, prefix });
+  const allVantages = async () => [...new Set([env.MXRAY_VANTAGE, ...env.VANTAGES, ...(await vantages.live())])];
   const watch = startStallWatch({
     connection: () => redisConnection(url, 'mxray-web-stall-watch'),
     prefix,
     lockMs: env.WORKER_LOCK_MS,
     queueFor,
-    vantages: async () => [...new Set([env.MXRAY_VANTAGE, ...env.VANTAGES, ...(await vantages.live())])],
+    vantages: allVantages,
+    store: deps.store,
+    hub,
+    slots,
+    logger: deps.logger,
+  });
+  const sweep = startUnservedSweep({
+    queueFor,
+    vantages: allVantages,
+    registry: vantages,
+    maxWaitMs: env.limits.checkBudgetMs,
     store: deps.store,
     hub,
     slots,
@@ -71,6 +84,7 @@ export async function createScaledServices(
     defaultVantage: env.MXRAY_VANTAGE,
     queueSize: env.CHECK_QUEUE_SIZE,
     dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
+    dedupe: createDedupeClaims({ redis, prefix }),
     maxPerClient: env.MAX_RUNNING_PER_CLIENT,
     observers: checkObservers(),
   });
@@ -81,6 +95,7 @@ export async function createScaledServices(
     rateLimiter,
     pingRedis: () => pingRedis(redis),
     async close() {
+      sweep.close();
       await watch.close();
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       await hub.close();

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
 
   const registry = createVantageRegistry({ redis: pub, prefix });
-  const announce = () => registry.announce(vantage, workerId).catch((err: unknown) => logger.warn({ err }, 'could not announce the vantage'));
+  const announce = () => registry.announce(vantage, workerId, concurrency).catch((err: unknown) => logger.warn({ err }, 'could not announce the vantage'));
   await announce();
   const heartbeat = setInterval(announce, Math.floor(registry.ttlMs / 3));
   heartbeat.unref();
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     markShuttingDown();
     logger.info({ signal, ...runner.stats() }, 'worker draining');
     clearInterval(heartbeat);
-    await registry.withdraw(vantage, workerId).catch(() => {});
+    await registry.withdraw(vantage, workerId, concurrency).catch(() => {});
     // No new jobs from here; close() resolves once the running ones have returned.
     const closed = worker.close();
     await runner.shutdown(env.WORKER_DRAIN_MS);

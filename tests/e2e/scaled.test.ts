@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki } from '@/tests/fixtures/pki';
 import { startOtlpReceiver, type OtlpReceiver } from '@/tests/fixtures/otlp-receiver';
-import { freshDatabase, testServices, type FreshDatabase } from '@/tests/fixtures/test-services';
+import { freshDatabase, testServices, type FreshDatabase, deleteRedisKeys } from '@/tests/fixtures/test-services';
 import { freePort } from '@/tests/fixtures/production-server';
 import { parseExposition, total, labelValues } from '@/tests/fixtures/prometheus-text';
 import { openSse, type SseFrame } from '@/tests/fixtures/sse-client';
@@ -169,12 +169,7 @@ afterAll(async () => {
   await webB?.stop();
   await Promise.all(Object.values(workers).map((w) => w.kill('SIGTERM')));
   if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisKeys(redis, PREFIX);
     redis.disconnect();
   }
   await otlp?.close();
@@ -288,8 +283,26 @@ describe('scaled mode: two web instances, workers apart', () => {
       expect(await section.locator('thead th').allTextContents()).toEqual(['Host · address · port', 'east', 'west']);
       expect(await section.textContent()).toContain('Port 25 answers from east but not from west');
       await section.screenshot({ path: join(ARTIFACTS, 'scaled-vantages.png') });
+      // The widget of either check lists both vantages with their verdicts and marks the difference
+      // (before any French page: the locale cookie would send /embed/… to /fr/embed/…).
+      for (const theme of ['light', 'dark']) {
+        for (const width of [1100, 360]) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.goto(`${webA.url}/embed/${group[0]!.id}?theme=${theme}`);
+          const widget = page.locator('#mx-embed');
+          await widget.waitFor();
+          const line = widget.getByRole('list', { name: 'From several vantages' });
+          expect(await line.locator('li').allTextContents()).toEqual([expect.stringMatching(/^east/), expect.stringMatching(/^west/)]);
+          expect(await line.locator('[aria-current]').textContent()).toMatch(/^east/);
+          expect(await widget.textContent()).toContain('Port 25 answers from east but not from west');
+          await widget.screenshot({ path: join(ARTIFACTS, `scaled-embed-vantages-${theme}-${width}.png`) });
+        }
+      }
+
       await page.goto(`${webB.url}/fr/check/${group[0]!.id}`);
       expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
+      await page.goto(`${webB.url}/fr/embed/${group[1]!.id}`);
+      expect(await page.locator('#mx-embed').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
     } finally {
       await browser.close();
     }

@@ -10,6 +10,7 @@ import type { CheckEvent } from '@/lib/probe/schema';
 import { createClientSlots, createVantageRegistry } from '@/lib/scale/check-queue';
 import { createRedisEventHub } from '@/lib/scale/redis-event-hub';
 import { createRedisRateLimiter } from '@/lib/scale/redis-rate-limit';
+import { deleteRedisKeys } from '@/tests/fixtures/test-services';
 
 const BASE = (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 const URL = `${BASE}/11`;
@@ -27,12 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const r = conns[0]!;
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await r.del(...keys);
-  } while (cursor !== '0');
+  await deleteRedisKeys(r, PREFIX);
   for (const c of conns) c.disconnect();
 });
 

@@ -8,7 +8,8 @@ import { cache } from 'react';
 import { LiveCheck } from '@/components/report/live-check';
 import { Report } from '@/components/report/report';
 import { VantageComparison, type VantageLink } from '@/components/report/vantage-comparison';
-import { compareVantages, type VantageComparison as Comparison } from '@/lib/verdict/compare-vantages';
+import type { VantageComparison as Comparison } from '@/lib/verdict/compare-vantages';
+import { loadVantageGroup } from '@/lib/checks/load-vantage-group';
 import { HistoryLinks } from '@/components/history/history-links';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
 import { shareMetadata } from '@/lib/og/share-metadata';
@@ -24,20 +25,14 @@ const load = cache(async (id: string) => {
 type Params = Promise<{ id: string; locale: Locale }>;
 
 /** A check asked of several vantages: the check of each, and the comparison once all are done. */
-async function loadVantageGroup(
+async function vantageLinks(
   group: { vantage: string; id: string }[],
   locale: Locale,
 ): Promise<{ links: VantageLink[]; comparison?: Comparison }> {
-  const views = await Promise.all(group.map(async (g) => ({ ...g, view: await load(g.id) })));
+  const { members, comparison } = await loadVantageGroup(group, load);
   const prefix = locale === 'en' ? '' : `/${locale}`;
-  const links = views.map(({ vantage, id, view }) => ({
-    vantage,
-    id,
-    href: `${prefix}/check/${id}`,
-    status: !view ? ('interrupted' as const) : view.status === 'running' ? (view.queued ? ('queued' as const) : ('running' as const)) : view.status,
-  }));
-  const done = views.flatMap(({ vantage, view }) => (view?.status === 'done' ? [{ vantage, result: view.result }] : []));
-  return { links, ...(done.length === views.length ? { comparison: compareVantages(done) } : {}) };
+  const links = members.map(({ vantage, id, status }) => ({ vantage, id, href: `${prefix}/check/${id}`, status }));
+  return { links, ...(comparison ? { comparison } : {}) };
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -72,7 +67,7 @@ export default async function CheckPage({ params }: { params: Params }) {
   const view = await load(id);
   if (!view) notFound();
   const permalink = `/check/${view.id}`;
-  const group = view.target.vantageGroup ? await loadVantageGroup(view.target.vantageGroup, locale) : undefined;
+  const group = view.target.vantageGroup ? await vantageLinks(view.target.vantageGroup, locale) : undefined;
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       {group ? (
@@ -92,6 +87,7 @@ export default async function CheckPage({ params }: { params: Params }) {
           status={view.status}
           queued={view.status === 'running' && view.queued}
           interruptedReason={view.status === 'interrupted' ? view.reason : null}
+          finishedAt={view.status === 'interrupted' ? view.finishedAt : null}
           initialEvents={view.events}
           createdAt={view.createdAt}
           serverNow={Date.now()}

@@ -7,6 +7,8 @@ import { connection } from 'next/server';
 import { cache } from 'react';
 import { EmbedCheck } from '@/components/embed/embed-check';
 import { loadCheckViewFromServices } from '@/lib/checks/load-check-view';
+import { loadVantageGroup } from '@/lib/checks/load-vantage-group';
+import { embedVantages } from '@/lib/embed/embed-vantages';
 import { parseTheme } from '@/lib/embed/theme';
 import type { Locale } from '@/lib/i18n/locales';
 
@@ -33,5 +35,9 @@ export default async function EmbedPage({
   setRequestLocale(locale);
   const view = await load(id);
   if (!view) notFound();
-  return <EmbedCheck view={view} theme={parseTheme(query.theme)} />;
+  const group = view.target.vantageGroup;
+  const vantages = group
+    ? await loadVantageGroup(group, load).then(({ members, comparison }) => embedVantages(members, comparison, view.id, locale))
+    : undefined;
+  return <EmbedCheck view={view} theme={parseTheme(query.theme)} vantages={vantages} />;
 }
