@@ -156,7 +156,17 @@ beforeAll(async () => {
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   workerEnv = { ...shared, WORKER_LOCK_MS: '3000', WORKER_DRAIN_MS: '20000', MAX_CONCURRENT_CHECKS: '4' };
-  appEnv = { ...shared, VANTAGE: 'east', RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '4', MAX_RUNNING_PER_CLIENT: '10' };
+  appEnv = {
+    ...shared,
+    VANTAGE: 'east',
+    RATE_LIMIT_PER_MINUTE: '1',
+    RATE_LIMIT_BURST: '4',
+    MAX_RUNNING_PER_CLIENT: '10',
+    // 'south' is accepted but no worker of it ever starts; its checks wait this long (the web tier
+    // runs no probe, so the budget here only bounds that wait).
+    VANTAGES: 'south',
+    CHECK_BUDGET_MS: '4000',
+  };
   eastMetricsPort = await freePort();
   await startWorkerAt('east', 'east', EAST_SRC, { METRICS_PORT: String(eastMetricsPort) });
   await startWorkerAt('west', 'west', WEST_SRC);
@@ -303,6 +313,28 @@ describe('scaled mode: two web instances, workers apart', () => {
       expect(await page.locator('#vantages').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
       await page.goto(`${webB.url}/fr/embed/${group[1]!.id}`);
       expect(await page.locator('#mx-embed').textContent()).toContain('Le port 25 répond depuis east mais pas depuis west');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("ends a check asked of a vantage no worker serves within its budget: 'interrupted', reason no-worker, never stuck queued", async () => {
+    const created = await post(webA.url, '127.121.1.10', { domain: domains.ok, vantages: ['south'] });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call(webB.url, `/api/checks/${id}`, { from: '127.121.1.250' })).body.status).toBe('queued');
+    const onB = await openSse(`${webB.url}/api/checks/${id}/events`);
+    await onB.done;
+    expect(onB.frames.at(-1)).toMatchObject({ event: 'interrupted', data: { status: 'interrupted', reason: 'no-worker' } });
+    const final = await untilEnded(webA.url, id);
+    expect(final).toMatchObject({ status: 'interrupted', reason: 'no-worker', target: { vantage: 'south' } });
+    // Within its budget (4 s) and a sweep or two, not whenever a worker might show up.
+    expect(Date.parse(final.finishedAt) - Date.parse(final.createdAt)).toBeLessThan(4_000 + 5_000);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${webA.url}/check/${id}`);
+      expect(await page.locator('main').textContent()).toMatch(/no probe worker of vantage south took it within \d+ s/);
     } finally {
       await browser.close();
     }
