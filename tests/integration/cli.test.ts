@@ -3,7 +3,8 @@
  * names resolved only through the lab's DNS server.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,20 @@ describe('mxray check (CLI)', () => {
     expect(readdirSync(dist)).toContain('cli-check.cjs.cache');
     const used = execFileSync(process.execPath, ['-e', "const c = require('./dist/cli.cjs'); c.loadCheckCommand().then(() => process.stdout.write(String(c.codeCacheUsed())))"], { cwd: root, encoding: 'utf8' });
     expect(used).toBe('true');
+  });
+
+  it('still loads the check when V8 refuses the code cache or it is missing (another Node version)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxray-cli-cache-'));
+    try {
+      for (const f of ['cli.cjs', 'cli-check.cjs']) copyFileSync(join(root, 'dist', f), join(dir, f));
+      const load = () =>
+        execFileSync(process.execPath, ['-e', "const c = require('./cli.cjs'); c.loadCheckCommand().then((m) => process.stdout.write(typeof m.runCheckCommand + ' ' + c.codeCacheUsed()))"], { cwd: dir, encoding: 'utf8' });
+      expect(load()).toBe('function false');
+      writeFileSync(join(dir, 'cli-check.cjs.cache'), Buffer.alloc(4096, 7));
+      expect(load()).toBe('function false');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints the full report for a domain with two MX hosts and exits 0', async () => {
