@@ -2,7 +2,8 @@
  * `mxray check`: validates the environment, runs the engine and prints the report. Loaded only
  * when a check is asked for, so `mxray --help` and `--version` never load the engine or zod.
  */
-import { cliLocale, EnvError, loadEnv } from '@/lib/env';
+// The environment's rules read without zod (lib/env-read.ts): the CLI loads no zod at all.
+import { cliLocale, EnvError, readEnv } from '@/lib/env-read';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { addressesUnknown } from '@/lib/probe/dns/address-lookup';
 import type { CheckResult } from '@/lib/probe/schema';
@@ -45,7 +46,7 @@ export async function runCheckCommand(
   const domainArg = values.domain;
   let env;
   try {
-    env = loadEnv();
+    env = readEnv();
   } catch (e) {
     if (e instanceof EnvError) {
       io.err.write(`mxray: ${e.message}\n`);

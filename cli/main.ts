@@ -5,8 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT } from './exit-codes';
+import { loadCheckCommand } from './load-check';
 
-export { EXIT };
+// For the build (it writes the check bundle's code cache with the loader's own compile) and the
+// bench (it times the check inside a process apart from that process's start-up).
+export { codeCacheUsed, writeCheckCodeCache } from './load-check';
+export { EXIT, loadCheckCommand };
 
 /** Replaced with package.json's version when scripts/build-cli.mjs bundles the CLI. */
 declare const MXRAY_VERSION: string | undefined;
@@ -79,12 +83,13 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const { parseVantageArgs } = await import('./vantage-args');
     const parsedVantages = parseVantageArgs(values.vantage);
     if (!parsedVantages.ok) {
-      io.err.write(`mxray: ${parsedVantages.message}\n`);
+      io.err.write(`mxray: ${parsedVantages.message}
+`);
       return EXIT.INPUT;
     }
     vantages = parsedVantages.vantages;
   }
-  const { runCheckCommand } = await import('./check-command');
+  const { runCheckCommand } = await loadCheckCommand();
   return runCheckCommand(
     { host: values.host, domain: domainArg, json: values.json, noColor: values['no-color'], relayTest: values['relay-test'], lang: values.lang, vantages },
     io,

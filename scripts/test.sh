@@ -15,7 +15,7 @@ run_vitest() {
 # Stops the PostgreSQL / Redis that setup-system.sh started for this run (none when they were running already).
 trap 'bash scripts/test-services.sh stop' EXIT
 bash scripts/setup-system.sh
-[ -f dist/cli.mjs ] || node scripts/build-cli.mjs
+[ -f dist/cli.cjs ] || node scripts/build-cli.mjs
 
 echo "== typecheck"
 npx tsc --noEmit -p .

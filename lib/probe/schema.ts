@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { FINDING_CODES, RECOMMENDATION_CODES } from './findings/catalogue';
 import { PORTS } from './ports';
+import { TLS_SUITE_FAMILIES, TLS_VERSIONS } from './tls/tls-names';
 
-export { PORTS };
+export { PORTS, TLS_SUITE_FAMILIES, TLS_VERSIONS };
 export const PortSchema = z.union([z.literal(25), z.literal(465), z.literal(587), z.literal(2525)]);
 export type Port = z.infer<typeof PortSchema>;
 
@@ -336,12 +337,9 @@ export type RelayTest = z.infer<typeof RelayTestSchema>;
 // asked again, one fresh connection per question, which protocol versions and which weak cipher
 // suite families it accepts.
 
-export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const TlsVersionNameSchema = z.enum(TLS_VERSIONS);
 export type TlsVersionName = z.infer<typeof TlsVersionNameSchema>;
 
-/** Cipher suite families a server should no longer accept (none of them exists in TLS 1.3). */
-export const TLS_SUITE_FAMILIES = ['no-forward-secrecy', '3des', 'rc4', 'null', 'anonymous'] as const;
 export const TlsSuiteFamilySchema = z.enum(TLS_SUITE_FAMILIES);
 export type TlsSuiteFamily = z.infer<typeof TlsSuiteFamilySchema>;
 

@@ -5,40 +5,26 @@
  * Addresses (this file's block): sources 127.131.0.1 and .2, the mail server 127.131.1.10, the
  * fixture DNS server on 127.0.0.1.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckResultSchema } from '@/lib/probe/schema';
 import { parseVantageArgs } from '@/cli/vantage-args';
 import { createTestPki } from '@/tests/fixtures/pki';
+import { REPO_ROOT as root, runCli, type CliRun } from '@/tests/fixtures/run-cli';
 import { labEnv, startZoneLab, type ZoneLab } from '@/tests/fixtures/zone-lab';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const SUFFIX = 'vantage-cli.test';
 const DOMAIN = `filtered.${SUFFIX}`;
 const NEAR = '127.131.0.1';
 const FAR = '127.131.0.2';
 let lab: ZoneLab;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/mxray.mjs', ...args],
-      {
-        cwd: root,
-        env: {
-          NODE_ENV: 'test',
-          PATH: process.env.PATH ?? '',
-          ...labEnv(lab, { allowCidrs: '127.131.1.0/24', suffix: SUFFIX }),
-          PROBE_CONNECT_TIMEOUT_MS: '2000',
-          PROBE_GREETING_TIMEOUT_MS: '3000',
-          DNS_TIMEOUT_MS: '1500',
-        },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
-    );
+function run(args: string[]): Promise<CliRun> {
+  return runCli(args, {
+    ...labEnv(lab, { allowCidrs: '127.131.1.0/24', suffix: SUFFIX }),
+    PROBE_CONNECT_TIMEOUT_MS: '2000',
+    PROBE_GREETING_TIMEOUT_MS: '3000',
+    DNS_TIMEOUT_MS: '1500',
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * The CLI as people run it (bin/mxray.mjs, configured only by the environment) against the real
+ * The CLI as people run it (bin/mxray.cjs, configured only by the environment) against the real
  * servers: its exit status for a good domain, a bad one and one that does not exist.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ function mxray(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/mxray.mjs', ...args],
+      ['bin/mxray.cjs', ...args],
       { cwd: root, env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', ...lab().env }, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
     );

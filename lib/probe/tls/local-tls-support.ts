@@ -8,7 +8,8 @@
  */
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import { TLS_SUITE_FAMILIES, TLS_VERSIONS, type TlsSuiteFamily, type TlsVersionName } from '@/lib/probe/schema';
+import type { TlsSuiteFamily, TlsVersionName } from '@/lib/probe/schema';
+import { TLS_SUITE_FAMILIES, TLS_VERSIONS } from '@/lib/probe/tls/tls-names';
 import { familyCipherString, VERSION_CIPHERS, type LocalTlsSupport } from './tls-matrix';
 
 /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV and TLS_FALLBACK_SCSV are signals, not suites. */

@@ -15,15 +15,14 @@
  * A version or family this machine's OpenSSL cannot put in a ClientHello is "untested
  * (local-openssl)", never "refused".
  */
-import {
-  TLS_SUITE_FAMILIES,
-  TLS_VERSIONS,
-  type TlsMatrix,
-  type TlsSuiteFamily,
-  type TlsSuiteTest,
-  type TlsUntestedReason,
-  type TlsVersionName,
-  type TlsVersionTest,
+import { TLS_SUITE_FAMILIES, TLS_VERSIONS } from '@/lib/probe/tls/tls-names';
+import type {
+  TlsMatrix,
+  TlsSuiteFamily,
+  TlsSuiteTest,
+  TlsUntestedReason,
+  TlsVersionName,
+  TlsVersionTest,
 } from '@/lib/probe/schema';
 
 /** What this machine's OpenSSL can offer (local-tls-support.ts measures it once per process). */
