@@ -43,6 +43,8 @@ export const MUTATION_TESTS = [
   'redact-refused.test.ts',
   'summarize-rollup.test.ts',
   'verdict-decisions.test.ts',
+  'findings-transport.test.ts',
+  'tls-matrix*.test.ts',
   'verdict/**/*.test.ts',
   'report/cert-groups.test.ts',
   'report/describe-probe.test.ts',
