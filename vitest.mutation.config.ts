@@ -64,7 +64,6 @@ export default defineConfig({
   test: {
     server: { deps: { inline: ['next-intl'] } },
     include: MUTATION_TESTS,
-    setupFiles: ['tests/mutation/setup.ts'],
     // One module graph for all the files of a run: Stryker starts a fresh worker for every mutant
     // anyway, and a mutant covered by several files then loads the shared modules (schema, zod,
     // fixtures) once instead of once per file. Measured on this set: 21.5 s of CPU instead of
