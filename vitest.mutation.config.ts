@@ -46,6 +46,7 @@ export const MUTATION_TESTS = [
   'findings-transport.test.ts',
   'tls-matrix.test.ts', // the planner and the matrix rules (tls-matrix-readers.test.ts drives the CLI, CSV and widget: not run here)
   'verdict/**/*.test.ts',
+  'compare-vantages.test.ts',
   'report/cert-groups.test.ts',
   'report/describe-probe.test.ts',
   'report/format.test.ts',
