@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, validityElapsed } from '@/lib/verdict/cert-groups';
-import { readingLabel } from '@/lib/verdict/labels';
+import { encryptionLabel, outcomeLabel, readingLabel, verdictLabel } from '@/lib/verdict/labels';
+import { findingsForProbe, probeReading } from '@/lib/verdict/probe-status';
 import { describeProbe, downgradeOf, formatTlsVersion, liveProbeStatus, phaseShown, stopCodeLabel } from '@/lib/verdict/probe-view';
 import { visibleText } from '@/lib/verdict/visible-text';
 import { cert, probe, silentProbe, tls } from '../../fixtures/probe-builders';
@@ -83,6 +84,37 @@ describe('readings', () => {
     expect(readingLabel('connection-refused', 'terse')).toBe('refused');
   });
 
+  it('what a probe showed: the protection, plain text only for a complete session, our own missing route apart', () => {
+    expect(probeReading(probe())).toBe('starttls');
+    expect(probeReading(probe({ port: 465 }))).toBe('implicit-tls');
+    expect(probeReading(probe({ encryption: 'none', tls: undefined }))).toBe('plaintext');
+    expect(probeReading(probe({ encryption: 'none', tls: undefined, outcome: 'io-timeout' }))).toBe('io-timeout');
+    expect(probeReading(silentProbe('unreachable', { systemError: 'ENETUNREACH' }))).toBe('no-route');
+    expect(probeReading(silentProbe('unreachable', { systemError: 'EHOSTUNREACH' }))).toBe('unreachable');
+    expect(probeReading(silentProbe('connection-refused'))).toBe('connection-refused');
+  });
+
+  it('a probe view carries every layout’s word and the downgrade text', () => {
+    const v = describeProbe(probe({ encryption: 'none', tls: undefined, ehloTls: undefined }), []);
+    expect(v).toMatchObject({ headline: 'No encryption', short: 'No TLS', terse: 'plain', downgrade: 'plaintext', downgradeText: 'nothing to strip: no encryption at all' });
+    expect(describeProbe(silentProbe('connection-refused'), [])).toMatchObject({ headline: 'Refused', short: 'Closed', terse: 'refused', downgradeText: 'unknown' });
+  });
+
+  it('a finding without a host or address belongs to every probe on its port', () => {
+    const p = probe({ port: 587 });
+    const portWide = { code: 'auth.before-tls', severity: 'critical', untested: false, scope: 'port', port: 587 } as const;
+    const otherHost = { ...portWide, host: 'other.example.test' };
+    const otherAddress = { ...portWide, host: p.host, address: '192.0.2.99' };
+    expect(findingsForProbe(p, [portWide, otherHost, otherAddress, { ...portWide, port: 25 }])).toEqual([portWide]);
+  });
+
+  it('words for verdicts, encryption and outcomes', () => {
+    expect(verdictLabel('ok')).toBe('All good');
+    expect(verdictLabel('untested')).toBe('Could not test');
+    expect(encryptionLabel('implicit-tls')).toBe('Implicit TLS');
+    expect(outcomeLabel('connection-timeout')).toBe('Timed out');
+  });
+
   it('AUTH: none when no EHLO was seen, mechanisms once each across both EHLOs', () => {
     expect(describeProbe(silentProbe('connection-refused'), []).auth).toBeNull();
     const p = probe({ port: 587 });
@@ -90,6 +122,9 @@ describe('readings', () => {
     expect(describeProbe(p, []).auth).toEqual({ mechanisms: ['PLAIN', 'LOGIN'], beforeTls: true });
     const onlyTls = probe({ port: 587, ehlo: undefined });
     expect(describeProbe(onlyTls, []).auth).toEqual({ mechanisms: ['PLAIN', 'LOGIN'], beforeTls: false });
+    const noTls = probe({ port: 587, ehloTls: undefined });
+    noTls.ehlo = { ...noTls.ehlo!, auth: ['LOGIN'] };
+    expect(describeProbe(noTls, []).auth).toEqual({ mechanisms: ['LOGIN'], beforeTls: true });
   });
 });
 
