@@ -54,6 +54,13 @@ describe('key type, size and curve', () => {
     expect(d).toMatchObject({ keyType: 'ec', curve, keyBits: bits });
   });
 
+  it('a key whose size the report does not know has no size at all (not an undefined one)', async () => {
+    const x25519 = describe1(await issue(generateKeyPairSync('x25519').publicKey));
+    expect(x25519.keyType).toBe('x25519');
+    expect('keyBits' in x25519).toBe(false);
+    expect('curve' in x25519).toBe(false);
+  });
+
   it('Ed25519 and Ed448 keys have their fixed sizes and no curve', async () => {
     const ed25519 = describe1(await issue(generateKeyPairSync('ed25519').publicKey));
     expect(ed25519).toMatchObject({ keyType: 'ed25519', keyBits: 256 });
@@ -139,5 +146,10 @@ describe('splitSubjectAltName edges', () => {
     expect(splitSubjectAltName('DNS:"a\\')).toEqual(['DNS:"a\\']);
     expect(splitSubjectAltName('"a.test"')).toEqual(['"a.test"']);
     expect(splitSubjectAltName('DNS:a"b"')).toEqual(['DNS:a"b"']);
+    // only a value that starts with a quote is JSON: names that merely read as JSON stay as written
+    expect(splitSubjectAltName('DNS: "x.test"')).toEqual(['DNS: "x.test"']);
+    expect(splitSubjectAltName('DNS:1e3, DNS: 7')).toEqual(['DNS:1e3', 'DNS: 7']);
+    // an empty type before the colon is still a type: the quoted value is read
+    expect(splitSubjectAltName(':"x.test"')).toEqual([':x.test']);
   });
 });

@@ -86,7 +86,23 @@ describe('truncated', () => {
   });
 });
 
+describe('forward confirmation', () => {
+  it('unknown when one PTR name does not exist and another could not be looked up', async () => {
+    const r = await resolve(oneMx('mx.d.test', { 'PTR 127.133.0.1': ['gone.d.test', 'slow.d.test'], 'A gone.d.test': 'ENOTFOUND', 'A slow.d.test': 'ETIMEOUT' }));
+    expect(r.hosts[0]!.addresses[0]!.ptr).toMatchObject({ names: ['gone.d.test', 'slow.d.test'], forwardConfirmed: null });
+  });
+});
+
 describe('MX aliases', () => {
+  it('a resolver without CNAME support is asked nothing about aliases: every counted question reached it', async () => {
+    const { resolver, asked } = resolverFor(oneMx('mx.d.test'));
+    delete resolver.resolveCname;
+    const budget: QuestionBudget = { max: 100, asked: 0, refused: 0 };
+    const r = await resolveTarget({ domain: 'd.test', mode: 'domain', resolver, policy, clock: systemClock, budget });
+    expect(r.hosts[0]).not.toHaveProperty('cnameTarget');
+    expect(budget.asked).toBe(asked.length);
+  });
+
   it('a CNAME question that fails or answers nothing leaves no alias', async () => {
     for (const cname of ['ESERVFAIL', 'ETIMEOUT', 'ENODATA', []] as Answer[]) {
       const r = await resolve(oneMx('mx.d.test', { 'CNAME mx.d.test': cname }));
