@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PortProbe } from '@/lib/probe/schema';
 import { groupCertificates, validityElapsed } from '@/lib/verdict/cert-groups';
 import { encryptionLabel, outcomeLabel, readingLabel, verdictLabel } from '@/lib/verdict/labels';
-import { findingsForProbe, probeReading } from '@/lib/verdict/probe-status';
+import { findingsForProbe, probeReading, probeStatus } from '@/lib/verdict/probe-status';
 import { describeProbe, downgradeOf, formatTlsVersion, liveProbeStatus, phaseShown, stopCodeLabel } from '@/lib/verdict/probe-view';
 import { visibleText } from '@/lib/verdict/visible-text';
 import { cert, probe, silentProbe, tls } from '../../fixtures/probe-builders';
@@ -98,6 +98,17 @@ describe('readings', () => {
     const v = describeProbe(probe({ encryption: 'none', tls: undefined, ehloTls: undefined }), []);
     expect(v).toMatchObject({ headline: 'No encryption', short: 'No TLS', terse: 'plain', downgrade: 'plaintext', downgradeText: 'nothing to strip: no encryption at all' });
     expect(describeProbe(silentProbe('connection-refused'), [])).toMatchObject({ headline: 'Refused', short: 'Closed', terse: 'refused', downgradeText: 'unknown' });
+  });
+
+  it('a decisive finding decides the status even when the session did not complete', () => {
+    const expiredBehind421 = probe({ outcome: 'server-busy', phase: 'ehlo-tls', smtpCode: 421 });
+    const finding = (severity: 'warning' | 'critical' | 'info', untested = false) =>
+      ({ code: 'cert.expired', severity, untested, scope: 'port', port: 25, host: expiredBehind421.host, address: expiredBehind421.address }) as const;
+    expect(probeStatus(expiredBehind421, [finding('critical')])).toBe('critical');
+    expect(probeStatus(expiredBehind421, [finding('warning')])).toBe('warning');
+    expect(probeStatus(expiredBehind421, [finding('info')])).toBe('untested');
+    expect(probeStatus(expiredBehind421, [finding('critical', true)])).toBe('untested');
+    expect(probeStatus(probe({ outcome: 'tls-handshake-failed' }), [finding('warning')])).toBe('warning');
   });
 
   it('a finding without a host or address belongs to every probe on its port', () => {
