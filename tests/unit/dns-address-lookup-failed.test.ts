@@ -6,6 +6,7 @@
  * A DNS failure that leaves nothing to probe ends the CLI with exit code 2, in host mode too.
  */
 import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '@/cli/check-command';
 import { createAddressPolicy } from '@/lib/probe/address-policy';
 import { resolveTarget } from '@/lib/probe/dns/resolve-target';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
@@ -60,13 +61,6 @@ function resolverOf(answers: Record<string, string[] | string>): DnsResolver {
     getServers: () => ['127.0.0.1'],
   };
 }
-/**
- * The CLI's exit code, imported where a test asks for it: the mutation runs import every file that
- * covers a mutant before running any test, and the CLI command (engine, logger, environment) costs
- * more to load than the rest of this file.
- */
-const exitCodeFor = async (r: CheckResult) => (await import('@/cli/check-command')).exitCodeFor(r);
-
 const policy = createAddressPolicy({ allowCidrs: ['127.0.0.0/8'] });
 
 describe('MX host addresses that could not be looked up', () => {
@@ -75,28 +69,28 @@ describe('MX host addresses that could not be looked up', () => {
     ['nodata', 'timeout'],
     ['refused', 'refused'],
     ['error', 'timeout'],
-  ] as const)('A %s / AAAA %s: could not test, nothing critical', async (a, aaaa) => {
+  ] as const)('A %s / AAAA %s: could not test, nothing critical', (a, aaaa) => {
     const f = findingsOf(explicit(host(a, aaaa)));
     expect(f.map((x) => x.code).sort()).toEqual(['mx.address-lookup-failed', 'mx.untested']);
     expect(f.every((x) => x.untested)).toBe(true);
-    expect(await exitCodeFor(resultOf(explicit(host(a, aaaa)), 'domain'))).toBe(2);
+    expect(exitCodeFor(resultOf(explicit(host(a, aaaa)), 'domain'))).toBe(2);
   });
 
   it.each([
     ['nxdomain', 'nxdomain'],
     ['nodata', 'nodata'],
     ['nxdomain', 'timeout'],
-  ] as const)('A %s / AAAA %s: the host has no address (definitive)', async (a, aaaa) => {
+  ] as const)('A %s / AAAA %s: the host has no address (definitive)', (a, aaaa) => {
     const f = findingsOf(explicit(host(a, aaaa)));
     expect(f.map((x) => `${x.code}:${x.severity}`).sort()).toEqual(['mx.all-unreachable:critical', 'mx.no-address:critical']);
-    expect(await exitCodeFor(resultOf(explicit(host(a, aaaa)), 'domain'))).toBe(1);
+    expect(exitCodeFor(resultOf(explicit(host(a, aaaa)), 'domain'))).toBe(1);
   });
 
-  it('host mode: a server name that does not exist is bad input (exit 2), one without addresses a finding (exit 1)', async () => {
+  it('host mode: a server name that does not exist is bad input (exit 2), one without addresses a finding (exit 1)', () => {
     const hostMode = (h: HostDns): DnsResult => ({ mx: { status: 'ok', ms: 0, records: [] }, mxKind: 'host', hosts: [{ name: h.name, a: h.a, aaaa: h.aaaa, addresses: [] }], servers: [] });
-    expect(await exitCodeFor(resultOf(hostMode(host('nxdomain', 'nxdomain')), 'host'))).toBe(2);
-    expect(await exitCodeFor(resultOf(hostMode(host('timeout', 'timeout')), 'host'))).toBe(2);
-    expect(await exitCodeFor(resultOf(hostMode(host('nodata', 'nodata')), 'host'))).toBe(1);
+    expect(exitCodeFor(resultOf(hostMode(host('nxdomain', 'nxdomain')), 'host'))).toBe(2);
+    expect(exitCodeFor(resultOf(hostMode(host('timeout', 'timeout')), 'host'))).toBe(2);
+    expect(exitCodeFor(resultOf(hostMode(host('nodata', 'nodata')), 'host'))).toBe(1);
   });
 
   it('implicit MX whose A lookup timed out is kept (not "cannot receive mail")', async () => {

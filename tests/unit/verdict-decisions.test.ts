@@ -3,6 +3,7 @@
  * nothing pinned: each test here failed against one such change (named in its comment).
  */
 import { describe, expect, it } from 'vitest';
+import { formatReport } from '@/cli/format-report';
 import { evaluateFindings } from '@/lib/probe/findings/evaluate';
 import { isUntestedOutcome } from '@/lib/verdict/probe-status';
 import { summarize } from '@/lib/probe/findings/summarize';
@@ -29,14 +30,8 @@ function resultOf(dns: DnsResult, probes: PortProbe[], mode: CheckMode = 'domain
 
 const portStatus = (r: CheckResult, port: Port) => r.summary.ports.find((p) => p.port === port)?.status;
 
-/**
- * The CLI's table line for one address: the cells of ports 25, 465, 587, 2525 in order. The CLI
- * is imported by the one test that reads it: the mutation runs (vitest.mutation.config.ts) import
- * every file that covers a mutant before running any test, and the CLI with its message catalogues
- * cost more than all the other tests of this file together.
- */
-async function cliRow(r: CheckResult, address: string): Promise<string> {
-  const { formatReport } = await import('@/cli/format-report');
+/** The CLI's table line for one address: the cells of ports 25, 465, 587, 2525 in order. */
+function cliRow(r: CheckResult, address: string): string {
   const line = formatReport(r, { color: false })
     .split('\n')
     .find((l) => l.trimStart().startsWith(address));
@@ -58,8 +53,8 @@ describe('a port whose worst finding is a warning', () => {
     expect(r.summary.verdict).toBe('warning');
   });
 
-  it('shows the warning mark in the CLI table, not the ok mark', async () => {
-    const row = await cliRow(r, '192.0.2.10');
+  it('shows the warning mark in the CLI table, not the ok mark', () => {
+    const row = cliRow(r, '192.0.2.10');
     expect(row.startsWith('▲')).toBe(true);
     expect(row).not.toContain('✔');
   });
