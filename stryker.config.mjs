@@ -22,6 +22,11 @@ export default {
     'lib/probe/tls/describe-certificate.ts',
     'lib/probe/dns/resolve-target.ts',
     'lib/probe/findings/evaluate.ts',
+    // rules split out of evaluate.ts since (relay verdicts) or added beside it (mail before TLS,
+    // MX aliases, the TLS version/suite matrix)
+    'lib/probe/findings/relay-findings.ts',
+    'lib/probe/findings/evaluate-transport.ts',
+    'lib/probe/findings/evaluate-tls-matrix.ts',
     // the interpretation layer (issue 9): status and roll-up (what findings/summarize.ts held before
     // it became a re-export), labels, certificate groups, terminal text
     'lib/verdict/*.ts',

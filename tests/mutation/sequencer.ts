@@ -12,6 +12,12 @@ const COSTLY = [
   /describe-certificate-eviction\.test\.ts$/, // 1,001 certificates
   /describe-certificate-cache\.test\.ts$/, // test PKI (RSA keys) and 30 leaves
   /cert-expired-days\.test\.ts$/,
+  // a test PKI (RSA keys) built before the first test: describe-certificate-details.test.ts and
+  // the example files kill most of what these do, for a fraction of the cost
+  /tests\/unit\/describe-certificate\.test\.ts$/,
+  /tls-host-match\.test\.ts$/,
+  /trust-reason\.test\.ts$/,
+  /describe-tls-socket\.test\.ts$/,
   /export-csv\.test\.ts$/, // fast-check
   /tests\/unit\/resolve-target\.test\.ts$/, // real timers of a few hundred ms
 ];

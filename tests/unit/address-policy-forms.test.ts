@@ -4,7 +4,7 @@
  * forms that hide an IPv4 address, and that how an address is written never changes the verdict.
  * Pure: nothing is resolved or connected.
  */
-import fc from 'fast-check';
+import fc from '@/tests/fixtures/fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '@/lib/probe/address-policy';

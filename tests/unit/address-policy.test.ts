@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from '@/tests/fixtures/fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { createAddressPolicy, parseCidrList, parseIpStrict } from '@/lib/probe/address-policy';

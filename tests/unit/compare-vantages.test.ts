@@ -40,6 +40,34 @@ describe('compareVantages', () => {
     );
   });
 
+  it('keeps every vantage’s cell, and names all the vantages on each side', () => {
+    const ok = () => withProbes([probe({ ...at, port: 25 })]);
+    const c = compareVantages([
+      { vantage: 'a', result: ok() },
+      { vantage: 'b', result: withProbes([silentProbe('connection-refused', { ...at, port: 25 })]) },
+      { vantage: 'c', result: ok() },
+      { vantage: 'd', result: withProbes([silentProbe('connection-timeout', { ...at, port: 25 })]) },
+    ]);
+    expect(c.rows).toHaveLength(1);
+    expect(c.rows[0]!.cells).toEqual({
+      a: { status: 'ok', reading: 'starttls' },
+      b: { status: 'closed', reading: 'connection-refused' },
+      c: { status: 'ok', reading: 'starttls' },
+      d: { status: 'untested', reading: 'connection-timeout' },
+    });
+    expect(c.findings.map((f) => f.params)).toEqual([{ port: 25, address: at.address, answeredFrom: 'a, c', failedFrom: 'b, d' }]);
+  });
+
+  it('an answer that differs is a decisive warning', () => {
+    const c = compareVantages([
+      { vantage: 'a', result: withProbes([probe({ ...at, port: 587 })]) },
+      { vantage: 'b', result: withProbes([probe({ ...at, port: 587, encryption: 'none' })]) },
+    ]);
+    expect(c.findings).toEqual([
+      { code: 'vantage.answer-differs', severity: 'warning', untested: false, scope: 'port', host: at.host, address: at.address, port: 587, params: { port: 587, address: at.address, vantages: 'a, b' } },
+    ]);
+  });
+
   it('finds a port whose answer differs (STARTTLS from one side only)', () => {
     const plain = probe({ ...at, port: 25, encryption: 'none' });
     const c = compareVantages([

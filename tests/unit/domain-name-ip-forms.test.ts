@@ -2,7 +2,7 @@
  * Inputs that only become IP addresses (or numeric TLDs) after Unicode mapping and the WHATWG host
  * parser must be refused like the plain forms, never checked as if they were domain names.
  */
-import fc from 'fast-check';
+import fc from '@/tests/fixtures/fast-check';
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { normalizeDomain } from '@/lib/probe/domain-name';

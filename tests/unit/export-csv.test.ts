@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from '@/tests/fixtures/fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, neutralizeFormula, toCsv } from '@/lib/export/csv';
 import { certificatesCsv, exportFileName, portsCsv } from '@/lib/export/result-csv';

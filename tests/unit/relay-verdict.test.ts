@@ -152,7 +152,15 @@ describe('the SMTP session never sends a message', () => {
     const { s, written, socket } = session();
     expect(() => s.send('RCPT TO:<a@example.com>\r\nDATA')).toThrow(ForbiddenCommandError);
     expect(() => s.send('RSET\nDATA')).toThrow(ForbiddenCommandError);
+    expect(() => s.send('NOOP\0')).toThrow('a command line may not contain CR, LF or NUL');
     expect(written).toEqual([]);
+    socket.destroy();
+  });
+
+  it('says which verb it refused, upper-cased, and why', () => {
+    const { s, socket } = session();
+    expect(() => s.send(' bdat 0 LAST')).toThrow('mxray never sends BDAT: no message may ever be transmitted');
+    expect(() => s.send('data')).toThrow('mxray never sends DATA: no message may ever be transmitted');
     socket.destroy();
   });
 });

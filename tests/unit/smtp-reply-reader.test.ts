@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from '@/tests/fixtures/fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeVisible, ReplyReader, type ReaderItem } from '@/lib/probe/smtp/reply-reader';
 
