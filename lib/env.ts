@@ -150,6 +150,8 @@ const EnvSchema = z.object({
   PROBE_MAX_DNS_QUESTIONS: z.coerce.number().int().min(4).max(10_000).default(300),
   /** bytes one check may store (events and result together); what is over is truncated, and reported */
   CHECK_MAX_STORED_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** embedded production server: run checks in a worker thread (lib/checks/thread-executor.ts); false runs them on the web thread */
+  CHECK_RUNNER_THREAD: bool(true),
   /** finished checks older than this are deleted (0 keeps them forever) */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   /** server timeouts and connection caps, read by scripts/mxray-server.cjs (listed here to validate them once more) */

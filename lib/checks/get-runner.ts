@@ -175,11 +175,11 @@ async function createServices(): Promise<AppServices> {
  * in-memory database, or a missing bundle run checks inline, as before.
  */
 async function runnerThread(
-  env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string },
+  env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string; CHECK_RUNNER_THREAD?: boolean },
   observe: boolean,
   logger: ProbeLogger,
 ) {
-  if (env.DATABASE_URL || env.DATA_DIR === ':memory:' || env.NODE_ENV !== 'production') return undefined;
+  if (env.CHECK_RUNNER_THREAD === false || env.DATABASE_URL || env.DATA_DIR === ':memory:' || env.NODE_ENV !== 'production') return undefined;
   const [{ existsSync }, path, { createRequire }, { createThreadExecutor }] = await Promise.all([
     import('node:fs'),
     import('node:path'),
