@@ -207,6 +207,8 @@ export const ENV_SPEC = {
   PROBE_MAX_DNS_QUESTIONS: int(4, 10_000, 300),
   /** bytes one check may store (events and result together); what is over is truncated, and reported */
   CHECK_MAX_STORED_BYTES: int(64 * 1024, 64 * 1024 * 1024, 2 * 1024 * 1024),
+  /** embedded production server: run checks in a worker thread (lib/checks/thread-executor.ts); false runs them on the web thread */
+  CHECK_RUNNER_THREAD: bool(true),
   /** finished checks older than this are deleted (0 keeps them forever) */
   RETENTION_DAYS: int(0, 36_500, 30),
   /** server timeouts and connection caps, read by scripts/mxray-server.cjs (listed here to validate them once more) */

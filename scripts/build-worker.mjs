@@ -12,7 +12,8 @@ rmSync(new URL('../dist/worker', import.meta.url), { recursive: true, force: tru
 
 await build({
   absWorkingDir: root,
-  entryPoints: { worker: 'lib/scale/worker-main.ts' },
+  // worker: scaled mode's probe worker; runner-thread: the embedded server's check runner thread
+  entryPoints: { worker: 'lib/scale/worker-main.ts', 'runner-thread': 'lib/checks/runner-thread-main.ts' },
   outdir: 'dist/worker',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -27,7 +27,7 @@ export async function loadDriver(name = 'load-run') {
   const outdir = resolve(root, 'node_modules/.cache/mxray-load');
   await build({
     absWorkingDir: root,
-    entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', `tests/fixtures/${name}.ts`],
+    entryPoints: ['tests/fixtures/reflect-metadata-shim.ts', 'tests/fixtures/load-lab-main.ts', `tests/fixtures/${name}.ts`],
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -43,6 +43,12 @@ export async function loadDriver(name = 'load-run') {
   // @peculiar/x509 needs must already be in place, so it is imported first, on its own.
   await import(pathToFileURL(resolve(outdir, 'reflect-metadata-shim.mjs')).href);
   return import(pathToFileURL(resolve(outdir, `${name}.mjs`)).href);
+}
+
+/** The lab's own process: its bundle and the shim it preloads (both built by loadDriver). */
+export function labProcess() {
+  const outdir = resolve(root, 'node_modules/.cache/mxray-load');
+  return { entry: resolve(outdir, 'load-lab-main.mjs'), preload: pathToFileURL(resolve(outdir, 'reflect-metadata-shim.mjs')).href };
 }
 
 export function ensureProductionBuild() {
@@ -66,7 +72,8 @@ export function formatReport(r) {
     `  POST→final result p50 ${l.finalMs.p50} ms, p95 ${l.finalMs.p95} ms (max ${l.finalMs.max})`,
     `  SSE viewers       ${l.viewers.opened} opened, ${l.viewers.completed} saw the end, ${l.viewers.errors} errors, ${l.viewers.disagreeing} checks whose viewers disagreed`,
     `  server RSS        ${l.serverRssMb.start} MB at start, ${l.serverRssMb.peak} MB peak`,
-    `  CPU               server ${l.cpuSeconds.server} s, load driver + fixture servers ${l.cpuSeconds.driverAndFixtures} s (${l.wallSeconds} s wall, ${cpus().length} CPUs)`,
+    `  CPU               server ${l.cpuSeconds.server} s (main thread ${l.cpuSeconds.serverMainThread} s), load driver + fixture servers ${l.cpuSeconds.driverAndFixtures} s (${l.wallSeconds} s wall, ${cpus().length} CPUs)`,
+    `  CPU per check     server ${perCheck(l.cpuSeconds.server, l.accepted)} ms, main thread (HTTP, SSE) ${perCheck(l.cpuSeconds.serverMainThread, l.accepted)} ms`,
     `  nothing lost      ${l.done} done + ${l.interrupted} interrupted = ${l.done + l.interrupted} of ${l.accepted} (lost: ${l.lost})`,
     `  errors            ${l.errors.length === 0 ? 'none' : l.errors.join('; ')}`,
     'Crash (SIGKILL mid-load, restart on the same DATA_DIR)',
@@ -76,6 +83,8 @@ export function formatReport(r) {
     `  errors            ${c.errors.length === 0 ? 'none' : c.errors.join('; ')}`,
   ].join('\n');
 }
+
+const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
 export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300 }) {
@@ -89,6 +98,8 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     crashChecks: crash,
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     maxSeconds,
+    // The lab in its own process: its TLS and floods stay out of the driver's timings.
+    labProcess: labProcess(),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
     log: (line) => console.error(`· ${line}`),
   });

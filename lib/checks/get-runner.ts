@@ -12,7 +12,7 @@ import 'server-only';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import type { Monitoring } from '@/lib/monitors/monitoring';
-import { describeStore, openCheckStore } from '@/lib/store/open-store';
+import { describeStore, openCheckStore, sqliteFile } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
 import { createRunner, type Runner } from './runner';
@@ -96,6 +96,8 @@ async function createServices(): Promise<AppServices> {
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
   const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
+  const observers = observability.checkObservers();
+  const executor = scaled ? undefined : await runnerThread(env, observers.length > 0, logger);
   const runner =
     scaled?.runner ??
     createRunner({
@@ -107,8 +109,9 @@ async function createServices(): Promise<AppServices> {
       dedupeWindowMs: env.DEDUPE_WINDOW_SECONDS * 1000,
       maxPerClient: env.MAX_RUNNING_PER_CLIENT,
       maxStoredBytes: env.CHECK_MAX_STORED_BYTES,
-      observers: observability.checkObservers(),
+      observers,
       vantage: env.MXRAY_VANTAGE,
+      ...(executor ? { executor } : {}),
     });
   observability.routeMetrics()?.bindRunner(() => runner.stats());
   observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
@@ -165,6 +168,54 @@ async function createServices(): Promise<AppServices> {
     monitoring,
     ...(scaled ? { pingRedis: scaled.pingRedis } : {}),
   };
+}
+
+/**
+ * Embedded production server: checks run in a worker thread (lib/checks/thread-executor.ts), so
+ * probes and event writes never hold up HTTP handling. Its bundle is built by `npm run build`
+ * (dist/worker/runner-thread.mjs; worker/ beside server.js in the Docker image). `next dev`, an
+ * in-memory database, or a missing bundle run checks inline, as before.
+ */
+async function runnerThread(
+  env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string; CHECK_RUNNER_THREAD?: boolean },
+  observe: boolean,
+  logger: ProbeLogger,
+) {
+  if (env.CHECK_RUNNER_THREAD === false || env.DATABASE_URL || env.DATA_DIR === ':memory:' || env.NODE_ENV !== 'production') return undefined;
+  const [{ existsSync }, path, { createRequire }, { createThreadExecutor }] = await Promise.all([
+    import('node:fs'),
+    import('node:path'),
+    import('node:module'),
+    import('./thread-executor'),
+  ]);
+  // Docker image: worker/ beside server.js (the working directory); a checkout: dist/worker, two
+  // levels up from .next/standalone.
+  const file = ['worker/runner-thread.mjs', '../../dist/worker/runner-thread.mjs', 'dist/worker/runner-thread.mjs']
+    .map((f) => path.resolve(process.cwd(), f))
+    .find((f) => existsSync(f));
+  // The thread must load the very SQLite this server loaded (from beside server.js), not a second
+  // copy from wherever its bundle lives: two copies in one process corrupt the file (sqlite-store.ts).
+  let nativeBinding: string | undefined;
+  try {
+    const pkg = createRequire(path.resolve(process.cwd(), 'server.js')).resolve('better-sqlite3/package.json');
+    nativeBinding = path.join(path.dirname(pkg), 'build/Release/better_sqlite3.node');
+  } catch {
+    nativeBinding = undefined;
+  }
+  if (!file || !nativeBinding || !existsSync(nativeBinding)) {
+    logger.warn({ bundle: file ?? null, nativeBinding: nativeBinding ?? null }, 'no check runner thread (bundle or SQLite addon not found): checks run on the web thread');
+    return undefined;
+  }
+  return createThreadExecutor({
+    file,
+    config: {
+      file: sqliteFile(env),
+      nativeBinding,
+      observe,
+      ...(env.CHECK_MAX_STORED_BYTES !== undefined ? { maxStoredBytes: env.CHECK_MAX_STORED_BYTES } : {}),
+    },
+    logger,
+  });
 }
 
 /**

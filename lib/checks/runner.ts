@@ -12,8 +12,7 @@ import type { CheckRecord, CheckStore, CheckVisibility } from '@/lib/store/check
 import { newCheckId } from '@/lib/store/check-id';
 import { combineObservers, type CheckObserver, type TraceCarrier } from './check-observer';
 import { createEventHub, type CheckEnd as HubCheckEnd, type EventHub } from './event-hub';
-import { createRefusedRedactor } from './redact-refused';
-import { createStorageBudget } from './storage-budget';
+import { createInlineExecutor, type CheckExecutor } from './check-executor';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
 
 export type { CheckEnd } from './event-hub';
@@ -53,6 +52,12 @@ export interface RunnerOptions {
   hub?: EventHub;
   /** the one vantage an embedded runner probes from (VANTAGE); a request for another is refused */
   vantage?: string;
+  /**
+   * Runs each check (engine, storage budget, event writes). Default: inline, in this thread. The
+   * embedded production server runs them in a worker thread (thread-executor.ts) so probes and
+   * writes never hold up HTTP handling; queueing, dedupe, fan-out and viewers stay here.
+   */
+  executor?: CheckExecutor;
   /**
    * At start, mark checks left 'running' by a previous process interrupted (default true). Not in
    * scaled mode: there other processes run checks, and lost ones are BullMQ's stalled jobs.
@@ -163,6 +168,9 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
   const clock = options.clock ?? systemClock;
   const observer = combineObservers(options.observers ?? [], logger);
   const hub = options.hub ?? createEventHub((err) => logger.warn({ err }, 'check viewer failed'));
+  const executor =
+    options.executor ?? createInlineExecutor({ engine, store, clock, ...(options.maxStoredBytes !== undefined ? { maxStoredBytes: options.maxStoredBytes } : {}) });
+  const writes = executor.writes ?? store;
   const active = new Map<string, Entry>();
   const queue: Entry[] = [];
   /** queued or running, by domain+mode: the dedupe that must not wait on the store */
@@ -234,8 +242,9 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
 
   async function interrupt(e: Entry, reason: string): Promise<void> {
     e.interruptedBy = reason;
+    executor.stop?.(e.id);
     try {
-      await store.markInterrupted(e.id, reason, clock.now());
+      await writes.markInterrupted(e.id, reason, clock.now());
     } finally {
       release(e);
       hub.end(e.id, { status: 'interrupted', reason });
@@ -243,54 +252,29 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
   }
 
   async function execute(e: Entry): Promise<void> {
-    const gen = engine.run(e.target, e.controller.signal);
-    const budget = createStorageBudget(options.maxStoredBytes);
-    const redact = createRefusedRedactor();
     let fields: Record<string, unknown> = {};
     let result: CheckResult | undefined;
+    const ended = await executor.run({ id: e.id, target: e.target }, e.controller.signal, () => e.interruptedBy !== undefined, {
+      observed: (event) => observer.event(e.id, event),
+      stored: (seq, event) => hub.publish(e.id, seq, event),
+      finished: (seq, event, end) => {
+        result = end.result;
+        release(e);
+        hub.publish(e.id, seq, event);
+        hub.end(e.id, { status: 'done' });
+        fields = { outcome: 'done', verdict: end.verdict, incomplete: end.incomplete, storedBytes: end.storedBytes };
+      },
+    });
     try {
-      for (;;) {
-        const step = await gen.next();
-        // Once shutdown has marked the check interrupted, its log is closed: drop what follows.
-        if (e.interruptedBy) {
-          fields = { outcome: 'interrupted', reason: e.interruptedBy };
-          break;
-        }
-        // An engine that returns its result without yielding 'check-done' still gets one logged.
-        const event: CheckEvent = step.done ? { type: 'check-done', result: step.value } : step.value;
-        // Observers (metrics, traces) see what the engine reported, before storage trims it.
-        observer.event(e.id, event);
-        if (event.type === 'check-done') {
-          // Stored once, within the check's budget; the logged check-done leaves out what earlier
-          // events carried (event version 2).
-          const final = budget.finish(redact.result(event.result));
-          const seq = await store.appendEvent(e.id, final.event);
-          await store.finishCheck(e.id, final.result, clock.now());
-          result = final.result;
-          release(e);
-          hub.publish(e.id, seq, final.event);
-          hub.end(e.id, { status: 'done' });
-          const { summary, incomplete } = final.result;
-          fields = { outcome: 'done', verdict: summary.verdict, incomplete, storedBytes: budget.used };
-          break;
-        }
-        const admitted = budget.admit(redact.event(event));
-        if (!admitted) continue;
-        const seq = await store.appendEvent(e.id, admitted.event);
-        hub.publish(e.id, seq, admitted.event);
-      }
-    } catch (err) {
-      if (e.interruptedBy) {
+      if (ended.outcome === 'stopped' || (ended.outcome === 'failed' && e.interruptedBy)) {
         fields = { outcome: 'interrupted', reason: e.interruptedBy };
-      } else {
-        // Our bug or the store's, never the probed server's: the engine reports those as results.
-        fields = { outcome: 'interrupted', reason: 'engine-error', err };
-        await interrupt(e, 'engine-error').catch((err2: unknown) =>
+      } else if (ended.outcome === 'failed') {
+        fields = { outcome: 'interrupted', reason: ended.reason, err: ended.err };
+        await interrupt(e, ended.reason).catch((err2: unknown) =>
           logger.error({ checkId: e.id, err: err2 }, 'could not mark check interrupted'),
         );
       }
     } finally {
-      await gen.return(undefined as never).catch(() => {});
       logEnd(e, fields, result);
     }
   }
@@ -335,7 +319,7 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController(), counted: true };
     perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
     try {
-      await store.createCheck({ id: e.id, target, createdAt: clock.now(), visibility });
+      await writes.createCheck({ id: e.id, target, createdAt: clock.now(), visibility });
     } catch (err) {
       release(e);
       throw err;
@@ -443,6 +427,7 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
         }
         // Let the aborted engines unwind so nothing writes to a store that is about to close.
         await within(2_000, Promise.allSettled(left.map((e) => e.done)));
+        await executor.close?.().catch((err: unknown) => logger.error({ err }, 'closing the check executor failed'));
       })();
       return shuttingDown;
     },

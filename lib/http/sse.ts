@@ -17,6 +17,8 @@ export const SSE_HEADERS: Record<string, string> = {
 export interface SseSink {
   /** one named event; data is sent as JSON */
   event(name: string, data: unknown, id?: number | string): void;
+  /** a frame built once for several streams (sharedFrame) */
+  frame(bytes: Uint8Array): void;
   comment(text: string): void;
   /** end the stream (idempotent) */
   close(): void;
@@ -81,6 +83,28 @@ export function formatSseEvent(name: string, data: unknown, id?: number | string
   return `${frame}\n`;
 }
 
+const frames = new WeakMap<object, { name: string; id: string; bytes: Uint8Array }>();
+const frameEncoder = new TextEncoder();
+
+/**
+ * The frame of one event, built once and shared by every stream that sends the same event object
+ * with the same name and id (a check's viewers get the very object the runner published). Keyed on
+ * the object, checked on name and id: another event, or the same one under another id, never gets
+ * this frame. `json` is the data's JSON (one line, as JSON.stringify makes it).
+ */
+export function sharedFrame(key: object, name: string, id: number | string, json: () => string): Uint8Array {
+  const sid = String(id);
+  const hit = frames.get(key);
+  if (hit && hit.name === name && hit.id === sid) return hit.bytes;
+  const text = `id: ${oneLine('id', sid)}\nevent: ${oneLine('event', name)}\n${json()
+    .split(/\r?\n/)
+    .map((line) => `data: ${line}\n`)
+    .join('')}\n`;
+  const bytes = frameEncoder.encode(text);
+  frames.set(key, { name, id: sid, bytes });
+  return bytes;
+}
+
 /**
  * start() runs once the stream is open; it may send at once and returns a clean-up (unsubscribe)
  * that is called exactly once when the stream stops for any reason.
@@ -113,10 +137,11 @@ export function sseResponse(
   };
 
   const maxUnsent = options.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
-  const write = (text: string) => {
+  const write = (text: string | Uint8Array) => {
     if (stopped || !controllerRef) return;
     const controller = controllerRef;
-    controller.enqueue(encoder.encode(text));
+    // A shared frame is copied: each stream's consumer owns (and may transfer) what it reads.
+    controller.enqueue(typeof text === 'string' ? encoder.encode(text) : new Uint8Array(text));
     // desiredSize = highWaterMark − bytes queued: below zero, the client has left more than
     // maxUnsentBytes unread. Drop it: erroring the stream discards the queue and ends the response.
     if ((controller.desiredSize ?? 0) < 0) {
@@ -131,6 +156,7 @@ export function sseResponse(
 
   const sink: SseSink = {
     event: (name, data, id) => write(formatSseEvent(name, data, id)),
+    frame: (bytes) => write(bytes),
     comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
     close: onAbort,
     get closed() {

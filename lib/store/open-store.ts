@@ -22,7 +22,8 @@ export function describeStore(env: StoreSettings): string {
   return `sqlite ${sqliteFile(env)}`;
 }
 
-function sqliteFile(env: StoreSettings): string {
+/** The SQLite file of embedded mode (the runner thread opens it too). */
+export function sqliteFile(env: StoreSettings): string {
   return env.DATA_DIR === ':memory:' ? ':memory:' : path.join(env.DATA_DIR, 'mxray.sqlite');
 }
 

@@ -35,6 +35,12 @@ export interface SqliteStoreOptions {
   validateOnRead?: boolean;
   /** this instance's id (check-store.ts, Ownership); default: a new random one */
   owner?: string;
+  /**
+   * better-sqlite3's native addon to use (a path). The runner thread passes the web thread's: two
+   * copies of SQLite in one process do not see each other's POSIX locks, and one closing its file
+   * drops the other's locks, which corrupts the database (sqlite.org/howtocorrupt.html, 2.2.1).
+   */
+  nativeBinding?: string;
 }
 
 /** One SQLite file holds checks and monitors: both interfaces on one object. */
@@ -45,7 +51,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const validate = options.validateOnRead ?? false;
   const owner = options.owner ?? newInstanceId();
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
-  const db = new Database(options.file);
+  const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   // WAL lets readers (SSE replays, GETs) proceed while the runner writes; NORMAL is durable
   // against a process crash in WAL mode, which is the failure we care about for a check log.
   db.pragma('journal_mode = WAL');

@@ -43,6 +43,13 @@ describe('load: many checks, many viewers', () => {
     expect(v.disagreeing).toBe(0);
   });
 
+  it('ran the checks in the runner thread, which shares the web thread\'s one copy of SQLite', () => {
+    expect(report.load.runner.thread).toBe(true);
+    // Two copies of SQLite in one process would corrupt the file (lib/store/sqlite-store.ts).
+    expect(report.load.runner.sqliteAddons).toHaveLength(1);
+    expect(report.load.cpuSeconds.serverMainThread).toBeLessThan(report.load.cpuSeconds.server);
+  });
+
   it('ran checks concurrently and reports its figures', () => {
     expect(report.load.heldConcurrency).toBeGreaterThan(1);
     expect(report.load.serverRssMb.peak).toBeGreaterThan(0);

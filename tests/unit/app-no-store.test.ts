@@ -49,6 +49,9 @@ const STORE_METHODS =
 const STORE_OWNERS = [
   'lib/store/',
   'lib/checks/runner.ts',
+  // how the runner runs one check, inline or in its thread (issue 11): the runner's own writes
+  'lib/checks/check-executor.ts',
+  'lib/checks/runner-thread-main.ts',
   'lib/checks/replay-then-tail.ts',
   'lib/checks/check-queries.ts',
   'lib/checks/get-runner.ts',

@@ -5,7 +5,7 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HEARTBEAT_MS, formatSseEvent, heartbeatStats, sseResponse, type SseSink } from '@/lib/http/sse';
+import { HEARTBEAT_MS, formatSseEvent, heartbeatStats, sharedFrame, sseResponse, type SseSink } from '@/lib/http/sse';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -91,5 +91,47 @@ describe('the shared heartbeat', () => {
     expect((await first).match(/: heartbeat\n\n/g)).toBeNull();
     expect((await second).match(/: heartbeat\n\n/g)).toHaveLength(2);
     expect(heartbeatStats()).toEqual({ streams: 0, timer: false });
+  });
+});
+
+describe('shared frames (one serialisation per event, written to every viewer)', () => {
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+  it('is the same frame formatSseEvent makes, built once per event object', () => {
+    const event = { type: 'probe-done', n: 1 };
+    let serialised = 0;
+    const json = () => (serialised++, JSON.stringify(event));
+    const a = sharedFrame(event, 'probe-done', 7, json);
+    const b = sharedFrame(event, 'probe-done', 7, json);
+    expect(text(a)).toBe(formatSseEvent('probe-done', event, 7));
+    expect(b).toBe(a);
+    expect(serialised).toBe(1);
+  });
+
+  it('never serves one event’s frame for another, nor under another id or name', () => {
+    // Two checks' events with the same content: each frame carries its own id.
+    const first = { type: 'check-started' };
+    const second = { type: 'check-started' };
+    expect(text(sharedFrame(first, 'check-started', 1, () => JSON.stringify(first)))).toContain('id: 1\n');
+    expect(text(sharedFrame(second, 'check-started', 2, () => JSON.stringify(second)))).toContain('id: 2\n');
+    // The same object under another id or name is framed anew.
+    expect(text(sharedFrame(first, 'check-started', 5, () => JSON.stringify(first)))).toMatch(/^id: 5\nevent: check-started\n/);
+    expect(text(sharedFrame(first, 'other', 5, () => JSON.stringify(first)))).toMatch(/^id: 5\nevent: other\n/);
+  });
+
+  it('each stream gets its own copy of the bytes, so no consumer can spoil another’s', async () => {
+    const frame = sharedFrame({ x: 1 }, 'e', 1, () => '{"x":1}');
+    const sinks: SseSink[] = [];
+    const responses = [0, 1].map(() => sseResponse(new Request('http://app.test/'), (s) => void sinks.push(s)));
+    for (const s of sinks) {
+      s.frame(frame);
+      s.close();
+    }
+    frame.fill(0);
+    for (const res of responses) expect(await readAll(res)).toBe(': mxray event stream\n\nid: 1\nevent: e\ndata: {"x":1}\n\n');
+  });
+
+  it('multi-line JSON still becomes one data: line each', () => {
+    expect(text(sharedFrame({}, 'e', 1, () => '{\n"a":1\r\n}'))).toBe('id: 1\nevent: e\ndata: {\ndata: "a":1\ndata: }\n\n');
   });
 });

@@ -5,7 +5,8 @@ import { clientKey } from '@/lib/checks/client-key';
 import { isCheckId } from '@/lib/store/check-id';
 import { SSE_INTERRUPTED_EVENT, type SseInterrupted } from '@/lib/http/api-schemas';
 import { methodNotAllowed, problem } from '@/lib/http/problem';
-import { sseResponse } from '@/lib/http/sse';
+import { sharedFrame, sseResponse } from '@/lib/http/sse';
+import { eventJson } from '@/lib/checks/event-json';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
@@ -46,7 +47,8 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
       request,
       (sink) => {
         const unsubscribe = runner.subscribe(id, after ?? 0, {
-          event: (seq, event) => sink.event(event.type, event, seq),
+          // One frame per event, shared by all its viewers, from the JSON the runner thread made.
+          event: (seq, event) => sink.frame(sharedFrame(event, event.type, seq, () => eventJson(event))),
           end: (end) => {
             if (end.status === 'interrupted') {
               const data: SseInterrupted = { status: 'interrupted', reason: end.reason };
