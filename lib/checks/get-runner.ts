@@ -12,6 +12,7 @@ import 'server-only';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import type { Monitoring } from '@/lib/monitors/monitoring';
+import { timeStoreInto, type StoreOpRecorder } from '@/lib/observability/timed-store';
 import { describeStore, openCheckStore, sqliteFile } from '@/lib/store/open-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limit';
 import { markShuttingDown, isShuttingDown } from './readiness';
@@ -97,7 +98,10 @@ async function createServices(): Promise<AppServices> {
   // Scaled mode (REDIS_URL): this instance validates, enqueues and relays; workers probe.
   const scaled = env.REDIS_URL ? await (await import('@/lib/scale/scaled-services')).createScaledServices(env, { store, engine, logger }) : undefined;
   const observers = observability.checkObservers();
-  const executor = scaled ? undefined : await runnerThread(env, observers.length > 0, logger);
+  const metrics = observability.routeMetrics();
+  // The thread's store writes are timed there and recorded into this process's histogram.
+  const onStoreOp = metrics ? timeStoreInto(metrics) : undefined;
+  const executor = scaled ? undefined : await runnerThread(env, observers.length > 0, logger, onStoreOp);
   const runner =
     scaled?.runner ??
     createRunner({
@@ -180,6 +184,7 @@ async function runnerThread(
   env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string; CHECK_RUNNER_THREAD?: boolean },
   observe: boolean,
   logger: ProbeLogger,
+  onStoreOp?: StoreOpRecorder,
 ) {
   if (env.CHECK_RUNNER_THREAD === false || env.DATABASE_URL || env.DATA_DIR === ':memory:' || env.NODE_ENV !== 'production') return undefined;
   const [{ existsSync }, path, { createRequire }, { createThreadExecutor }] = await Promise.all([
@@ -212,9 +217,11 @@ async function runnerThread(
       file: sqliteFile(env),
       nativeBinding,
       observe,
+      timeStore: onStoreOp !== undefined,
       ...(env.CHECK_MAX_STORED_BYTES !== undefined ? { maxStoredBytes: env.CHECK_MAX_STORED_BYTES } : {}),
     },
     logger,
+    ...(onStoreOp ? { onStoreOp } : {}),
   });
 }
 

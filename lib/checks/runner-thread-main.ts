@@ -10,6 +10,7 @@ import { logger as rootLogger } from '@/lib/log';
 import { createEngine, engineConfigFromEnv } from '@/lib/probe/create-engine';
 import { systemClock } from '@/lib/probe/types';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
+import { timeStore } from '@/lib/observability/timed-store';
 import { createInlineExecutor } from './check-executor';
 import type { FromThread, RunnerThreadConfig, ToThread } from './thread-executor';
 
@@ -23,7 +24,9 @@ try {
   const engine = createEngine({ ...engineConfigFromEnv(env), logger: rootLogger.child({ component: 'engine' }) });
   // Its own connection to the web thread's file: WAL lets the web thread read meanwhile. It only
   // writes the events and results of checks the web thread created.
-  const store = createSqliteStore({ file: config.file, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) });
+  const opened = createSqliteStore({ file: config.file, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) });
+  // Its writes are the process's store operations: timed here, recorded by the web thread's metrics.
+  const store = config.timeStore ? timeStore(opened, (labels, seconds) => send({ t: 'storeOp', labels, seconds })) : opened;
   const executor = createInlineExecutor({
     engine,
     store,

@@ -14,6 +14,7 @@ import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
 import type { ProbeLogger } from '@/lib/probe/types';
 import { CheckStoreError, type CheckVisibility } from '@/lib/store/check-store';
 import type { CheckExecutor, ExecutionEnd, ExecutionSink, FinishedCheck } from './check-executor';
+import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import { rememberJson } from './event-json';
 
 /** What the thread is started with (workerData). */
@@ -25,6 +26,8 @@ export interface RunnerThreadConfig {
   maxStoredBytes?: number;
   /** forward each engine event as the engine reported it (the web thread has observers) */
   observe: boolean;
+  /** time each store operation and report it (the web thread's metrics are on) */
+  timeStore?: boolean;
 }
 
 export type ToThread =
@@ -44,6 +47,8 @@ export type FromThread =
   | { t: 'end'; id: string; end: { outcome: 'done' } | { outcome: 'stopped' } | { outcome: 'failed'; reason: string; err: { message: string; stack?: string } } }
   /** answer to a write: its value, or the error (a CheckStoreError keeps its code) */
   | { t: 'wrote'; rid: number; value?: unknown; error?: { message: string; code?: string; name?: string } }
+  /** one timed store operation of the thread's (recorded into the web thread's metrics) */
+  | { t: 'storeOp'; labels: Parameters<StoreOpRecorder>[0]; seconds: number }
   /** the thread could not start (bad config, unreadable database) */
   | { t: 'fatal'; message: string };
 
@@ -54,7 +59,7 @@ interface Run {
   resolve: (end: ExecutionEnd) => void;
 }
 
-export function createThreadExecutor(opts: { file: string | URL; config: RunnerThreadConfig; logger: ProbeLogger }): CheckExecutor & {
+export function createThreadExecutor(opts: { file: string | URL; config: RunnerThreadConfig; logger: ProbeLogger; onStoreOp?: StoreOpRecorder }): CheckExecutor & {
   /** the running thread's id, if any (tests) */
   threadId(): number | undefined;
 } {
@@ -83,6 +88,10 @@ export function createThreadExecutor(opts: { file: string | URL; config: RunnerT
   }
 
   function onMessage(m: FromThread): void {
+    if (m.t === 'storeOp') {
+      opts.onStoreOp?.(m.labels, m.seconds);
+      return;
+    }
     if (m.t === 'fatal') {
       logger.error({ err: new Error(m.message) }, 'check runner thread could not start');
       return;
