@@ -3,7 +3,7 @@
 // the standalone server, drives many concurrent checks plus SSE viewers of each, then SIGKILLs the
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
-//                   [--greeting-ms 6000] [--max-seconds 300] [--json]
+//                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -87,7 +87,7 @@ export function formatReport(r) {
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300 }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true }) {
   ensureProductionBuild();
   const { runLoad } = await loadDriver('load-run');
   return runLoad({
@@ -98,6 +98,8 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     crashChecks: crash,
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     maxSeconds,
+    // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
+    ...(runnerThread ? {} : { env: { CHECK_RUNNER_THREAD: 'false' } }),
     // The lab in its own process: its TLS and floods stay out of the driver's timings.
     labProcess: labProcess(),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
@@ -119,6 +121,7 @@ export async function main(argv = process.argv.slice(2)) {
       'greeting-ms': { type: 'string', default: '6000' },
       'max-seconds': { type: 'string', default: '300' },
       json: { type: 'boolean', default: false },
+      'no-runner-thread': { type: 'boolean', default: false },
     },
   });
   const n = (k) => {
@@ -134,7 +137,7 @@ export async function main(argv = process.argv.slice(2)) {
   const maxSeconds = Math.min(Math.max(10, n('max-seconds')), 900);
   const rate = n('rate');
   const greetingMs = Math.min(n('greeting-ms'), 20_000);
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds });
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'] });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };
