@@ -74,13 +74,18 @@ function oneLine(field: string, value: string): string {
   return value;
 }
 
-/** Frames one event; multi-line data becomes several data: lines (JSON.stringify emits one). */
-export function formatSseEvent(name: string, data: unknown, id?: number | string): string {
+/** Frames one event from its data's JSON; multi-line data becomes several data: lines. */
+function frameText(name: string, json: string, id?: number | string): string {
   let frame = '';
   if (id !== undefined) frame += `id: ${oneLine('id', String(id))}\n`;
   frame += `event: ${oneLine('event', name)}\n`;
-  for (const line of JSON.stringify(data).split(/\r?\n/)) frame += `data: ${line}\n`;
+  for (const line of json.split(/\r?\n/)) frame += `data: ${line}\n`;
   return `${frame}\n`;
+}
+
+/** Frames one event (JSON.stringify emits one data line). */
+export function formatSseEvent(name: string, data: unknown, id?: number | string): string {
+  return frameText(name, JSON.stringify(data), id);
 }
 
 const frames = new WeakMap<object, { name: string; id: string; bytes: Uint8Array }>();
@@ -96,11 +101,7 @@ export function sharedFrame(key: object, name: string, id: number | string, json
   const sid = String(id);
   const hit = frames.get(key);
   if (hit && hit.name === name && hit.id === sid) return hit.bytes;
-  const text = `id: ${oneLine('id', sid)}\nevent: ${oneLine('event', name)}\n${json()
-    .split(/\r?\n/)
-    .map((line) => `data: ${line}\n`)
-    .join('')}\n`;
-  const bytes = frameEncoder.encode(text);
+  const bytes = frameEncoder.encode(frameText(name, json(), sid));
   frames.set(key, { name, id: sid, bytes });
   return bytes;
 }
