@@ -117,8 +117,8 @@ async function createServices(): Promise<AppServices> {
       vantage: env.MXRAY_VANTAGE,
       ...(executor ? { executor } : {}),
     });
-  observability.routeMetrics()?.bindRunner(() => runner.stats());
-  observability.routeMetrics()?.bindReadiness(() => !isShuttingDown() && runner.accepting());
+  metrics?.bindRunner(() => runner.stats());
+  metrics?.bindReadiness(() => !isShuttingDown() && runner.accepting());
   const rateLimiter =
     scaled?.rateLimiter ?? createTokenBucketLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST });
   const { createViewerLimiter } = await import('./viewer-limits');
