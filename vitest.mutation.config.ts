@@ -13,6 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import CheapFirstSequencer from './tests/mutation/sequencer';
+import { endKeptWorker, KEPT_WORKER_POOL, keptWorkerPool } from './tests/mutation/kept-worker-pool';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -65,6 +66,19 @@ export const MUTATION_TESTS = [
 ].map((p) => `tests/unit/${p}`);
 
 export default defineConfig({
+  plugins: [
+    {
+      // One worker thread for all the mutant runs of a StrykerJS test-runner process
+      // (tests/mutation/kept-worker-pool.ts). Set here, after the configuration is resolved,
+      // because the StrykerJS runner passes `pool: 'threads'` to vitest over the config file's.
+      name: 'mxray:kept-worker-pool',
+      configureVitest({ project, vitest }) {
+        project.config.pool = KEPT_WORKER_POOL;
+        project.config.poolRunner = keptWorkerPool;
+        vitest.onClose(endKeptWorker);
+      },
+    },
+  ],
   // As in vitest.config.ts: server modules get server-only's empty variant, next-intl goes through Vite.
   resolve: { alias: { '@': root, 'server-only': `${root}node_modules/server-only/empty.js` } },
   test: {
@@ -80,6 +94,8 @@ export default defineConfig({
     // still well below Stryker's own hang limit (timeoutMS + 1.5 × the test's time).
     testTimeout: 10_000,
     sequence: { sequencer: CheapFirstSequencer },
+    // Records the timers a run starts, for the kept worker to cancel before the next run.
+    setupFiles: ['tests/mutation/kept-worker-timers.ts'],
     environment: 'node',
   },
 });
