@@ -47,6 +47,14 @@ describe('evaluateRelay', () => {
     expect(none!.params).toMatchObject({ reply: '' });
   });
 
+  it('inconclusive without a reply to quote: a check aborted before the first attempt, or after refusals only', () => {
+    // what probe-run.ts records when the check stops before the relay test (no attempt at all)
+    const [before] = relayed({ status: 'untested', reason: 'aborted', tls: false, attempts: [] });
+    expect(before).toMatchObject({ code: 'relay.untested', params: { reason: 'aborted', reply: '' } });
+    const [refusals] = relayed({ status: 'untested', reason: 'aborted', tls: false, attempts: [attempt({ rcpt: reply(550, 'no') })] });
+    expect(refusals!.params).toMatchObject({ reply: '' });
+  });
+
   it('a long reply is cut at 160 characters', () => {
     const [f] = relayed({ status: 'untested', reason: 'unexpected-reply', tls: false, attempts: [attempt({ verdict: 'unexpected', rcpt: reply(299, 'x'.repeat(300)) })] });
     expect(f!.params!.reply).toBe(`: 299 ${'x'.repeat(160)}`);
@@ -89,6 +97,8 @@ describe('matrix findings', () => {
     expect(odd!.params).toMatchObject({ versions: 'TLS 1.0', negotiated: 'SSLv3' });
     const [none] = matrixFindings(p({ tls: undefined }), matrix({ TLSv1: 'accepted', 'TLSv1.3': 'accepted' }));
     expect(none!.params).toMatchObject({ negotiated: '?' });
+    const [both] = matrixFindings(p({ tls: tls({ version: 'TLSv1.3' }) }), matrix({ TLSv1: 'accepted', 'TLSv1.1': 'accepted', 'TLSv1.3': 'accepted' }));
+    expect(both!.params).toMatchObject({ versions: 'TLS 1.0, TLS 1.1', negotiated: 'TLS 1.3' });
   });
 
   it('weak suites: static RSA and broken families are decisive findings naming the suites', () => {
@@ -105,6 +115,15 @@ describe('matrix findings', () => {
       ['tls.broken-cipher', false, { port: 25, families: '3DES, anonymous', cipher: 'DES-CBC3-SHA, ?' }],
     ]);
     expect(matrixFindings(p(), matrix({ 'TLSv1.3': 'accepted' }, [{ family: 'no-forward-secrecy', status: 'accepted' }]))[0]!.params).toEqual({ port: 25, cipher: '?' });
+    // static RSA refused: another family accepted before it in the list is not taken for it
+    const refusedNfs = matrixFindings(
+      p(),
+      matrix({ 'TLSv1.3': 'accepted' }, [
+        { family: 'rc4', status: 'accepted', cipher: 'RC4-SHA' },
+        { family: 'no-forward-secrecy', status: 'refused' },
+      ]),
+    );
+    expect(refusedNfs.map((x) => x.code)).toEqual(['tls.broken-cipher']);
   });
 
   it('what could not be tested (other than by this OpenSSL) is one untested finding, with each reason once', () => {
@@ -119,6 +138,9 @@ describe('matrix findings', () => {
     expect(f).toMatchObject({ code: 'tls.matrix-incomplete', untested: true, params: { port: 25, what: 'TLS 1.0, TLS 1.1, RC4, NULL', reason: 'aborted, timeout' } });
     const [g] = matrixFindings(p(), { ...matrix({ 'TLSv1.3': 'accepted' }), versions: [{ version: 'TLSv1', status: 'untested', reason: 'timeout' }, { version: 'TLSv1.3', status: 'accepted' }] });
     expect(g!.params).toMatchObject({ what: 'TLS 1.0', reason: 'timeout' });
+    // a version only this OpenSSL cannot offer is not a finding either
+    const local = { ...matrix({ 'TLSv1.3': 'accepted' }), versions: [{ version: 'TLSv1' as const, status: 'untested' as const, reason: 'local-openssl' as const }, { version: 'TLSv1.3' as const, status: 'accepted' as const }] };
+    expect(matrixFindings(p(), local)).toEqual([]);
   });
 
   it('evaluateTlsMatrix reads only the probes that carry a matrix', () => {
