@@ -159,6 +159,18 @@ describe('SSE responses', () => {
     await expect(res.body!.getReader().read()).rejects.toThrow(/too much unsent data/);
   });
 
+  it('keep a viewer whose unsent data reaches the bound exactly, drop it one byte past', () => {
+    const opening = new TextEncoder().encode(': mxray event stream\n\n').length;
+    const bound = 1024;
+    let sink!: SseSink;
+    const res = sseResponse(new Request('http://127.0.0.1/'), (s) => void (sink = s), { maxUnsentBytes: bound });
+    sink.frame(new Uint8Array(bound - opening));
+    expect(sink.closed).toBe(false);
+    sink.frame(new Uint8Array(1));
+    expect(sink.closed).toBe(true);
+    void res.body!.cancel().catch(() => {});
+  });
+
   it('clean up when the consumer cancels the stream', async () => {
     const cleanup = vi.fn();
     const res = sseResponse(new Request('http://127.0.0.1/'), () => cleanup);
