@@ -3,8 +3,8 @@
  * for the mutated modules, as a single project because the vitest runner drives one.
  *
  * Why an explicit list rather than every unit test: with per-test coverage, every mutant runs the
- * tests that reach it, and each such run starts a fresh worker and imports each covering file
- * anew. Route, history, preview and rendering tests reach the guarded modules only on their way
+ * tests that reach it, and each such run imports each covering file and the project's modules
+ * anew (in the one worker thread kept between runs, below). Route, history, preview and rendering tests reach the guarded modules only on their way
  * (a domain name parsed, a rate limit taken) and import Next.js, next-intl and the store, which
  * cost more to load than the guarded tests take to run; they kill nothing the dedicated tests do
  * not. Integration, interop and e2e tests bind real ports and take minutes. All of them still run
@@ -84,9 +84,9 @@ export default defineConfig({
   test: {
     server: { deps: { inline: ['next-intl'] } },
     include: MUTATION_TESTS,
-    // One module graph for all the files of a run: Stryker starts a fresh worker for every mutant
-    // anyway, and a mutant covered by several files then loads the shared modules (schema, zod,
-    // fixtures) once instead of once per file. Measured on this set: 21.5 s of CPU instead of
+    // One module graph for all the files of a run (each run starts from fresh project modules
+    // anyway, tests/mutation/kept-worker.mjs): a mutant covered by several files then loads the
+    // shared modules (schema, fixtures) once instead of once per file. Measured on this set: 21.5 s of CPU instead of
     // 56.6 s for one pass. These files restore what they change (fake timers) in afterEach.
     isolate: false,
     // Instrumented code runs slower (every mutant's coverage is counted), and the initial run
