@@ -79,9 +79,18 @@ function clientAddress(peer, headers, config) {
   return chain[Math.max(0, chain.length - 1 - config.trustProxyHops)] ?? '';
 }
 
+/**
+ * Routes the app serves beside Next's router (lib/http/direct-route.ts: SSE streams, which would
+ * otherwise hold Next's per-request machinery for a check's whole life). The app installs the hook
+ * when such a route's module loads; until then, and for every request it does not claim, Next.
+ */
+const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
+
 function wrapListener(listener, config) {
   return function mxrayRequest(req, res) {
     req.headers[CLIENT_HEADER] = clientAddress(req.socket.remoteAddress, req.headers, config);
+    const direct = globalThis[DIRECT_REQUEST];
+    if (typeof direct === 'function' && direct(req, res) === true) return undefined;
     return listener.call(this, req, res);
   };
 }
@@ -130,7 +139,7 @@ function install(config = serverConfig()) {
   };
 }
 
-module.exports = { CLIENT_HEADER, clientAddress, serverConfig, install };
+module.exports = { CLIENT_HEADER, DIRECT_REQUEST, clientAddress, serverConfig, wrapListener, install };
 
 if (require.main === module) {
   // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops
