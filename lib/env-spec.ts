@@ -222,6 +222,8 @@ export const ENV_SPEC = {
   SERVER_KEEP_ALIVE_TIMEOUT_MS: int(100, 120_000, 5_000),
   SERVER_MAX_CONNECTIONS: int(10, 100_000, 2_000),
   SERVER_MAX_CONNECTIONS_PER_CLIENT: int(1, 100_000, 100),
+  /** each V8 heap may grow this far past its live size between major collections (0: V8's own factor, up to 4x) */
+  SERVER_HEAP_GROWING_PERCENT: int(0, 400, 20),
   /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
   HOSTNAME: text(),
   // --- monitors and webhooks (issue 13)
