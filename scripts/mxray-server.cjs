@@ -101,6 +101,9 @@ function clientAddress(peer, headers, config) {
  */
 const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
 
+/** connections the kernel may queue before the server accepts them (capped by net.core.somaxconn) */
+const LISTEN_BACKLOG = 4096;
+
 function wrapListener(listener, config) {
   return function mxrayRequest(req, res) {
     req.headers[CLIENT_HEADER] = clientAddress(req.socket.remoteAddress, req.headers, config);
@@ -143,6 +146,16 @@ function install(config = serverConfig()) {
     });
     server.keepAliveTimeout = config.keepAliveTimeoutMs;
     server.maxConnections = config.maxConnections;
+    // Next listens with Node's default backlog (511): a burst of viewers opening their streams
+    // while the event loop is busy overflowed it, and clients timed out connecting (undici's 10 s)
+    // in the 1,000-held load run. The kernel caps this at net.core.somaxconn.
+    const listen = server.listen;
+    server.listen = function (...args) {
+      if ((typeof args[0] === 'number' || typeof args[0] === 'string') && typeof args[1] === 'string' && (args.length === 2 || typeof args[2] === 'function')) {
+        return listen.call(this, { port: Number(args[0]), host: args[1], backlog: LISTEN_BACKLOG }, ...args.slice(2));
+      }
+      return listen.apply(this, args);
+    };
     if (!config.trustProxy) limitPerPeer(server, config.maxConnectionsPerClient);
     // Next registers its handler either here or later with on('request'): wrap both ways.
     if (listener) server.on('request', wrapListener(listener, config));
@@ -154,7 +167,7 @@ function install(config = serverConfig()) {
   };
 }
 
-module.exports = { CLIENT_HEADER, DIRECT_REQUEST, applyHeapGrowing, clientAddress, serverConfig, wrapListener, install };
+module.exports = { CLIENT_HEADER, DIRECT_REQUEST, LISTEN_BACKLOG, applyHeapGrowing, clientAddress, serverConfig, wrapListener, install };
 
 if (require.main === module) {
   // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops
