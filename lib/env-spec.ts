@@ -203,6 +203,11 @@ export const ENV_SPEC = {
   SSE_MAX_VIEWERS: int(1, 1_000_000, 2_000),
   /** bytes a viewer may leave unread before its stream is dropped */
   SSE_MAX_UNSENT_BYTES: int(16 * 1024, 256 * 1024 * 1024, 1024 * 1024),
+  /**
+   * production server: serve GET /api/checks/:id/events beside Next's router (lib/http/direct-route.ts),
+   * so an open stream does not hold Next's per-request state; false serves them through Next
+   */
+  SSE_DIRECT_STREAMS: bool(true),
   /** DNS questions one check may ask (MX, A/AAAA, PTR and forward confirmation together) */
   PROBE_MAX_DNS_QUESTIONS: int(4, 10_000, 300),
   /** bytes one check may store (events and result together); what is over is truncated, and reported */
@@ -217,6 +222,8 @@ export const ENV_SPEC = {
   SERVER_KEEP_ALIVE_TIMEOUT_MS: int(100, 120_000, 5_000),
   SERVER_MAX_CONNECTIONS: int(10, 100_000, 2_000),
   SERVER_MAX_CONNECTIONS_PER_CLIENT: int(1, 100_000, 100),
+  /** each V8 heap may grow this far past its live size between major collections (0: V8's own factor, up to 4x) */
+  SERVER_HEAP_GROWING_PERCENT: int(0, 400, 20),
   /** the address the web server listens on (set by scripts/start.mjs and the Dockerfile; Next's default is every interface) */
   HOSTNAME: text(),
   // --- monitors and webhooks (issue 13)

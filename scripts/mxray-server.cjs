@@ -54,7 +54,22 @@ function serverConfig(env = process.env) {
     maxConnections: intEnv(env, 'SERVER_MAX_CONNECTIONS', 2_000, 10, 100_000),
     // Per TCP peer; ignored behind a trusted proxy (every request comes from the proxy then).
     maxConnectionsPerClient: intEnv(env, 'SERVER_MAX_CONNECTIONS_PER_CLIENT', 100, 1, 100_000),
+    // V8 lets a heap grow up to 4x its live size between major collections when it allocates fast;
+    // under load the web thread's heap was then ~80 % garbage (see applyHeapGrowing). 0: V8's own.
+    heapGrowingPercent: intEnv(env, 'SERVER_HEAP_GROWING_PERCENT', 20, 0, 400),
   };
+}
+
+/**
+ * Caps how far each V8 heap of the process (the web thread's and the check runner thread's) may
+ * grow past its live size before the next major collection: (1 + percent/100) instead of V8's
+ * adaptive factor of up to 4. Under the load run holding ~1,000 checks the web thread's heap
+ * reached 395 MB with 70 MB live after a collection (BENCHMARKS.md, "Memory and the SSE path").
+ * V8 reads the flag at each collection,
+ * and worker threads share the process's flags, so setting it here, before Next loads, is enough.
+ */
+function applyHeapGrowing(config) {
+  if (config.heapGrowingPercent > 0) require('node:v8').setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
 }
 
 /** X-Forwarded-For entries in order, whether the header came once or several times. */
@@ -79,9 +94,21 @@ function clientAddress(peer, headers, config) {
   return chain[Math.max(0, chain.length - 1 - config.trustProxyHops)] ?? '';
 }
 
+/**
+ * Routes the app serves beside Next's router (lib/http/direct-route.ts: SSE streams, which would
+ * otherwise hold Next's per-request machinery for a check's whole life). The app installs the hook
+ * when such a route's module loads; until then, and for every request it does not claim, Next.
+ */
+const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
+
+/** connections the kernel may queue before the server accepts them (capped by net.core.somaxconn) */
+const LISTEN_BACKLOG = 4096;
+
 function wrapListener(listener, config) {
   return function mxrayRequest(req, res) {
     req.headers[CLIENT_HEADER] = clientAddress(req.socket.remoteAddress, req.headers, config);
+    const direct = globalThis[DIRECT_REQUEST];
+    if (typeof direct === 'function' && direct(req, res) === true) return undefined;
     return listener.call(this, req, res);
   };
 }
@@ -119,6 +146,16 @@ function install(config = serverConfig()) {
     });
     server.keepAliveTimeout = config.keepAliveTimeoutMs;
     server.maxConnections = config.maxConnections;
+    // Next listens with Node's default backlog (511): a burst of viewers opening their streams
+    // while the event loop is busy overflowed it, and clients timed out connecting (undici's 10 s)
+    // in the 1,000-held load run. The kernel caps this at net.core.somaxconn.
+    const listen = server.listen;
+    server.listen = function (...args) {
+      if ((typeof args[0] === 'number' || typeof args[0] === 'string') && typeof args[1] === 'string' && (args.length === 2 || typeof args[2] === 'function')) {
+        return listen.call(this, { port: Number(args[0]), host: args[1], backlog: LISTEN_BACKLOG }, ...args.slice(2));
+      }
+      return listen.apply(this, args);
+    };
     if (!config.trustProxy) limitPerPeer(server, config.maxConnectionsPerClient);
     // Next registers its handler either here or later with on('request'): wrap both ways.
     if (listener) server.on('request', wrapListener(listener, config));
@@ -130,7 +167,7 @@ function install(config = serverConfig()) {
   };
 }
 
-module.exports = { CLIENT_HEADER, clientAddress, serverConfig, install };
+module.exports = { CLIENT_HEADER, DIRECT_REQUEST, LISTEN_BACKLOG, applyHeapGrowing, clientAddress, serverConfig, wrapListener, install };
 
 if (require.main === module) {
   // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops
@@ -141,6 +178,8 @@ if (require.main === module) {
   if ((process.env.NODE_ENV ?? 'production') === 'production' && !(process.env.PROBE_EHLO_NAME ?? '').trim() && !loopbackOnly) {
     fail('PROBE_EHLO_NAME is required when the server listens on a non-loopback address: the public host name mxray announces in EHLO (e.g. mxray.example.org)');
   }
-  install();
+  const config = serverConfig();
+  applyHeapGrowing(config);
+  install(config);
   require(path.resolve(process.argv[2] ?? path.join(__dirname, 'server.js')));
 }

@@ -107,8 +107,51 @@ export function sharedFrame(key: object, name: string, id: number | string, json
 }
 
 /**
+ * Streams with writes waiting for the end of this turn of the event loop, and the one setImmediate
+ * that flushes them all (a timer per stream would cost a handle each; see the heartbeat above).
+ */
+const dirty = new Set<() => void>();
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  const due = [...dirty];
+  dirty.clear();
+  for (const flush of due) flush();
+}
+
+function scheduleFlush(flush: () => void): void {
+  dirty.add(flush);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
+}
+
+/** Streams with writes waiting, and whether the flush is scheduled (tests). */
+export function pendingFlushStats(): { streams: number; scheduled: boolean } {
+  return { streams: dirty.size, scheduled: flushScheduled };
+}
+
+function joinChunks(parts: Uint8Array[], bytes: number): Uint8Array {
+  // One part: a copy all the same, so no consumer can spoil a frame another stream shares.
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
  * start() runs once the stream is open; it may send at once and returns a clean-up (unsubscribe)
  * that is called exactly once when the stream stops for any reason.
+ *
+ * Writes are coalesced: every frame and comment written during one turn of the event loop (a
+ * replay, a burst of events the runner thread handed over together) goes to the client as one
+ * chunk, in order, at the end of that turn, instead of one web-stream chunk, one pipe step and one
+ * socket write each. close() sends what is waiting first; a client that went away discards it.
  */
 export function sseResponse(
   request: Request,
@@ -120,10 +163,26 @@ export function sseResponse(
   let cleanup: (() => void) | void;
   let leaveHeartbeat: (() => void) | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** written this turn, not yet enqueued */
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+
+  const flush = () => {
+    if (pending.length === 0) return;
+    const parts = pending;
+    const bytes = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    if (stopped || !controllerRef) return;
+    controllerRef.enqueue(joinChunks(parts, bytes));
+  };
 
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    dirty.delete(flush);
+    pending = [];
+    pendingBytes = 0;
     leaveHeartbeat?.();
     request.signal.removeEventListener('abort', onAbort);
     cleanup?.();
@@ -136,30 +195,41 @@ export function sseResponse(
       // already closed or errored by the runtime: nothing left to release
     }
   };
+  /** Our own end: what is waiting goes out first. */
+  const close = () => {
+    if (stopped) return;
+    dirty.delete(flush);
+    flush();
+    onAbort();
+  };
 
   const maxUnsent = options.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
   const write = (text: string | Uint8Array) => {
     if (stopped || !controllerRef) return;
     const controller = controllerRef;
-    // A shared frame is copied: each stream's consumer owns (and may transfer) what it reads.
-    controller.enqueue(typeof text === 'string' ? encoder.encode(text) : new Uint8Array(text));
-    // desiredSize = highWaterMark − bytes queued: below zero, the client has left more than
-    // maxUnsentBytes unread. Drop it: erroring the stream discards the queue and ends the response.
-    if ((controller.desiredSize ?? 0) < 0) {
+    const bytes = typeof text === 'string' ? encoder.encode(text) : text;
+    pending.push(bytes);
+    pendingBytes += bytes.byteLength;
+    // desiredSize = highWaterMark − bytes queued: with what waits for this turn's flush, below
+    // zero means the client has left more than maxUnsentBytes unread. Drop it: erroring the stream
+    // discards the queue and ends the response.
+    if ((controller.desiredSize ?? 0) - pendingBytes < 0) {
       stop();
       try {
         controller.error(new Error('SSE viewer dropped: too much unsent data'));
       } catch {
         // already closed by the runtime
       }
+      return;
     }
+    scheduleFlush(flush);
   };
 
   const sink: SseSink = {
     event: (name, data, id) => write(formatSseEvent(name, data, id)),
     frame: (bytes) => write(bytes),
     comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
-    close: onAbort,
+    close,
     get closed() {
       return stopped;
     },
@@ -168,7 +238,8 @@ export function sseResponse(
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controllerRef = controller;
-      write(`: mxray event stream\n${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}\n`);
+      // The opening goes out at once (the response's first bytes), even to a request already gone.
+      controller.enqueue(encoder.encode(`: mxray event stream\n${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}\n`));
       if (request.signal.aborted) return onAbort();
       request.signal.addEventListener('abort', onAbort, { once: true });
       leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));

@@ -10,6 +10,10 @@ import { eventJson } from '@/lib/checks/event-json';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
+import { registerDirectRoute } from '@/lib/http/direct-route';
+import { isHttps, securityHeaders } from '@/lib/http/security-headers';
+import { getEnv, isDevelopment } from '@/lib/env';
+import { logger } from '@/lib/log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -68,6 +72,46 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
     );
   });
 }));
+
+/** The stream's path, with a check id (anything else, or another method, stays with Next). */
+const EVENTS_PATH = /^\/api\/checks\/([^/]+)\/events$/;
+
+function trustProxy(): boolean {
+  try {
+    return getEnv().TRUST_PROXY;
+  } catch {
+    return false;
+  }
+}
+
+function directStreams(): boolean {
+  try {
+    return getEnv().SSE_DIRECT_STREAMS;
+  } catch {
+    return false;
+  }
+}
+
+// The production server serves these streams beside Next's router (lib/http/direct-route.ts): the
+// same handler, without Next's per-request machinery held for the check's whole life. The first
+// request (which loads this module) is Next's; SSE_DIRECT_STREAMS=false leaves them all to Next.
+if (directStreams()) {
+  registerDirectRoute('GET /api/checks/:id/events', {
+    match(method, pathname) {
+      const id = method === 'GET' ? EVENTS_PATH.exec(pathname)?.[1] : undefined;
+      if (id === undefined || !isCheckId(id)) return undefined;
+      return (request) => GET(request, { params: Promise.resolve({ id }) });
+    },
+    // What proxy.ts adds to every API response.
+    headers: (request) =>
+      securityHeaders({
+        pathname: new URL(request.url).pathname,
+        https: isHttps({ url: request.url, forwardedProto: request.headers.get('x-forwarded-proto'), trustProxy: trustProxy() }),
+        dev: isDevelopment(),
+      }),
+    onError: (err) => logger.error({ err, route: 'GET /api/checks/:id/events' }, 'direct event stream failed'),
+  });
+}
 
 export const POST = methodNotAllowed(['GET']);
 export const PUT = POST;
