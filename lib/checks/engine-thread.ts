@@ -13,7 +13,7 @@ import { systemClock } from '@/lib/probe/types';
 import { CheckStoreError, type CheckStore } from '@/lib/store/check-store';
 import { createInlineExecutor } from './check-executor';
 import { eventJson } from './event-json';
-import { niceThisThread } from './thread-nice';
+import { ENGINE_THREAD_NAME, nameThisThread, niceThisThread } from './thread-nice';
 import type { EngineToWriter, RunnerThreadConfig, ToEngine, WriterToEngine } from './thread-executor';
 
 export function runEngineThread(deps: {
@@ -26,6 +26,7 @@ export function runEngineThread(deps: {
   logger: ProbeLogger;
 }): void {
   const { parent, writer, config, logger } = deps;
+  nameThisThread(ENGINE_THREAD_NAME);
   // First of all: probing yields the CPU to the web thread (CHECK_RUNNER_NICE).
   const nice = niceThisThread(config.nice ?? 0);
   if (nice.applied) logger.info({ tid: nice.tid, nice: nice.nice }, 'check runner thread runs at a lower CPU priority');

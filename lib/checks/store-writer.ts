@@ -15,6 +15,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import type { SqliteStore } from '@/lib/store/sqlite-store';
+import { nameThisThread, WRITER_THREAD_NAME } from './thread-nice';
 import type { EngineToWriter, FromWriter, ToWriter, WriterToEngine } from './thread-executor';
 
 export function runStoreWriter(deps: {
@@ -25,6 +26,7 @@ export function runStoreWriter(deps: {
   onStoreOp?: StoreOpRecorder;
 }): void {
   const { parent, store } = deps;
+  nameThisThread(WRITER_THREAD_NAME);
   const send = (m: FromWriter) => parent.postMessage(m);
 
   /** Runs one write, timed when metrics are on; its error as the protocol carries it. */

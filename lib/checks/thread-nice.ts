@@ -5,8 +5,12 @@
  * only: a thread's kernel id is the last part of /proc/thread-self; os.setPriority takes it.
  * Raising the value needs no privilege; lowering it back would, so a thread is niced once.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+
+/** the kernel names of the embedded server's engine and store-writer threads (nameThisThread) */
+export const ENGINE_THREAD_NAME = 'mxray-engine';
+export const WRITER_THREAD_NAME = 'mxray-writer';
 
 export type NiceOutcome = { applied: true; tid: number; nice: number } | { applied: false; reason: string };
 
@@ -33,5 +37,20 @@ export function threadNice(tid: number): number | undefined {
     return Number.isInteger(nice) ? nice : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Names the calling thread for the kernel (/proc/thread-self/comm, at most 15 bytes): `top -H`,
+ * `ps -L` and the load run (its per-thread CPU) tell the engine and writer threads apart from
+ * V8's and libuv's. Best effort: false where there is no such file.
+ */
+export function nameThisThread(name: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
+    return true;
+  } catch {
+    return false;
   }
 }

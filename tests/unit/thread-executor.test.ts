@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type CheckEnd, type Runner } from '@/lib/checks/runner';
 import { createThreadExecutor } from '@/lib/checks/thread-executor';
-import { threadNice } from '@/lib/checks/thread-nice';
+import { ENGINE_THREAD_NAME, threadNice, WRITER_THREAD_NAME } from '@/lib/checks/thread-nice';
 import { eventJson } from '@/lib/checks/event-json';
 import type { CheckEvent } from '@/lib/probe/schema';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
@@ -151,9 +151,13 @@ describe('thread executor', () => {
     const id = await start(runner, 'hang.example.test');
     await until(() => executor.threadId() !== undefined && threadsAtNice(7).length > before);
     expect(threadsAtNice(7).length).toBe(before + 1);
-    // The web thread (this one) and the writer thread keep their priority.
+    // That thread is the engine thread (named for top -H and the load run's per-thread CPU) ...
+    const comm = (tid: string) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    expect(threadsAtNice(7).map(comm)).toContain(ENGINE_THREAD_NAME);
+    // ... and the web thread (this one) and the writer thread keep their priority.
     expect(threadNice(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()))).toBe(0);
     expect(executor.writerThreadId()).toBeDefined();
+    expect(threadsAtNice(0).map(comm)).toContain(WRITER_THREAD_NAME);
     expect(id).toBeTruthy();
   });
 
