@@ -114,6 +114,8 @@ export function createThreadExecutor(opts: {
   threadId(): number | undefined;
   /** the running store-writer thread's id, if any (tests) */
   writerThreadId(): number | undefined;
+  /** ends the store-writer thread as a crash would (tests) */
+  terminateWriter(): Promise<void>;
 } {
   const { logger } = opts;
   const runs = new Map<string, Run>();
@@ -289,5 +291,8 @@ export function createThreadExecutor(opts: {
     },
     threadId: () => engine?.threadId,
     writerThreadId: () => writer?.threadId,
+    terminateWriter: async () => {
+      await writer?.terminate();
+    },
   };
 }

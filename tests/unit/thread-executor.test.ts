@@ -191,6 +191,22 @@ describe('thread executor', () => {
     expect(executor.threadId()).not.toBe(first);
   });
 
+  it('a writer thread that dies takes the engine thread with it: its checks end interrupted, and the next check gets new threads', async () => {
+    const { runner, store, executor } = setup();
+    const id = await start(runner, 'hang.example.test');
+    const { ended } = watch(runner, id);
+    await until(() => executor.threadId() !== undefined);
+    const [engine, writer] = [executor.threadId(), executor.writerThreadId()];
+    await executor.terminateWriter();
+    expect(await ended).toEqual({ status: 'interrupted', reason: 'runner-crashed' });
+    // Marked by a new writer thread.
+    await until(() => executor.writerThreadId() !== undefined && executor.writerThreadId() !== writer);
+    expect(await store.getCheck(id)).toMatchObject({ status: 'interrupted', error: 'runner-crashed' });
+    const next = await start(runner, 'after.example.test');
+    expect(await watch(runner, next).ended).toEqual({ status: 'done' });
+    expect(executor.threadId()).not.toBe(engine);
+  });
+
   it('an interrupted check is stopped in the thread, and shutdown aborts and ends the threads', async () => {
     const { runner, store, executor } = setup();
     const id = await start(runner, 'hang.example.test');
