@@ -214,6 +214,11 @@ export const ENV_SPEC = {
   CHECK_MAX_STORED_BYTES: int(64 * 1024, 64 * 1024 * 1024, 2 * 1024 * 1024),
   /** embedded production server: run checks in a worker thread (lib/checks/thread-executor.ts); false runs them on the web thread */
   CHECK_RUNNER_THREAD: bool(true),
+  /**
+   * the nice value of that thread (Linux; 0 leaves it at the web thread's): probing yields the CPU
+   * to HTTP when the machine has more work than cores. Its SQLite writes are another thread's.
+   */
+  CHECK_RUNNER_NICE: int(0, 19, 10),
   /** finished checks older than this are deleted (0 keeps them forever) */
   RETENTION_DAYS: int(0, 36_500, 30),
   /** server timeouts and connection caps, read by scripts/mxray-server.cjs (listed here to validate them once more) */

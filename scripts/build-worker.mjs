@@ -12,8 +12,9 @@ rmSync(new URL('../dist/worker', import.meta.url), { recursive: true, force: tru
 
 await build({
   absWorkingDir: root,
-  // worker: scaled mode's probe worker; runner-thread: the embedded server's check runner thread
-  entryPoints: { worker: 'lib/scale/worker-main.ts', 'runner-thread': 'lib/checks/runner-thread-main.ts' },
+  // worker: scaled mode's probe worker; runner-thread and store-writer: the embedded server's engine
+  // thread and the thread that writes its SQLite file (lib/checks/thread-executor.ts)
+  entryPoints: { worker: 'lib/scale/worker-main.ts', 'runner-thread': 'lib/checks/runner-thread-main.ts', 'store-writer': 'lib/checks/store-writer-main.ts' },
   outdir: 'dist/worker',
   outExtension: { '.js': '.mjs' },
   bundle: true,

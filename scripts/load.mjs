@@ -4,6 +4,7 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
+//                   [--runner-nice N]
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -74,6 +75,7 @@ export function formatReport(r) {
     `  server RSS        ${l.serverRssMb.start} MB at start, ${l.serverRssMb.peak} MB peak`,
     `  CPU               server ${l.cpuSeconds.server} s (main thread ${l.cpuSeconds.serverMainThread} s), load driver + fixture servers ${l.cpuSeconds.driverAndFixtures} s (${l.wallSeconds} s wall, ${cpus().length} CPUs)`,
     `  CPU per check     server ${perCheck(l.cpuSeconds.server, l.accepted)} ms, main thread (HTTP, SSE) ${perCheck(l.cpuSeconds.serverMainThread, l.accepted)} ms`,
+    `  runner threads    engine (probing) ${l.cpuSeconds.engineThread} s = ${perCheck(l.cpuSeconds.engineThread, l.accepted)} ms per check, store writer ${l.cpuSeconds.writerThread} s = ${perCheck(l.cpuSeconds.writerThread, l.accepted)} ms per check`,
     `  nothing lost      ${l.done} done + ${l.interrupted} interrupted = ${l.done + l.interrupted} of ${l.accepted} (lost: ${l.lost})`,
     `  errors            ${l.errors.length === 0 ? 'none' : l.errors.join('; ')}`,
     'Crash (SIGKILL mid-load, restart on the same DATA_DIR)',
@@ -87,7 +89,7 @@ export function formatReport(r) {
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice }) {
   ensureProductionBuild();
   const { runLoad } = await loadDriver('load-run');
   return runLoad({
@@ -99,7 +101,8 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     maxSeconds,
     // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
-    ...(runnerThread ? {} : { env: { CHECK_RUNNER_THREAD: 'false' } }),
+    // --runner-nice N: the engine thread's CHECK_RUNNER_NICE instead of the default (a comparison)
+    ...(runnerThread ? (runnerNice !== undefined ? { env: { CHECK_RUNNER_NICE: String(runnerNice) } } : {}) : { env: { CHECK_RUNNER_THREAD: 'false' } }),
     // The lab in its own process: its TLS and floods stay out of the driver's timings.
     labProcess: labProcess(),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
@@ -122,6 +125,7 @@ export async function main(argv = process.argv.slice(2)) {
       'max-seconds': { type: 'string', default: '300' },
       json: { type: 'boolean', default: false },
       'no-runner-thread': { type: 'boolean', default: false },
+      'runner-nice': { type: 'string' },
     },
   });
   const n = (k) => {
@@ -137,7 +141,8 @@ export async function main(argv = process.argv.slice(2)) {
   const maxSeconds = Math.min(Math.max(10, n('max-seconds')), 900);
   const rate = n('rate');
   const greetingMs = Math.min(n('greeting-ms'), 20_000);
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'] });
+  const runnerNice = values['runner-nice'] === undefined ? undefined : Math.min(n('runner-nice'), 19);
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };

@@ -9,6 +9,7 @@ import type { CheckEngine } from '@/lib/probe/engine';
 import type { CheckEvent, CheckInput, CheckResult } from '@/lib/probe/schema';
 import type { Clock } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
+import { rememberJson } from './event-json';
 import { createRefusedRedactor } from './redact-refused';
 import { createStorageBudget } from './storage-budget';
 
@@ -40,9 +41,12 @@ export type ExecutionEnd =
 export interface CheckExecutor {
   /**
    * Runs the check until it ends; never rejects. `stopped` is polled between events: once true,
-   * the runner has closed the log and nothing more is written.
+   * the runner has closed the log and nothing more is written. `startStored`: the check was
+   * created with its check-started event already stored as seq 1 (startedEvent below; the threaded
+   * executor does this so a viewer's first event never waits for the engine): the engine's own
+   * check-started is observed and counted in the storage budget, not stored again.
    */
-  run(check: { id: string; target: CheckInput }, signal: AbortSignal, stopped: () => boolean, sink: ExecutionSink): Promise<ExecutionEnd>;
+  run(check: { id: string; target: CheckInput; startStored?: boolean }, signal: AbortSignal, stopped: () => boolean, sink: ExecutionSink): Promise<ExecutionEnd>;
   /** the runner closed this check's log (interrupted it); a threaded executor tells its thread */
   stop?(id: string): void;
   /** releases the executor's resources (the thread) once the runner has shut down */
@@ -55,9 +59,21 @@ export interface CheckExecutor {
   writes?: Pick<CheckStore, 'createCheck' | 'markInterrupted'>;
 }
 
+/**
+ * The check-started event as an executor stores it (through the same redactor and storage budget),
+ * for a check created with its first event: what the engine's own first yield would have stored,
+ * with the creation time as startedAt.
+ */
+export function startedEvent(target: CheckInput, at: number): { type: 'check-started'; json: string } {
+  const admitted = createStorageBudget().admit(createRefusedRedactor().event({ type: 'check-started', target, startedAt: new Date(at).toISOString() }));
+  if (!admitted) throw new Error('the storage budget refused a check-started event');
+  return { type: 'check-started', json: admitted.json };
+}
+
 export function createInlineExecutor(deps: {
   engine: CheckEngine;
-  store: CheckStore;
+  /** where events and the result go: the store, or (engine thread) the store-writer thread */
+  store: Pick<CheckStore, 'appendEvent' | 'finishCheck'>;
   clock: Clock;
   maxStoredBytes?: number;
   /** hand the whole stored result to finished() (the runner's observers want it) */
@@ -65,7 +81,7 @@ export function createInlineExecutor(deps: {
 }): CheckExecutor {
   const { engine, store, clock } = deps;
   return {
-    async run({ id, target }, signal, stopped, sink) {
+    async run({ id, target, startStored }, signal, stopped, sink) {
       const gen = engine.run(target, signal);
       const budget = createStorageBudget(deps.maxStoredBytes);
       const redact = createRefusedRedactor();
@@ -82,6 +98,7 @@ export function createInlineExecutor(deps: {
             // Stored once, within the check's budget; the logged check-done leaves out what earlier
             // events carried (event version 2).
             const final = budget.finish(redact.result(event.result));
+            rememberJson(final.event, final.eventJson);
             const seq = await store.appendEvent(id, final.event);
             await store.finishCheck(id, final.result, clock.now());
             const { summary, incomplete } = final.result;
@@ -91,6 +108,9 @@ export function createInlineExecutor(deps: {
           }
           const admitted = budget.admit(redact.event(event));
           if (!admitted) continue;
+          // Stored at creation (startStored): counted in the budget above, not stored twice.
+          if (startStored && event.type === 'check-started') continue;
+          rememberJson(admitted.event, admitted.json);
           const seq = await store.appendEvent(id, admitted.event);
           sink.stored(seq, admitted.event, admitted.json);
         }

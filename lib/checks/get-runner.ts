@@ -175,13 +175,14 @@ async function createServices(): Promise<AppServices> {
 }
 
 /**
- * Embedded production server: checks run in a worker thread (lib/checks/thread-executor.ts), so
- * probes and event writes never hold up HTTP handling. Its bundle is built by `npm run build`
- * (dist/worker/runner-thread.mjs; worker/ beside server.js in the Docker image). `next dev`, an
- * in-memory database, or a missing bundle run checks inline, as before.
+ * Embedded production server: checks run in an engine thread and their writes in a store-writer
+ * thread (lib/checks/thread-executor.ts), so probes and event writes never hold up HTTP handling.
+ * Their bundles are built by `npm run build` (dist/worker/runner-thread.mjs and store-writer.mjs;
+ * worker/ beside server.js in the Docker image). `next dev`, an in-memory database, or a missing
+ * bundle run checks inline, as before.
  */
 async function runnerThread(
-  env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string; CHECK_RUNNER_THREAD?: boolean },
+  env: { DATA_DIR: string; DATABASE_URL?: string | undefined; CHECK_MAX_STORED_BYTES?: number; NODE_ENV?: string; CHECK_RUNNER_THREAD?: boolean; CHECK_RUNNER_NICE?: number },
   observe: boolean,
   logger: ProbeLogger,
   onStoreOp?: StoreOpRecorder,
@@ -195,9 +196,10 @@ async function runnerThread(
   ]);
   // Docker image: worker/ beside server.js (the working directory); a checkout: dist/worker, two
   // levels up from .next/standalone.
-  const file = ['worker/runner-thread.mjs', '../../dist/worker/runner-thread.mjs', 'dist/worker/runner-thread.mjs']
-    .map((f) => path.resolve(process.cwd(), f))
-    .find((f) => existsSync(f));
+  const dir = ['worker', '../../dist/worker', 'dist/worker']
+    .map((d) => path.resolve(process.cwd(), d))
+    .find((d) => existsSync(path.join(d, 'runner-thread.mjs')) && existsSync(path.join(d, 'store-writer.mjs')));
+  const file = dir && path.join(dir, 'runner-thread.mjs');
   // The thread must load the very SQLite this server loaded (from beside server.js), not a second
   // copy from wherever its bundle lives: two copies in one process corrupt the file (sqlite-store.ts).
   let nativeBinding: string | undefined;
@@ -213,11 +215,13 @@ async function runnerThread(
   }
   return createThreadExecutor({
     file,
+    writerFile: path.join(dir!, 'store-writer.mjs'),
     config: {
       file: sqliteFile(env),
       nativeBinding,
       observe,
       timeStore: onStoreOp !== undefined,
+      ...(env.CHECK_RUNNER_NICE !== undefined ? { nice: env.CHECK_RUNNER_NICE } : {}),
       ...(env.CHECK_MAX_STORED_BYTES !== undefined ? { maxStoredBytes: env.CHECK_MAX_STORED_BYTES } : {}),
     },
     logger,

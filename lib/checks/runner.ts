@@ -140,6 +140,8 @@ interface Entry {
   clientKey: string;
   controller: AbortController;
   startedAt?: number;
+  /** when it was stored (checks this runner created; not adopted ones) */
+  createdAt?: number;
   interruptedBy?: string;
   done?: Promise<void>;
   /** holds one of its client's maxPerClient places until released */
@@ -318,8 +320,9 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     reserved++;
     const e: Entry = { id: newCheckId(), key, target, clientKey, controller: new AbortController(), counted: true };
     perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
+    e.createdAt = clock.now();
     try {
-      await writes.createCheck({ id: e.id, target, createdAt: clock.now(), visibility });
+      await writes.createCheck({ id: e.id, target, createdAt: e.createdAt, visibility });
     } catch (err) {
       release(e);
       throw err;
@@ -373,6 +376,13 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     },
 
     async getCheck(id) {
+      // A check this runner created and is running or queueing is known here as stored (nothing in
+      // its row changes until it ends): no store read. Every SSE viewer asks on connecting, so
+      // under load this is most of the web thread's reads.
+      const e = active.get(id) ?? queue.find((q) => q.id === id);
+      if (e && e.createdAt !== undefined && e.interruptedBy === undefined) {
+        return { id, status: statusOf(id), target: e.target, createdAt: e.createdAt, finishedAt: null, result: null, reason: null };
+      }
       const r = await store.getCheck(id);
       if (!r) return null;
       return checkView(r, viewStatus(r));

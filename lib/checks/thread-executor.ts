@@ -1,25 +1,39 @@
 /**
- * The embedded server's executor: checks run in a worker thread (runner-thread-main.ts, built to
- * dist/worker/runner-thread.mjs), which has its own engine and its own connection to the SQLite
- * file. The web thread keeps queueing, dedupe, viewers and fan-out (runner.ts); it receives each
- * persisted event with its JSON and publishes it. Probing (TLS handshakes, DNS, timers) and event
- * writes then never hold up HTTP handling, and use the second core.
+ * The embedded server's executor: checks run off the web thread, in two worker threads.
  *
- * A thread that dies (a crash, an out-of-memory kill of the isolate) ends every check it was
- * running as failed with reason 'runner-crashed': the runner marks them interrupted, never left
- * 'running'. The next check starts a new thread.
+ * - The **engine thread** (runner-thread-main.ts, built to dist/worker/runner-thread.mjs) has its
+ *   own engine and runs the same inline executor as tests, `next dev` and the scaled worker. It
+ *   probes (TLS handshakes, DNS, timers for hundreds of checks), at a lower CPU priority than the
+ *   web thread (CHECK_RUNNER_NICE), and never touches SQLite.
+ * - The **store-writer thread** (store-writer-main.ts, dist/worker/store-writer.mjs) is the one
+ *   writer of the SQLite file: the web thread's new checks and interruptions, the engine thread's
+ *   events and results. It does only that, at normal priority, so a write is answered in about the
+ *   time SQLite takes, whatever the engine thread is doing. Each event it persists goes straight to
+ *   the web thread with its JSON: persisted before any viewer sees it (Last-Event-ID resume relies
+ *   on it), and published without waiting for the engine thread.
+ *
+ * The web thread keeps queueing, dedupe, viewers and fan-out (runner.ts), and only reads the file
+ * (WAL: readers never wait for the writer). A new check is stored with its check-started event
+ * (seq 1) in one transaction, so the POST is answered and a viewer's first event is there without
+ * waiting for the engine thread's event loop; the engine's own check-started is then not stored
+ * again (check-executor.ts, startStored).
+ *
+ * A thread that dies (a crash, an out-of-memory kill of its isolate) ends every check the engine
+ * thread was running as failed with reason 'runner-crashed': the runner marks them interrupted,
+ * never left 'running'. If the writer dies, the engine thread is ended too (its writes have
+ * nowhere to go). The next check or write starts new threads.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
 import type { ProbeLogger } from '@/lib/probe/types';
 import { CheckStoreError, type CheckVisibility } from '@/lib/store/check-store';
-import type { CheckExecutor, ExecutionEnd, ExecutionSink, FinishedCheck } from './check-executor';
+import { startedEvent, type CheckExecutor, type ExecutionEnd, type ExecutionSink, type FinishedCheck } from './check-executor';
 import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import { rememberJson } from './event-json';
 
-/** What the thread is started with (workerData). */
+/** What both threads are started with (workerData; the engine thread also gets `writer`, its port). */
 export interface RunnerThreadConfig {
-  /** the SQLite file the web thread's store uses */
+  /** the SQLite file the web thread's store uses (the writer opens it) */
   file: string;
   /** the web thread's better-sqlite3 addon: one SQLite library per process (sqlite-store.ts) */
   nativeBinding?: string;
@@ -28,72 +42,126 @@ export interface RunnerThreadConfig {
   observe: boolean;
   /** time each store operation and report it (the web thread's metrics are on) */
   timeStore?: boolean;
+  /** the engine thread's nice value (CHECK_RUNNER_NICE; 0: as the web thread) */
+  nice?: number;
 }
 
-export type ToThread =
-  | { t: 'run'; id: string; target: CheckInput }
+type EndMessage = { outcome: 'done' } | { outcome: 'stopped' } | { outcome: 'failed'; reason: string; err: { message: string; stack?: string } };
+type WriteError = { message: string; code?: string; name?: string };
+
+/** web thread → engine thread */
+export type ToEngine =
+  /** startStored: check-started is already stored as seq 1 */
+  | { t: 'run'; id: string; target: CheckInput; startStored?: boolean }
   /** the runner closed the check's log */
   | { t: 'stop'; id: string }
   /** abort the engine (shutdown) */
-  | { t: 'abort'; id: string }
-  /** the runner's own writes, so the thread is the one writer of the file */
-  | { t: 'create'; rid: number; check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility } }
-  | { t: 'interrupt'; rid: number; id: string; reason: string; finishedAt?: number };
+  | { t: 'abort'; id: string };
 
-export type FromThread =
+/** engine thread → web thread: only that it could not start */
+export type FromEngine = { t: 'fatal'; message: string };
+
+/** web thread → store-writer thread */
+export type ToWriter =
+  /** a new check, with its first event when given (seq 1, same transaction) */
+  | { t: 'create'; rid: number; check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }; first?: { type: string; json: string } }
+  | { t: 'interrupt'; rid: number; id: string; reason: string; finishedAt?: number }
+  /** a new engine thread's port */
+  | { t: 'engine'; port: MessagePort };
+
+/** engine thread → store-writer thread (the writes, then what it forwards in order) */
+export type EngineToWriter =
+  /** publish: hand it to the web thread once persisted (not check-done: it comes with 'fin') */
+  | { t: 'append'; rid: number; id: string; type: string; json: string; publish: boolean }
+  | { t: 'finish'; rid: number; id: string; result: string; finishedAt: number }
+  | { t: 'obs'; id: string; event: CheckEvent }
+  | { t: 'fin'; id: string; seq: number; json: string; end: FinishedCheck }
+  | { t: 'end'; id: string; end: EndMessage };
+
+/** store-writer thread → engine thread: a write's seq, or its error */
+export type WriterToEngine = { rid: number; seq?: number; error?: WriteError };
+
+/** store-writer thread → web thread */
+export type FromWriter =
   | { t: 'obs'; id: string; event: CheckEvent }
   | { t: 'ev'; id: string; seq: number; json: string }
   | { t: 'fin'; id: string; seq: number; json: string; end: FinishedCheck }
-  | { t: 'end'; id: string; end: { outcome: 'done' } | { outcome: 'stopped' } | { outcome: 'failed'; reason: string; err: { message: string; stack?: string } } }
+  | { t: 'end'; id: string; end: EndMessage }
   /** answer to a write: its value, or the error (a CheckStoreError keeps its code) */
-  | { t: 'wrote'; rid: number; value?: unknown; error?: { message: string; code?: string; name?: string } }
-  /** one timed store operation of the thread's (recorded into the web thread's metrics) */
+  | { t: 'wrote'; rid: number; value?: unknown; error?: WriteError }
+  /** one timed store operation (recorded into the web thread's metrics) */
   | { t: 'storeOp'; labels: Parameters<StoreOpRecorder>[0]; seconds: number }
   /** the thread could not start (bad config, unreadable database) */
   | { t: 'fatal'; message: string };
 
 interface Run {
-  /** the thread running it ('error' and 'exit' of one thread both arrive; only its own runs fail) */
+  /** the engine thread running it ('error' and 'exit' of one thread both arrive; only its own runs fail) */
   thread: Worker;
   sink: ExecutionSink;
   resolve: (end: ExecutionEnd) => void;
 }
 
-export function createThreadExecutor(opts: { file: string | URL; config: RunnerThreadConfig; logger: ProbeLogger; onStoreOp?: StoreOpRecorder }): CheckExecutor & {
-  /** the running thread's id, if any (tests) */
+export function createThreadExecutor(opts: {
+  /** the engine thread's bundle */
+  file: string | URL;
+  /** the store-writer thread's bundle */
+  writerFile: string | URL;
+  config: RunnerThreadConfig;
+  logger: ProbeLogger;
+  onStoreOp?: StoreOpRecorder;
+}): CheckExecutor & {
+  /** the running engine thread's id, if any (tests) */
   threadId(): number | undefined;
+  /** the running store-writer thread's id, if any (tests) */
+  writerThreadId(): number | undefined;
+  /** ends the store-writer thread as a crash would (tests) */
+  terminateWriter(): Promise<void>;
 } {
   const { logger } = opts;
   const runs = new Map<string, Run>();
-  /** writes awaiting the thread's answer */
+  /** checks created with their check-started event, not yet run */
+  const startStored = new Set<string>();
+  /** writes awaiting the writer's answer */
   const pending = new Map<number, { thread: Worker; resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextRid = 1;
-  let worker: Worker | undefined;
+  let engine: Worker | undefined;
+  let writer: Worker | undefined;
   let closed = false;
 
   const parse = (json: string): CheckEvent => rememberJson(JSON.parse(json) as CheckEvent, json);
 
-  function failAll(w: Worker, why: string): void {
-    if (worker === w) worker = undefined;
+  function failRuns(w: Worker, why: string): void {
+    if (engine === w) engine = undefined;
     for (const [id, run] of [...runs]) {
       if (run.thread !== w) continue;
       runs.delete(id);
       run.resolve({ outcome: 'failed', reason: 'runner-crashed', err: new Error(why) });
     }
+  }
+
+  function writerGone(w: Worker, why: string): void {
+    if (writer !== w) return;
+    writer = undefined;
     for (const [rid, p] of [...pending]) {
       if (p.thread !== w) continue;
       pending.delete(rid);
       p.reject(new Error(why));
     }
+    // The engine thread's writes went to this writer: its checks cannot go on.
+    const e = engine;
+    if (e) {
+      failRuns(e, why);
+      void e.terminate();
+    }
   }
 
-  function onMessage(m: FromThread): void {
+  function fromWriter(m: FromWriter): void {
     if (m.t === 'storeOp') {
       opts.onStoreOp?.(m.labels, m.seconds);
       return;
     }
     if (m.t === 'fatal') {
-      logger.error({ err: new Error(m.message) }, 'check runner thread could not start');
+      logger.error({ err: new Error(m.message) }, 'store writer thread could not start');
       return;
     }
     if (m.t === 'wrote') {
@@ -129,31 +197,52 @@ export function createThreadExecutor(opts: { file: string | URL; config: RunnerT
     }
   }
 
-  function thread(): Worker {
-    if (worker) return worker;
-    const w = new Worker(opts.file, { workerData: opts.config, name: 'mxray-check-runner' });
-    worker = w;
-    w.on('message', onMessage);
+  function startWriter(): Worker {
+    if (writer) return writer;
+    const w = new Worker(opts.writerFile, { workerData: opts.config, name: 'mxray-store-writer' });
+    writer = w;
+    w.on('message', fromWriter);
     w.on('error', (err) => {
-      logger.error({ err, running: runs.size }, 'check runner thread failed');
-      failAll(w, `check runner thread failed: ${err.message}`);
+      logger.error({ err, running: runs.size }, 'store writer thread failed');
+      writerGone(w, `store writer thread failed: ${err.message}`);
     });
     w.on('exit', (code) => {
-      if (!closed) logger.error({ code, running: runs.size }, 'check runner thread exited');
-      failAll(w, `check runner thread exited (code ${code})`);
+      if (!closed) logger.error({ code, running: runs.size }, 'store writer thread exited');
+      writerGone(w, `store writer thread exited (code ${code})`);
     });
-    // The web server keeps the process alive; the thread alone must not.
+    // The web server keeps the process alive; the threads alone must not.
     w.unref();
     return w;
   }
 
-  const post = (m: ToThread) => worker?.postMessage(m);
+  function startEngine(): Worker {
+    if (engine) return engine;
+    const { port1, port2 } = new MessageChannel();
+    startWriter().postMessage({ t: 'engine', port: port2 } satisfies ToWriter, [port2]);
+    const w = new Worker(opts.file, { workerData: { ...opts.config, writer: port1 }, transferList: [port1], name: 'mxray-check-runner' });
+    engine = w;
+    w.on('message', (m: FromEngine) => {
+      if (m.t === 'fatal') logger.error({ err: new Error(m.message) }, 'check runner thread could not start');
+    });
+    w.on('error', (err) => {
+      logger.error({ err, running: runs.size }, 'check runner thread failed');
+      failRuns(w, `check runner thread failed: ${err.message}`);
+    });
+    w.on('exit', (code) => {
+      if (!closed) logger.error({ code, running: runs.size }, 'check runner thread exited');
+      failRuns(w, `check runner thread exited (code ${code})`);
+    });
+    w.unref();
+    return w;
+  }
 
-  function write<T>(m: (rid: number) => ToThread): Promise<T> {
+  const toEngine = (m: ToEngine) => engine?.postMessage(m);
+
+  function write<T>(m: (rid: number) => ToWriter): Promise<T> {
     if (closed) return Promise.reject(new Error('check runner thread closed'));
     return new Promise<T>((resolve, reject) => {
       const rid = nextRid++;
-      const w = thread();
+      const w = startWriter();
       pending.set(rid, { thread: w, resolve: resolve as (v: unknown) => void, reject });
       w.postMessage(m(rid));
     });
@@ -162,33 +251,48 @@ export function createThreadExecutor(opts: { file: string | URL; config: RunnerT
   return {
     run({ id, target }, signal, _stopped, sink) {
       // The thread polls its own copy of stopped(): stop() below tells it.
+      const stored = startStored.delete(id);
       if (closed) return Promise.resolve({ outcome: 'failed', reason: 'shutdown', err: new Error('executor closed') });
       return new Promise<ExecutionEnd>((resolve) => {
-        const w = thread();
+        const w = startEngine();
         runs.set(id, { thread: w, sink, resolve });
-        w.postMessage({ t: 'run', id, target } satisfies ToThread);
-        const onAbort = () => post({ t: 'abort', id });
+        w.postMessage({ t: 'run', id, target, ...(stored ? { startStored: true } : {}) } satisfies ToEngine);
+        const onAbort = () => toEngine({ t: 'abort', id });
         if (signal.aborted) onAbort();
         else signal.addEventListener('abort', onAbort, { once: true });
       });
     },
     stop(id) {
-      if (runs.has(id)) post({ t: 'stop', id });
+      startStored.delete(id);
+      if (runs.has(id)) toEngine({ t: 'stop', id });
     },
     async close() {
       closed = true;
-      const w = worker;
-      worker = undefined;
+      const e = engine;
+      const w = writer;
+      engine = undefined;
+      if (e) {
+        await e.terminate();
+        failRuns(e, 'check runner thread closed');
+      }
       if (w) {
         await w.terminate();
-        failAll(w, 'check runner thread closed');
+        writerGone(w, 'store writer thread closed');
       }
     },
     writes: {
-      createCheck: (check) => write<void>((rid) => ({ t: 'create', rid, check })),
+      createCheck: async (check) => {
+        // Stored with its check-started event: the first event a viewer gets needs no engine.
+        await write<void>((rid) => ({ t: 'create', rid, check, first: startedEvent(check.target, check.createdAt) }));
+        startStored.add(check.id);
+      },
       markInterrupted: (id, reason, finishedAt) =>
         write<boolean>((rid) => ({ t: 'interrupt', rid, id, reason, ...(finishedAt !== undefined ? { finishedAt } : {}) })),
     },
-    threadId: () => worker?.threadId,
+    threadId: () => engine?.threadId,
+    writerThreadId: () => writer?.threadId,
+    terminateWriter: async () => {
+      await writer?.terminate();
+    },
   };
 }

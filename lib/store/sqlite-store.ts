@@ -43,8 +43,25 @@ export interface SqliteStoreOptions {
   nativeBinding?: string;
 }
 
+/**
+ * The embedded server's store-writer thread (lib/checks/store-writer-main.ts) writes with these:
+ * JSON its callers already validated and serialised (the engine thread validates each event with
+ * CheckEventSchema before sending it; see thread-executor.ts), each call one transaction, answered
+ * synchronously so the thread's answers leave in the order of its writes.
+ */
+export interface SqliteTrustedWrites {
+  /** a new check, and its first event as seq 1 when given, in one transaction */
+  createWithEvent(check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }, first?: { type: string; json: string }): void;
+  /** appends an event of a running check; its seq (CheckStoreError when the check is not running) */
+  appendJson(id: string, type: string, json: string): number;
+  /** stores the result of a running check ('done'; CheckStoreError when it is not running) */
+  finishJson(id: string, resultJson: string, finishedAt: number): void;
+  /** markInterrupted, synchronously: false when the check was not running */
+  interrupt(id: string, reason: string, finishedAt: number): boolean;
+}
+
 /** One SQLite file holds checks and monitors: both interfaces on one object. */
-export type SqliteStore = CheckStore & MonitorStore;
+export type SqliteStore = CheckStore & MonitorStore & { readonly trusted: SqliteTrustedWrites };
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
@@ -111,22 +128,38 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw new CheckStoreError('finished', `check ${id} is ${row.status}; a finished check is immutable`);
   }
 
-  const append = db.transaction((id: string, event: CheckEvent): number => {
+  const appendJson = (id: string, type: string, json: string): number => {
     const row = q.status.get(id) as { status: string } | undefined;
     if (row?.status !== 'running') refuse(id);
     const { seq } = q.nextSeq.get(id) as { seq: number };
-    q.insertEvent.run(id, seq, event.type, JSON.stringify(event), now());
+    q.insertEvent.run(id, seq, type, json, now());
     return seq;
-  });
+  };
+  const append = db.transaction((id: string, event: CheckEvent): number => appendJson(id, event.type, JSON.stringify(event)));
+  const insertCheck = ({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) => {
+    const t = CheckInputSchema.parse(target);
+    q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility, owner);
+  };
+  const trusted: SqliteTrustedWrites = {
+    createWithEvent: db.transaction((check: Parameters<SqliteTrustedWrites['createWithEvent']>[0], first?: { type: string; json: string }) => {
+      insertCheck(check);
+      if (first) appendJson(check.id, first.type, first.json);
+    }),
+    appendJson: db.transaction(appendJson),
+    finishJson: (id: string, resultJson: string, finishedAt: number) => {
+      if (q.finish.run(resultJson, finishedAt, id).changes === 0) refuse(id);
+    },
+    interrupt: (id: string, reason: string, finishedAt: number) => q.interrupt.run(reason, finishedAt, id).changes > 0,
+  };
 
   return {
     ...createSqliteMonitorStore(db),
     engine: 'sqlite',
     owner,
+    trusted,
 
-    async createCheck({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
-      const t = CheckInputSchema.parse(target);
-      q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility, owner);
+    async createCheck(check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) {
+      insertCheck(check);
     },
 
     async getCheck(id: string) {
@@ -150,7 +183,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     async markInterrupted(id: string, reason: string, finishedAt = now()) {
-      return q.interrupt.run(reason, finishedAt, id).changes > 0;
+      return trusted.interrupt(id, reason, finishedAt);
     },
 
     async markRunningInterrupted(reason = 'restart') {

@@ -43,8 +43,11 @@ describe('load: many checks, many viewers', () => {
     expect(v.disagreeing).toBe(0);
   });
 
-  it('ran the checks in the runner thread, which shares the web thread\'s one copy of SQLite', () => {
+  it('ran the checks in the engine thread and wrote them in the store-writer thread, which shares the web thread\'s one copy of SQLite', () => {
     expect(report.load.runner.thread).toBe(true);
+    // Both threads named themselves and did the work (probing; every event's write).
+    expect(report.load.cpuSeconds.engineThread).toBeGreaterThan(0);
+    expect(report.load.cpuSeconds.writerThread).toBeGreaterThan(0);
     // Two copies of SQLite in one process would corrupt the file (lib/store/sqlite-store.ts).
     expect(report.load.runner.sqliteAddons).toHaveLength(1);
     expect(report.load.cpuSeconds.serverMainThread).toBeLessThan(report.load.cpuSeconds.server);

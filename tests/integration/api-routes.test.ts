@@ -187,6 +187,8 @@ describe('POST /api/checks', () => {
       permalink: `/check/${body.id}`,
     });
     expect(res.headers.get('location')).toBe(body.urls.self);
+    // no-transform: Next's server would gzip these ~150 bytes on every POST (a stream each).
+    expect(res.headers.get('cache-control')).toBe('no-store, no-transform');
 
     await untilDone(runner, body.id);
     const got = await getCheck(new Request(`${BASE}${body.urls.self}`), ctx(body.id));

@@ -1,34 +1,60 @@
 /**
- * The web thread's side of the embedded server's runner thread (lib/checks/thread-executor.ts),
- * against a stand-in thread (tests/fixtures/runner-thread-fake.mjs): events and the end arrive in
- * order with the thread's own JSON, and a thread that dies mid-check ends its checks
- * 'interrupted' (runner-crashed) in the store and for viewers, never left 'running'.
+ * The embedded server's threads (lib/checks/thread-executor.ts): the real store-writer thread and
+ * the real engine-thread code with a stand-in engine (tests/fixtures/engine-thread-fake.ts), both
+ * bundled here as `npm run build` bundles them. Events reach viewers in order with the JSON the
+ * threads made; a new check and its first event are stored by the writer thread without waiting
+ * for the engine thread (whose event loop may be busy for seconds); the engine thread runs niced;
+ * a thread that dies mid-check ends its checks 'interrupted' (runner-crashed), never 'running'.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type CheckEnd, type Runner } from '@/lib/checks/runner';
 import { createThreadExecutor } from '@/lib/checks/thread-executor';
+import { ENGINE_THREAD_NAME, threadNice, WRITER_THREAD_NAME } from '@/lib/checks/thread-nice';
 import { eventJson } from '@/lib/checks/event-json';
 import type { CheckEvent } from '@/lib/probe/schema';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import type { CheckStore } from '@/lib/store/check-store';
-import { createFakeEngine } from '@/tests/fixtures/fake-engine';
+import { createFakeEngine, fakeEvents, fakeTarget } from '@/tests/fixtures/fake-engine';
 import { silentLogger } from '@/lib/probe/types';
 
-const FAKE_THREAD = new URL('../fixtures/runner-thread-fake.mjs', import.meta.url);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+// Inside node_modules, so the bundles' external packages (better-sqlite3) resolve from the checkout.
+const outdir = path.join(root, 'node_modules/.cache/mxray-thread-test');
+const ENGINE = path.join(outdir, 'engine-thread-fake.mjs');
+const WRITER = path.join(outdir, 'store-writer.mjs');
+
+beforeAll(async () => {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'engine-thread-fake': 'tests/fixtures/engine-thread-fake.ts', 'store-writer': 'lib/checks/store-writer-main.ts' },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    alias: { 'server-only': './node_modules/server-only/empty.js' },
+    logLevel: 'warning',
+  });
+}, 60_000);
+
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup() {
-  // A file both threads open: the web thread reads, the (stand-in) runner thread writes.
+function setup(config: { nice?: number } = {}) {
+  // A file both the web thread (reads) and the writer thread (writes) open.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-thread-'));
   const file = path.join(dir, 'mxray.sqlite');
   const store: CheckStore = createSqliteStore({ file });
-  const executor = createThreadExecutor({ file: FAKE_THREAD, config: { file, observe: false }, logger: silentLogger });
+  const executor = createThreadExecutor({ file: ENGINE, writerFile: WRITER, config: { file, observe: false, ...config }, logger: silentLogger });
   const runner = createRunner({
     engine: createFakeEngine(),
     store,
@@ -48,9 +74,9 @@ function setup() {
 }
 
 function watch(runner: Runner, id: string) {
-  const events: { seq: number; event: CheckEvent; json: string }[] = [];
+  const events: { seq: number; event: CheckEvent; json: string; at: number }[] = [];
   const ended = new Promise<CheckEnd>((resolve) => {
-    runner.subscribe(id, 0, { event: (seq, event) => events.push({ seq, event, json: eventJson(event) }), end: resolve });
+    runner.subscribe(id, 0, { event: (seq, event) => events.push({ seq, event, json: eventJson(event), at: performance.now() }), end: resolve });
   });
   return { events, ended };
 }
@@ -61,22 +87,81 @@ async function start(runner: Runner, domain: string): Promise<string> {
   return s.id;
 }
 
+async function until(cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Threads of this process at the given nice value (/proc/self/task/<tid>/stat, field 19). */
+const threadsAtNice = (nice: number) => fs.readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === nice);
+
 describe('thread executor', () => {
-  it('publishes what the thread persisted, with the JSON the thread made, then the end', async () => {
-    const { runner } = setup();
+  it('publishes every persisted event once, in order, with the JSON the threads made, then the end', async () => {
+    const { runner, store } = setup();
     const id = await start(runner, 'fine.example.test');
     const { events, ended } = watch(runner, id);
     expect(await ended).toEqual({ status: 'done' });
-    expect(events.map((e) => [e.seq, e.event.type])).toEqual([
-      [1, 'check-started'],
-      [2, 'check-done'],
-    ]);
-    // The thread's text is what viewers are sent (the marker exists only there).
-    expect(JSON.parse(events[0]!.json)).toMatchObject({ fromThread: true });
+    // check-started once (stored at creation; the engine's own is not stored again), then the script.
+    const types = fakeEvents(fakeTarget('fine.example.test')).map((e) => e.type);
+    expect(events.map((e) => e.event.type)).toEqual(types);
+    expect(events.map((e) => e.seq)).toEqual(types.map((_, i) => i + 1));
+    // What viewers got is what is stored, byte for byte.
+    const stored = await store.listEvents(id);
+    expect(stored.map((s) => JSON.stringify(s.event))).toEqual(events.map((e) => e.json));
+    expect(events[0]!.event).toMatchObject({ type: 'check-started', eventVersion: 2, target: { domain: 'fine.example.test' } });
+    expect(await store.getCheck(id)).toMatchObject({ status: 'done' });
     expect(runner.stats()).toMatchObject({ running: 0, queued: 0 });
   });
 
-  it('the runner\'s own writes (a new check, an interruption) go through the thread, the file\'s one writer', async () => {
+  it('stores the new check and its first event without the engine: a viewer gets check-started before the engine yields anything', async () => {
+    const { runner, store } = setup();
+    const id = await start(runner, 'nostart.example.test');
+    expect(await store.getCheck(id)).toMatchObject({ status: 'running', domain: 'nostart.example.test' });
+    const { events } = watch(runner, id);
+    await until(() => events.length > 0);
+    expect(events.map((e) => [e.seq, e.event.type])).toEqual([[1, 'check-started']]);
+    expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('answers a new check while the engine thread\'s event loop is blocked', async () => {
+    const { runner, store } = setup();
+    // Its engine blocks the engine thread for 3 s before its first yield.
+    const blocking = await start(runner, 'block.example.test');
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    const id = await start(runner, 'second.example.test');
+    const answeredMs = performance.now() - t0;
+    const { events, ended } = watch(runner, id);
+    await until(() => events.length > 0);
+    const firstEventMs = performance.now() - t0;
+    expect(answeredMs).toBeLessThan(1_000);
+    expect(firstEventMs).toBeLessThan(1_000);
+    expect(await store.getCheck(id)).toMatchObject({ status: 'running' });
+    // Both still run to their end once the engine thread is free again.
+    expect(await ended).toEqual({ status: 'done' });
+    expect(await watch(runner, blocking).ended).toEqual({ status: 'done' });
+  });
+
+  it('runs the engine thread at CHECK_RUNNER_NICE, and only that thread', async () => {
+    const before = threadsAtNice(7).length;
+    const { runner, executor } = setup({ nice: 7 });
+    const id = await start(runner, 'hang.example.test');
+    await until(() => executor.threadId() !== undefined && threadsAtNice(7).length > before);
+    expect(threadsAtNice(7).length).toBe(before + 1);
+    // That thread is the engine thread (named for top -H and the load run's per-thread CPU) ...
+    const comm = (tid: string) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    expect(threadsAtNice(7).map(comm)).toContain(ENGINE_THREAD_NAME);
+    // ... and the web thread (this one) and the writer thread keep their priority.
+    expect(threadNice(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()))).toBe(0);
+    expect(executor.writerThreadId()).toBeDefined();
+    expect(threadsAtNice(0).map(comm)).toContain(WRITER_THREAD_NAME);
+    expect(id).toBeTruthy();
+  });
+
+  it('the runner\'s own writes (a new check, an interruption) go through the writer thread', async () => {
     const { runner, store } = setup();
     const id = await start(runner, 'hang.example.test');
     expect(await store.getCheck(id)).toMatchObject({ status: 'running', domain: 'hang.example.test' });
@@ -84,12 +169,12 @@ describe('thread executor', () => {
     expect(await store.getCheck(id)).toMatchObject({ status: 'interrupted', error: 'shutdown' });
   });
 
-  it.each(['exit', 'throw'])('a thread that dies mid-check (%s) ends its checks interrupted, and the next check gets a new thread', async (how) => {
+  it.each(['exit', 'throw'])('an engine thread that dies mid-check (%s) ends its checks interrupted, and the next check gets a new thread', async (how) => {
     const { runner, store, executor } = setup();
     const hanging = await start(runner, 'hang.example.test');
     const watchHanging = watch(runner, hanging);
+    await until(() => executor.threadId() !== undefined);
     const first = executor.threadId();
-    expect(first).toBeDefined();
     const dying = await start(runner, `${how}.example.test`);
     const watchDying = watch(runner, dying);
     // Both checks of the dead thread end, for viewers and in the store.
@@ -100,18 +185,37 @@ describe('thread executor', () => {
       expect((await runner.getCheck(id))?.status).toBe('interrupted');
     }
     expect(runner.stats()).toMatchObject({ running: 0, queued: 0 });
-    // A later check runs on a fresh thread.
+    // A later check runs on a fresh engine thread.
     const next = await start(runner, 'after.example.test');
     expect(await watch(runner, next).ended).toEqual({ status: 'done' });
     expect(executor.threadId()).not.toBe(first);
   });
 
-  it('an interrupted check is stopped in the thread, and shutdown aborts and ends the thread', async () => {
-    const { runner, store } = setup();
+  it('a writer thread that dies takes the engine thread with it: its checks end interrupted, and the next check gets new threads', async () => {
+    const { runner, store, executor } = setup();
+    const id = await start(runner, 'hang.example.test');
+    const { ended } = watch(runner, id);
+    await until(() => executor.threadId() !== undefined);
+    const [engine, writer] = [executor.threadId(), executor.writerThreadId()];
+    await executor.terminateWriter();
+    expect(await ended).toEqual({ status: 'interrupted', reason: 'runner-crashed' });
+    // Marked by a new writer thread.
+    await until(() => executor.writerThreadId() !== undefined && executor.writerThreadId() !== writer);
+    expect(await store.getCheck(id)).toMatchObject({ status: 'interrupted', error: 'runner-crashed' });
+    const next = await start(runner, 'after.example.test');
+    expect(await watch(runner, next).ended).toEqual({ status: 'done' });
+    expect(executor.threadId()).not.toBe(engine);
+  });
+
+  it('an interrupted check is stopped in the thread, and shutdown aborts and ends the threads', async () => {
+    const { runner, store, executor } = setup();
     const id = await start(runner, 'hang.example.test');
     const { ended } = watch(runner, id);
     await runner.shutdown(0);
     expect(await ended).toEqual({ status: 'interrupted', reason: 'shutdown' });
     expect(await store.getCheck(id)).toMatchObject({ status: 'interrupted', error: 'shutdown' });
+    await executor.close?.();
+    expect(executor.threadId()).toBeUndefined();
+    expect(executor.writerThreadId()).toBeUndefined();
   });
 });

@@ -60,7 +60,13 @@ export const POST = withLocalizedErrors(withRequestLog('POST /api/checks', async
     };
     return NextResponse.json(payload, {
       status: started.deduped ? 200 : 201,
-      headers: { 'Cache-Control': 'no-store', 'X-Check-Id': started.id, ...(started.deduped ? {} : { Location: urls.self }) },
+      headers: {
+        // no-transform: Next would otherwise open a gzip stream for these ~150 bytes (it cannot see
+        // their length), about a tenth of the web thread's time per POST under load.
+        'Cache-Control': 'no-store, no-transform',
+        'X-Check-Id': started.id,
+        ...(started.deduped ? {} : { Location: urls.self }),
+      },
     });
   });
 }));

@@ -1,0 +1,77 @@
+/**
+ * The store-writer thread's work (store-writer-main.ts runs it): the one writer of the embedded
+ * server's SQLite file. It does nothing else, at normal priority, so a write is answered in about
+ * the time SQLite takes: the web thread's new checks and interruptions, and the engine thread's
+ * events and results. Each event it persists is handed to the web thread at once, with its JSON,
+ * in the order of the writes; what the engine thread reports besides (observed events, a check's
+ * end) is forwarded through here too, so the web thread receives one ordered stream per check.
+ *
+ * Why a thread of its own: the engine thread is busy (TLS handshakes, DNS, hundreds of checks)
+ * and runs at a lower priority; a POST waiting for it to insert the new check waited for its whole
+ * event loop. Why not the web thread: a SQLite write that finds the lock held busy-waits, which
+ * blocks a thread's whole event loop (thread-executor.ts). Why the engine thread does not write:
+ * a niced thread holding the write lock would make the writer wait behind its low priority.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { StoreOpRecorder } from '@/lib/observability/timed-store';
+import type { SqliteStore } from '@/lib/store/sqlite-store';
+import { nameThisThread, WRITER_THREAD_NAME } from './thread-nice';
+import type { EngineToWriter, FromWriter, ToWriter, WriterToEngine } from './thread-executor';
+
+export function runStoreWriter(deps: {
+  /** the web thread */
+  parent: Pick<MessagePort, 'on' | 'postMessage'>;
+  store: SqliteStore;
+  /** times each write (the web thread's store-operation histogram) */
+  onStoreOp?: StoreOpRecorder;
+}): void {
+  const { parent, store } = deps;
+  nameThisThread(WRITER_THREAD_NAME);
+  const send = (m: FromWriter) => parent.postMessage(m);
+
+  /** Runs one write, timed when metrics are on; its error as the protocol carries it. */
+  function write<T>(operation: string, work: () => T): { value: T } | { error: { message: string; code?: string; name?: string } } {
+    const started = performance.now();
+    try {
+      const value = work();
+      deps.onStoreOp?.({ operation, kind: 'write', outcome: 'ok' }, (performance.now() - started) / 1000);
+      return { value };
+    } catch (err) {
+      deps.onStoreOp?.({ operation, kind: 'write', outcome: 'error' }, (performance.now() - started) / 1000);
+      const e = err as Error & { code?: unknown };
+      return { error: { message: e.message ?? String(err), name: e.name, ...(typeof e.code === 'string' ? { code: e.code } : {}) } };
+    }
+  }
+
+  function engine(port: MessagePort): void {
+    const ack = (m: WriterToEngine) => port.postMessage(m);
+    port.on('message', (m: EngineToWriter) => {
+      switch (m.t) {
+        case 'append': {
+          const r = write('appendEvent', () => store.trusted.appendJson(m.id, m.type, m.json));
+          // Persisted: the web thread publishes it now, without waiting for the engine thread.
+          if ('value' in r && m.publish) send({ t: 'ev', id: m.id, seq: r.value, json: m.json });
+          ack('value' in r ? { rid: m.rid, seq: r.value } : { rid: m.rid, error: r.error });
+          return;
+        }
+        case 'finish': {
+          const r = write('finishCheck', () => store.trusted.finishJson(m.id, m.result, m.finishedAt));
+          ack('value' in r ? { rid: m.rid } : { rid: m.rid, error: r.error });
+          return;
+        }
+        default:
+          // obs, fin, end: in order after the writes they follow
+          send(m);
+      }
+    });
+  }
+
+  parent.on('message', (m: ToWriter) => {
+    if (m.t === 'engine') return engine(m.port);
+    const r =
+      m.t === 'create'
+        ? write('createCheck', () => store.trusted.createWithEvent(m.check, m.first))
+        : write('markInterrupted', () => store.trusted.interrupt(m.id, m.reason, m.finishedAt ?? Date.now()));
+    send({ t: 'wrote', rid: m.rid, ...r });
+  });
+}
