@@ -4,7 +4,7 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
-//                   [--runner-nice N]
+//                   [--runner-nice N] [--probing N]
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -89,8 +89,18 @@ export function formatReport(r) {
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing }) {
   ensureProductionBuild();
+  const env = {
+    // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
+    ...(runnerThread ? {} : { CHECK_RUNNER_THREAD: 'false' }),
+    // --runner-nice N: the engine thread's CHECK_RUNNER_NICE instead of the default (a comparison)
+    ...(runnerThread && runnerNice !== undefined ? { CHECK_RUNNER_NICE: String(runnerNice) } : {}),
+    // --probing N: the server probes N checks at once (MAX_CONCURRENT_CHECKS); the others wait in
+    // its queue, open and watched, and count as held. Another load model than the default, where
+    // every check in flight probes at once.
+    ...(probing !== undefined ? { MAX_CONCURRENT_CHECKS: String(probing), CHECK_QUEUE_SIZE: String(concurrency + 50) } : {}),
+  };
   const { runLoad } = await loadDriver('load-run');
   return runLoad({
     root,
@@ -100,9 +110,7 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     crashChecks: crash,
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     maxSeconds,
-    // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
-    // --runner-nice N: the engine thread's CHECK_RUNNER_NICE instead of the default (a comparison)
-    ...(runnerThread ? (runnerNice !== undefined ? { env: { CHECK_RUNNER_NICE: String(runnerNice) } } : {}) : { env: { CHECK_RUNNER_THREAD: 'false' } }),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
     // The lab in its own process: its TLS and floods stay out of the driver's timings.
     labProcess: labProcess(),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
@@ -126,6 +134,7 @@ export async function main(argv = process.argv.slice(2)) {
       json: { type: 'boolean', default: false },
       'no-runner-thread': { type: 'boolean', default: false },
       'runner-nice': { type: 'string' },
+      probing: { type: 'string' },
     },
   });
   const n = (k) => {
@@ -142,7 +151,8 @@ export async function main(argv = process.argv.slice(2)) {
   const rate = n('rate');
   const greetingMs = Math.min(n('greeting-ms'), 20_000);
   const runnerNice = values['runner-nice'] === undefined ? undefined : Math.min(n('runner-nice'), 19);
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice });
+  const probing = values.probing === undefined ? undefined : Math.min(Math.max(1, n('probing')), concurrency + 50);
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };
