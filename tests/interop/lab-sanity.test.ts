@@ -10,19 +10,26 @@ import { describe, expect, it } from 'vitest';
 import { lab } from '@/tests/fixtures/interop/check';
 import { DNS_ADDRESS, DNS_PORT, HOSTS, SASL_PASSWORD, SASL_USER } from '@/tests/fixtures/interop/plan';
 
-/** A minimal SMTP dialogue: send a line, get the whole reply's last line. */
+/**
+ * A minimal SMTP dialogue: send a line, get the whole reply's last line. A socket error while a
+ * reply is awaited fails that reply; one after the dialogue (a daemon resetting the connection
+ * after our QUIT, as Exim may after a refused AUTH) is not the lab's fault and is only noted.
+ */
 function dialogue(socket: Socket) {
   let buf = '';
-  const waiters: ((line: string) => void)[] = [];
+  const waiters: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
   socket.on('data', (d) => {
     buf += d.toString('latin1');
     for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 2);
-      if (/^\d{3} /.test(line)) waiters.shift()?.(line);
+      if (/^\d{3} /.test(line)) waiters.shift()?.resolve(line);
     }
   });
-  const reply = () => new Promise<string>((r) => waiters.push(r));
+  socket.on('error', (err) => {
+    for (const w of waiters.splice(0)) w.reject(err);
+  });
+  const reply = () => new Promise<string>((resolve, reject) => waiters.push({ resolve, reject }));
   return {
     reply,
     say: (line: string) => {
