@@ -202,17 +202,24 @@ export function createThreadExecutor(opts: {
     const w = new Worker(opts.writerFile, { workerData: opts.config, name: 'mxray-store-writer' });
     writer = w;
     w.on('message', fromWriter);
+    watch(w, 'store writer thread', writerGone);
+    return w;
+  }
+
+  /**
+   * Logs a thread's failure or unexpected exit and ends what depended on it (`gone`); unrefs it:
+   * the web server keeps the process alive, the threads alone must not.
+   */
+  function watch(w: Worker, what: string, gone: (w: Worker, why: string) => void): void {
     w.on('error', (err) => {
-      logger.error({ err, running: runs.size }, 'store writer thread failed');
-      writerGone(w, `store writer thread failed: ${err.message}`);
+      logger.error({ err, running: runs.size }, `${what} failed`);
+      gone(w, `${what} failed: ${err.message}`);
     });
     w.on('exit', (code) => {
-      if (!closed) logger.error({ code, running: runs.size }, 'store writer thread exited');
-      writerGone(w, `store writer thread exited (code ${code})`);
+      if (!closed) logger.error({ code, running: runs.size }, `${what} exited`);
+      gone(w, `${what} exited (code ${code})`);
     });
-    // The web server keeps the process alive; the threads alone must not.
     w.unref();
-    return w;
   }
 
   function startEngine(): Worker {
@@ -224,15 +231,7 @@ export function createThreadExecutor(opts: {
     w.on('message', (m: FromEngine) => {
       if (m.t === 'fatal') logger.error({ err: new Error(m.message) }, 'check runner thread could not start');
     });
-    w.on('error', (err) => {
-      logger.error({ err, running: runs.size }, 'check runner thread failed');
-      failRuns(w, `check runner thread failed: ${err.message}`);
-    });
-    w.on('exit', (code) => {
-      if (!closed) logger.error({ code, running: runs.size }, 'check runner thread exited');
-      failRuns(w, `check runner thread exited (code ${code})`);
-    });
-    w.unref();
+    watch(w, 'check runner thread', failRuns);
     return w;
   }
 
