@@ -10,9 +10,10 @@ import type { CheckEngine } from '@/lib/probe/engine';
 import type { ProbeLogger } from '@/lib/probe/types';
 import { CheckEventSchema, CheckResultSchema } from '@/lib/probe/schema';
 import { systemClock } from '@/lib/probe/types';
-import { CheckStoreError, type CheckStore } from '@/lib/store/check-store';
+import type { CheckStore } from '@/lib/store/check-store';
 import { createInlineExecutor } from './check-executor';
 import { eventJson } from './event-json';
+import { reviveWriteError } from './store-writer';
 import { ENGINE_THREAD_NAME, nameThisThread, niceThisThread } from './thread-nice';
 import type { EngineToWriter, RunnerThreadConfig, ToEngine, WriterToEngine } from './thread-executor';
 
@@ -40,8 +41,7 @@ export function runEngineThread(deps: {
     if (!p) return;
     acks.delete(m.rid);
     if (!m.error) return p.resolve(m.seq);
-    const { message, code } = m.error;
-    p.reject(code === 'not-found' || code === 'finished' ? new CheckStoreError(code, message) : new Error(message));
+    p.reject(reviveWriteError(m.error));
   });
   const call = (m: (rid: number) => EngineToWriter) =>
     new Promise<number | undefined>((resolve, reject) => {

@@ -13,10 +13,20 @@
  * a niced thread holding the write lock would make the writer wait behind its low priority.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { CheckStoreError } from '@/lib/store/check-store';
 import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import type { SqliteStore } from '@/lib/store/sqlite-store';
 import { nameThisThread, WRITER_THREAD_NAME } from './thread-nice';
-import type { EngineToWriter, FromWriter, ToWriter, WriterToEngine } from './thread-executor';
+import type { EngineToWriter, FromWriter, ToWriter, WriteError, WriterToEngine } from './thread-executor';
+
+/**
+ * A write's error as this thread reports it (`write` below), back as an Error on the receiving
+ * thread: a CheckStoreError keeps its class and code, anything else its message and code.
+ */
+export function reviveWriteError({ message, code, name }: WriteError): Error {
+  if (name === 'CheckStoreError' && (code === 'not-found' || code === 'finished')) return new CheckStoreError(code, message);
+  return Object.assign(new Error(message), code ? { code } : {});
+}
 
 export function runStoreWriter(deps: {
   /** the web thread */
@@ -30,7 +40,7 @@ export function runStoreWriter(deps: {
   const send = (m: FromWriter) => parent.postMessage(m);
 
   /** Runs one write, timed when metrics are on; its error as the protocol carries it. */
-  function write<T>(operation: string, work: () => T): { value: T } | { error: { message: string; code?: string; name?: string } } {
+  function write<T>(operation: string, work: () => T): { value: T } | { error: WriteError } {
     const started = performance.now();
     try {
       const value = work();

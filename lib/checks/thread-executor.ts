@@ -26,10 +26,11 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CheckEvent, CheckInput } from '@/lib/probe/schema';
 import type { ProbeLogger } from '@/lib/probe/types';
-import { CheckStoreError, type CheckVisibility } from '@/lib/store/check-store';
+import type { CheckVisibility } from '@/lib/store/check-store';
 import { startedEvent, type CheckExecutor, type ExecutionEnd, type ExecutionSink, type FinishedCheck } from './check-executor';
 import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import { rememberJson } from './event-json';
+import { reviveWriteError } from './store-writer';
 
 /** What both threads are started with (workerData; the engine thread also gets `writer`, its port). */
 export interface RunnerThreadConfig {
@@ -47,7 +48,8 @@ export interface RunnerThreadConfig {
 }
 
 type EndMessage = { outcome: 'done' } | { outcome: 'stopped' } | { outcome: 'failed'; reason: string; err: { message: string; stack?: string } };
-type WriteError = { message: string; code?: string; name?: string };
+/** a failed write, as it crosses threads (store-writer.ts: reviveWriteError) */
+export type WriteError = { message: string; code?: string; name?: string };
 
 /** web thread → engine thread */
 export type ToEngine =
@@ -169,8 +171,7 @@ export function createThreadExecutor(opts: {
       if (!p) return;
       pending.delete(m.rid);
       if (!m.error) return p.resolve(m.value);
-      const { message, code, name } = m.error;
-      p.reject(name === 'CheckStoreError' && (code === 'not-found' || code === 'finished') ? new CheckStoreError(code, message) : Object.assign(new Error(message), code ? { code } : {}));
+      p.reject(reviveWriteError(m.error));
       return;
     }
     const run = runs.get(m.id);

@@ -135,7 +135,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     q.insertEvent.run(id, seq, type, json, now());
     return seq;
   };
-  const append = db.transaction((id: string, event: CheckEvent): number => appendJson(id, event.type, JSON.stringify(event)));
   const insertCheck = ({ id, target, createdAt, visibility = 'public' }: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }) => {
     const t = CheckInputSchema.parse(target);
     q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility, owner);
@@ -169,7 +168,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     async appendEvent(id: string, event: CheckEvent) {
       // Validated on the way in as well, so an engine bug surfaces where it happens.
-      return append(id, CheckEventSchema.parse(event));
+      const valid = CheckEventSchema.parse(event);
+      return trusted.appendJson(id, valid.type, JSON.stringify(valid));
     },
 
     async listEvents(id: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -178,8 +178,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     async finishCheck(id: string, result: CheckResult, finishedAt = now()) {
-      const json = JSON.stringify(CheckResultSchema.parse(result));
-      if (q.finish.run(json, finishedAt, id).changes === 0) refuse(id);
+      trusted.finishJson(id, JSON.stringify(CheckResultSchema.parse(result)), finishedAt);
     },
 
     async markInterrupted(id: string, reason: string, finishedAt = now()) {
