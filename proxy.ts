@@ -3,25 +3,15 @@
 // language: next-intl's routing (lib/i18n/routing.ts) redirects or rewrites to app/[locale].
 import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
-import { getEnv, isDevelopment } from '@/lib/env';
+import { envSetting, isDevelopment } from '@/lib/env';
 import { localeFromTag } from '@/lib/i18n/locales';
 import { isLocalizedPath, splitLocale } from '@/lib/i18n/localized-path';
 import { routing } from '@/lib/i18n/routing';
-import { createNonce, isHttps, responseKind, securityHeaders } from '@/lib/http/security-headers';
+import { createNonce, requestSecurityHeaders, responseKind } from '@/lib/http/security-headers';
 
 const intl = createIntlMiddleware(routing);
 /** next-intl's request header for the locale (next-intl/dist/…/shared/constants.js HEADER_LOCALE_NAME) */
 const INTL_LOCALE_HEADER = 'X-NEXT-INTL-LOCALE';
-
-function trustProxy(): boolean {
-  try {
-    return getEnv().TRUST_PROXY;
-  } catch {
-    // A bad configuration stops the server at start-up (instrumentation.ts); should one slip
-    // through, it only costs HSTS behind a proxy here, never a header that would be wrong.
-    return false;
-  }
-}
 
 /**
  * next-intl decides redirects (a remembered or negotiated French on an unprefixed page, /en/… to
@@ -57,11 +47,13 @@ export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const page = responseKind(pathname) === 'page';
   const nonce = page ? createNonce() : undefined;
-  const headers = securityHeaders({
+  // A configuration that does not parse stops the server at start-up; should one slip through, it
+  // only costs HSTS behind a proxy here, never a header that would be wrong.
+  const headers = requestSecurityHeaders(request, {
     pathname: splitLocale(pathname).path,
-    https: isHttps({ url: request.url, forwardedProto: request.headers.get('x-forwarded-proto'), trustProxy: trustProxy() }),
-    ...(nonce ? { nonce } : {}),
+    trustProxy: envSetting('TRUST_PROXY', false),
     dev: isDevelopment(),
+    ...(nonce ? { nonce } : {}),
   });
   let response: NextResponse;
   if (page) {

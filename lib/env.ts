@@ -116,3 +116,16 @@ export function getEnv(): Env {
   cached ??= loadEnv();
   return cached;
 }
+
+/**
+ * One setting, or `fallback` when the configuration does not parse: for paths that must answer
+ * anyway (request headers, links). A bad configuration stops the server at start-up
+ * (instrumentation.ts) and is reported there; the fallback only covers one slipping through.
+ */
+export function envSetting<K extends keyof Env>(key: K, fallback: Env[K]): Env[K] {
+  try {
+    return getEnv()[key];
+  } catch {
+    return fallback;
+  }
+}

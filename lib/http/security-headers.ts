@@ -108,6 +108,22 @@ export function securityHeaders(opts: SecurityHeaderOptions): Record<string, str
 }
 
 /**
+ * The headers of one request's response: securityHeaders with HTTPS decided from the request
+ * (isHttps). What proxy.ts sets on every response and the directly served event streams on theirs.
+ */
+export function requestSecurityHeaders(
+  request: { url: string; headers: { get(name: string): string | null } },
+  opts: { pathname: string; trustProxy: boolean; dev: boolean; nonce?: string },
+): Record<string, string> {
+  return securityHeaders({
+    pathname: opts.pathname,
+    https: isHttps({ url: request.url, forwardedProto: request.headers.get('x-forwarded-proto'), trustProxy: opts.trustProxy }),
+    ...(opts.nonce ? { nonce: opts.nonce } : {}),
+    dev: opts.dev,
+  });
+}
+
+/**
  * Whether the browser reached us over HTTPS: X-Forwarded-Proto from our own reverse proxy when
  * TRUST_PROXY says it is ours (its first value: the proxy nearest the client), or the request URL.
  * Note that Next builds the request URL's protocol from the socket or from X-Forwarded-Proto

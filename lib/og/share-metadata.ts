@@ -4,18 +4,13 @@
  */
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { getEnv } from '@/lib/env';
+import { envSetting } from '@/lib/env';
 import { publicOrigin } from '@/lib/http/public-origin';
 import { PREVIEW_SIZE } from './preview-model';
 
 async function origin(): Promise<string> {
-  let trustProxy = false;
-  try {
-    trustProxy = getEnv().TRUST_PROXY;
-  } catch {
-    // a bad environment is reported where services start; links fall back to the Host header
-  }
-  return publicOrigin(await headers(), { trustProxy });
+  // A bad environment is reported where services start; links fall back to the Host header.
+  return publicOrigin(await headers(), { trustProxy: envSetting('TRUST_PROXY', false) });
 }
 
 export async function shareMetadata(opts: { title: string; description: string; path: string; imagePath: string; imageAlt: string }): Promise<Pick<Metadata, 'openGraph' | 'twitter'>> {

@@ -11,8 +11,8 @@ import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
 import { registerDirectRoute } from '@/lib/http/direct-route';
-import { isHttps, securityHeaders } from '@/lib/http/security-headers';
-import { getEnv, isDevelopment } from '@/lib/env';
+import { requestSecurityHeaders } from '@/lib/http/security-headers';
+import { envSetting, isDevelopment } from '@/lib/env';
 import { logger } from '@/lib/log';
 
 export const runtime = 'nodejs';
@@ -76,26 +76,10 @@ export const GET = withLocalizedErrors(withRequestLog('GET /api/checks/:id/event
 /** The stream's path, with a check id (anything else, or another method, stays with Next). */
 const EVENTS_PATH = /^\/api\/checks\/([^/]+)\/events$/;
 
-function trustProxy(): boolean {
-  try {
-    return getEnv().TRUST_PROXY;
-  } catch {
-    return false;
-  }
-}
-
-function directStreams(): boolean {
-  try {
-    return getEnv().SSE_DIRECT_STREAMS;
-  } catch {
-    return false;
-  }
-}
-
 // The production server serves these streams beside Next's router (lib/http/direct-route.ts): the
 // same handler, without Next's per-request machinery held for the check's whole life. The first
 // request (which loads this module) is Next's; SSE_DIRECT_STREAMS=false leaves them all to Next.
-if (directStreams()) {
+if (envSetting('SSE_DIRECT_STREAMS', false)) {
   registerDirectRoute('GET /api/checks/:id/events', {
     match(method, pathname) {
       const id = method === 'GET' ? EVENTS_PATH.exec(pathname)?.[1] : undefined;
@@ -104,11 +88,7 @@ if (directStreams()) {
     },
     // What proxy.ts adds to every API response.
     headers: (request) =>
-      securityHeaders({
-        pathname: new URL(request.url).pathname,
-        https: isHttps({ url: request.url, forwardedProto: request.headers.get('x-forwarded-proto'), trustProxy: trustProxy() }),
-        dev: isDevelopment(),
-      }),
+      requestSecurityHeaders(request, { pathname: new URL(request.url).pathname, trustProxy: envSetting('TRUST_PROXY', false), dev: isDevelopment() }),
     onError: (err) => logger.error({ err, route: 'GET /api/checks/:id/events' }, 'direct event stream failed'),
   });
 }
