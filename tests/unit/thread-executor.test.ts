@@ -1,9 +1,11 @@
 /**
  * The embedded server's threads (lib/checks/thread-executor.ts): the real store-writer thread and
  * the real engine-thread code with a stand-in engine (tests/fixtures/engine-thread-fake.ts), both
- * bundled here as `npm run build` bundles them. Events reach viewers in order with the JSON the
- * threads made; a new check and its first event are stored by the writer thread without waiting
- * for the engine thread (whose event loop may be busy for seconds); the engine thread runs niced;
+ * bundled here with esbuild (the writer from its production entry, store-writer-main.ts; packages
+ * left external and resolved from the checkout, where scripts/build-worker.mjs bundles them).
+ * Events reach viewers in order with the JSON the threads made; a new check and its first event are
+ * stored by the writer thread without waiting for the engine thread (whose event loop may be busy
+ * for seconds); the engine thread runs niced;
  * a thread that dies mid-check ends its checks 'interrupted' (runner-crashed), never 'running'.
  */
 import fs from 'node:fs';
