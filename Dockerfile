@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # mxray: multi-stage build of the Next.js standalone server.
 #   docker build -t mxray .
 #   docker run -p 3000:3000 -v mxray-data:/data -e PROBE_EHLO_NAME=mxray.example.org mxray
@@ -45,10 +44,11 @@ EXPOSE 3000
 # Readiness (store writable, runner accepting, not shutting down): the container turns unhealthy on
 # SIGTERM before it drains. Orchestrators with separate probes: liveness /api/health/live, readiness
 # /api/health/ready. Metrics: METRICS_PORT (loopback by default; METRICS_TOKEN to publish them).
-# ROLE=worker (scaled mode, README "Scaling out") has no web server: docker-compose.yml checks its
-# metrics endpoint instead.
+# ROLE=worker (scaled mode, README "Scaling out") has no web server: its metrics endpoint answers
+# while it runs (METRICS_PORT, as docker-compose.yml sets it); without one, the process being up is
+# all the check can tell.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+  CMD node -e "const e=process.env,u=e.ROLE==='worker'?(e.METRICS_PORT>0&&'http://127.0.0.1:'+e.METRICS_PORT+'/metrics'):'http://127.0.0.1:'+(e.PORT||3000)+'/api/health/ready';if(!u)process.exit(0);fetch(u).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # ROLE=web (default): the web server. ROLE=worker: a probe worker taking checks from Redis.
 ENV ROLE=web
 CMD ["sh", "-c", "if [ \"$ROLE\" = worker ]; then exec node worker/worker.mjs; else exec node mxray-server.cjs; fi"]
