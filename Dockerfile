@@ -2,7 +2,8 @@
 #   docker build -t mxray .
 #   docker run -p 3000:3000 -v mxray-data:/data -e PROBE_EHLO_NAME=mxray.example.org mxray
 # No Docker engine runs in this project's CI: tests/e2e/ (harness.ts → scripts/start.mjs) starts the same
-# standalone server (node .next/standalone/server.js) with the same environment to keep this honest.
+# standalone server (node .next/standalone/server.js) with the same environment to keep this honest,
+# and scripts/compose-smoke.sh (opt-in, root) builds this image and runs docker-compose.yml end to end.
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
