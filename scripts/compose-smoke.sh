@@ -39,7 +39,7 @@ cleanup() {
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
   fi
-  [ "$rc" = 0 ] && log "passed" || log "FAILED (exit $rc)"
+  if [ "$rc" = 0 ]; then rm -rf "$STATE"; log "passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"; else log "FAILED (exit $rc); logs in $STATE"; fi
 }
 trap cleanup EXIT
 

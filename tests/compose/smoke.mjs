@@ -103,8 +103,13 @@ async function untilEnded(base, id, timeoutMs = 120_000) {
   throw new Error(`check ${id} did not end within ${timeoutMs} ms`);
 }
 const port25 = (check) => check.result?.probes?.find((p) => p.port === 25);
-const withTimeout = (p, ms, what) =>
-  Promise.race([p, sleep(ms).then(() => { throw new Error(`${what}: nothing after ${ms} ms`); })]);
+function withTimeout(p, ms, what) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+}
 
 const report = {};
 
@@ -247,7 +252,7 @@ async function main() {
   console.log(JSON.stringify({ smoke: 'passed', ...report }));
 }
 
-main().catch((err) => {
+main().then(() => process.exit(0), (err) => {
   console.error('[smoke] FAILED:', err?.stack ?? err);
   process.exit(1);
 });
