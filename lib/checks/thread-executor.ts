@@ -35,10 +35,10 @@ import { reviveWriteError } from './store-writer';
 /**
  * The engine thread's V8 limits. Its young generation is kept small: left to V8, the new space
  * grows to 32 MB (two 16 MB semi-spaces) while hundreds of checks probe. With 8 MB the engine
- * thread's whole heap (old space too, measured, not explained) peaked at ~110 MB instead of 140–210 MB in the 1,000-check load run, for no CPU
- * cost beyond the runs' spread (BENCHMARKS.md, "Memory of 1,000 probing checks"). The old
- * generation is left to V8: a bound there would end the thread (and interrupt every check it
- * runs) instead of slowing it.
+ * thread's whole heap (old space too, measured, not explained) peaked at ~110 MB instead of
+ * 156–212 MB in the 1,000-check load run, for no CPU cost beyond the runs' spread (BENCHMARKS.md,
+ * "Memory of 1,000 probing checks"). The old generation is left to V8: a bound there would end
+ * the thread (and interrupt every check it runs) instead of slowing it.
  */
 export const ENGINE_THREAD_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
 
