@@ -32,6 +32,16 @@ import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import { rememberJson } from './event-json';
 import { reviveWriteError } from './store-writer';
 
+/**
+ * The engine thread's V8 limits. Its young generation is kept small: left to V8, the new space
+ * grows to 32 MB (two 16 MB semi-spaces) while hundreds of checks probe. With 8 MB the engine
+ * thread's whole heap (old space too, measured, not explained) peaked at ~110 MB instead of
+ * 156–212 MB in the 1,000-check load run, for no CPU cost beyond the runs' spread (BENCHMARKS.md,
+ * "Memory of 1,000 probing checks"). The old generation is left to V8: a bound there would end
+ * the thread (and interrupt every check it runs) instead of slowing it.
+ */
+export const ENGINE_THREAD_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
+
 /** What both threads are started with (workerData; the engine thread also gets `writer`, its port). */
 export interface RunnerThreadConfig {
   /** the SQLite file the web thread's store uses (the writer opens it) */
@@ -227,7 +237,12 @@ export function createThreadExecutor(opts: {
     if (engine) return engine;
     const { port1, port2 } = new MessageChannel();
     startWriter().postMessage({ t: 'engine', port: port2 } satisfies ToWriter, [port2]);
-    const w = new Worker(opts.file, { workerData: { ...opts.config, writer: port1 }, transferList: [port1], name: 'mxray-check-runner' });
+    const w = new Worker(opts.file, {
+      workerData: { ...opts.config, writer: port1 },
+      transferList: [port1],
+      name: 'mxray-check-runner',
+      resourceLimits: ENGINE_THREAD_RESOURCE_LIMITS,
+    });
     engine = w;
     w.on('message', (m: FromEngine) => {
       if (m.t === 'fatal') logger.error({ err: new Error(m.message) }, 'check runner thread could not start');

@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type CheckEnd, type Runner } from '@/lib/checks/runner';
-import { createThreadExecutor } from '@/lib/checks/thread-executor';
+import { createThreadExecutor, ENGINE_THREAD_RESOURCE_LIMITS } from '@/lib/checks/thread-executor';
 import { ENGINE_THREAD_NAME, threadNice, WRITER_THREAD_NAME } from '@/lib/checks/thread-nice';
 import { eventJson } from '@/lib/checks/event-json';
 import type { CheckEvent } from '@/lib/probe/schema';
@@ -126,6 +127,29 @@ describe('thread executor', () => {
     await until(() => events.length > 0);
     expect(events.map((e) => [e.seq, e.event.type])).toEqual([[1, 'check-started']]);
     expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('starts the engine thread with its V8 limits (a small young generation)', async () => {
+    const { runner } = setup();
+    // The fixture's engine exits mid-check (runner-crashed) in a thread started without them.
+    const id = await start(runner, 'limits.example.test');
+    expect(await watch(runner, id).ended).toEqual({ status: 'done' });
+  });
+
+  it('the engine thread\'s young generation stays within its limit while it allocates', async () => {
+    // What the limit buys: V8 otherwise grows the new space to two 16 MB semi-spaces under churn.
+    const churn = `const v8 = require('node:v8'); let keep = [];
+      for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; }
+      require('node:worker_threads').parentPort.postMessage(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);`;
+    const newSpace = (limits?: ResourceLimits) =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(churn, { eval: true, ...(limits ? { resourceLimits: limits } : {}) });
+        w.once('message', (n: number) => void w.terminate().then(() => resolve(n)));
+        w.once('error', reject);
+      });
+    const limited = await newSpace(ENGINE_THREAD_RESOURCE_LIMITS);
+    expect(limited).toBeLessThanOrEqual(ENGINE_THREAD_RESOURCE_LIMITS.maxYoungGenerationSizeMb * 2 ** 20);
+    expect(await newSpace()).toBeGreaterThan(limited);
   });
 
   it('answers a new check while the engine thread\'s event loop is blocked', async () => {
