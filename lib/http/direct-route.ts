@@ -174,6 +174,7 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
   res.once('close', onClose);
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let discardBody: (() => void) | undefined;
+  let early: NodeJS.Immediate | undefined;
   try {
     let request: Request;
     try {
@@ -201,13 +202,21 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
       res.end();
       return;
     }
-    // Headers at once: an event stream's first frame may be a while coming.
-    res.flushHeaders();
+    // The headers go out with the first chunk when it is there at once (a JSON answer, an event
+    // stream's opening line): one socket write instead of two, which under a burst of requests is
+    // a good part of the thread's time. A stream whose first chunk is a while coming gets its
+    // headers at the end of this turn of the event loop all the same.
+    early = setImmediate(() => {
+      early = undefined;
+      if (!res.destroyed) res.flushHeaders();
+    });
     const body = response.body.getReader();
     reader = body;
     aborter.signal.addEventListener('abort', () => void body.cancel().catch(() => {}), { once: true });
     for (;;) {
       const { done, value } = await body.read();
+      if (early) clearImmediate(early);
+      early = undefined;
       if (done) break;
       if (res.destroyed) return;
       // Until the socket takes more, or the body errors meanwhile (a viewer dropped for not
@@ -219,11 +228,12 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
     // The body errored (an SSE viewer dropped for not reading) or the handler threw: end the
     // connection, as Next does when a streamed body errors.
     if (!reader) route.onError?.(err);
-    if (!res.headersSent && !res.destroyed) {
+    if (!reader && !res.headersSent && !res.destroyed) {
       res.statusCode = 500;
       res.end();
     } else res.destroy();
   } finally {
+    if (early) clearImmediate(early);
     res.off('close', onClose);
     discardBody?.();
   }
