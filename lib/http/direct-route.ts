@@ -108,11 +108,21 @@ export function requestBody(req: IncomingMessage): { stream: ReadableStream<Uint
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
+        let ended = false;
         req.once('end', () => {
+          ended = true;
           if (!stopped) controller.close();
         });
         req.once('error', (err) => {
-          if (!stopped) controller.error(err);
+          if (stopped || ended) return;
+          ended = true;
+          controller.error(err);
+        });
+        // A client gone mid-body: the reader must not wait for an end that never comes.
+        req.once('close', () => {
+          if (stopped || ended) return;
+          ended = true;
+          controller.error(new Error('the client closed the connection before the whole body'));
         });
       },
       pull() {
