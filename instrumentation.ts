@@ -12,5 +12,9 @@ export async function register() {
     if (process.env.NEXT_PHASE === 'phase-production-build') return;
     // Metrics endpoint, tracing, readiness on shutdown (lib/observability/register.ts).
     await (await import('@/lib/observability/register')).registerObservability();
+    // Routes the production server answers beside Next's router register as their modules load
+    // (lib/http/direct-route.ts): loaded here, they serve from the first request, not the second.
+    await import('@/app/api/checks/route');
+    await import('@/app/api/checks/[id]/events/route');
   }
 }

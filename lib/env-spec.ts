@@ -208,6 +208,11 @@ export const ENV_SPEC = {
    * so an open stream does not hold Next's per-request state; false serves them through Next
    */
   SSE_DIRECT_STREAMS: bool(true),
+  /**
+   * production server: answer POST /api/checks beside Next's router (lib/http/direct-route.ts), with
+   * the same handler and headers; false answers them through Next
+   */
+  CHECK_POSTS_DIRECT: bool(true),
   /** DNS questions one check may ask (MX, A/AAAA, PTR and forward confirmation together) */
   PROBE_MAX_DNS_QUESTIONS: int(4, 10_000, 300),
   /** bytes one check may store (events and result together); what is over is truncated, and reported */

@@ -52,6 +52,11 @@ export interface CheckExecutor {
   /** releases the executor's resources (the thread) once the runner has shut down */
   close?(): Promise<void>;
   /**
+   * Starts what the first check would otherwise start (a threaded executor's threads), so a
+   * server's first burst of checks does not also pay for loading them
+   */
+  warm?(): void;
+  /**
    * Where the runner's own writes (a new check, an interruption) go when they must not come from
    * its thread: a threaded executor is the one writer of the SQLite file, so the web thread never
    * waits on its write lock (a busy SQLite wait blocks the whole event loop).

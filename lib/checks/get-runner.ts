@@ -117,6 +117,9 @@ async function createServices(): Promise<AppServices> {
       vantage: env.MXRAY_VANTAGE,
       ...(executor ? { executor } : {}),
     });
+  // The engine and store-writer threads load now, with the services, not inside the first checks:
+  // loading their bundles is ~1 s of CPU, which a burst of checks arriving at once would share.
+  executor?.warm?.();
   metrics?.bindRunner(() => runner.stats());
   metrics?.bindReadiness(() => !isShuttingDown() && runner.accepting());
   const rateLimiter =

@@ -122,6 +122,8 @@ export function createThreadExecutor(opts: {
   logger: ProbeLogger;
   onStoreOp?: StoreOpRecorder;
 }): CheckExecutor & {
+  /** starts both threads now (the server's start), not with the first check */
+  warm(): void;
   /** the running engine thread's id, if any (tests) */
   threadId(): number | undefined;
   /** the running store-writer thread's id, if any (tests) */
@@ -276,6 +278,9 @@ export function createThreadExecutor(opts: {
         if (signal.aborted) onAbort();
         else signal.addEventListener('abort', onAbort, { once: true });
       });
+    },
+    warm() {
+      if (!closed) startEngine();
     },
     stop(id) {
       startStored.delete(id);

@@ -18,6 +18,8 @@
  * (no match, another method) is left to Next.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { envSetting, isDevelopment } from '@/lib/env';
+import { requestSecurityHeaders } from '@/lib/http/security-headers';
 
 /** The entry point's hook: true when the request was taken (and will be answered) here. */
 export const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
@@ -27,10 +29,29 @@ export type DirectHandler = (request: Request) => Promise<Response>;
 export interface DirectRoute {
   /** the handler for this method and path, or undefined to leave the request to Next */
   match(method: string, pathname: string): DirectHandler | undefined;
-  /** headers Next's middleware would have added to the response (security headers) */
-  headers?(request: Request): Record<string, string>;
+  /** headers Next's pipeline would have added to the response (proxy.ts's security headers, Vary) */
+  headers?(request: Request, response: Response): Record<string, string>;
   /** a handler that throws (it should not: routes answer their own errors) is logged here */
   onError?(err: unknown): void;
+}
+
+/** What Next's server adds to every app route's answer (base-server.js setVaryHeader). */
+const NEXT_VARY = 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch';
+/** Next's compression middleware's test for a body it may compress: these types, without no-transform. */
+const COMPRESSIBLE = /^(application\/(json|[a-z0-9.+-]+\+json)|text\/(plain|html|css|csv|xml|javascript))\b/i;
+
+/**
+ * What Next's pipeline adds to an API answer of this route: proxy.ts's security headers, and the
+ * Vary header Next's server and its compression middleware set ("Accept-Encoding" where it may
+ * compress: a compressible type without Cache-Control no-transform). What is not copied is the
+ * compression itself: an error body is a few hundred bytes, where gzip costs more than it saves.
+ */
+export function apiProxyHeaders(request: Request, response: Response): Record<string, string> {
+  const headers = requestSecurityHeaders(request, { pathname: new URL(request.url).pathname, trustProxy: envSetting('TRUST_PROXY', false), dev: isDevelopment() });
+  const type = response.headers.get('content-type') ?? '';
+  const mayCompress = COMPRESSIBLE.test(type) && !/(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.headers.get('cache-control') ?? '');
+  headers['Vary'] = mayCompress ? `${NEXT_VARY}, Accept-Encoding` : NEXT_VARY;
+  return headers;
 }
 
 type Registry = Map<string, DirectRoute>;
@@ -65,8 +86,62 @@ export function claimDirect(req: IncomingMessage, res: ServerResponse): boolean 
   return false;
 }
 
-/** The web Request a route handler expects, for a Node request; aborted when the response closes. */
-export function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/**
+ * The request body as a web stream, read from the socket only as fast as the handler reads it.
+ * What the handler leaves unread (it refused before reading, or cancelled past its byte cap as
+ * readJsonBody does) is read and dropped once `discard` is called, as Next reads a whole body: the
+ * connection stays usable for the client's next request.
+ */
+export function requestBody(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard(): void } {
+  let stopped = false;
+  const discard = () => {
+    if (stopped) return;
+    stopped = true;
+    if (!req.complete) req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on('data', (chunk: Buffer) => {
+          if (stopped) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        let ended = false;
+        req.once('end', () => {
+          ended = true;
+          if (!stopped) controller.close();
+        });
+        req.once('error', (err) => {
+          if (stopped || ended) return;
+          ended = true;
+          controller.error(err);
+        });
+        // A client gone mid-body: the reader must not wait for an end that never comes.
+        req.once('close', () => {
+          if (stopped || ended) return;
+          ended = true;
+          controller.error(new Error('the client closed the connection before the whole body'));
+        });
+      },
+      pull() {
+        if (!stopped) req.resume();
+      },
+      cancel: discard,
+    },
+    { highWaterMark: 1 },
+  );
+  return { stream, discard };
+}
+
+const NO_BODY = new Set(['GET', 'HEAD']);
+
+/**
+ * The web Request a route handler expects, for a Node request; aborted when the response closes.
+ * A request with a body also gets `discard` (see requestBody), to call once the response is written.
+ */
+export function webRequest(req: IncomingMessage, signal: AbortSignal): Request & { discardBody?: () => void } {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -74,7 +149,13 @@ export function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
     else headers.set(name, value);
   }
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  return new Request(`${scheme}://${req.headers.host || 'localhost'}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, signal });
+  const method = req.method ?? 'GET';
+  const url = `${scheme}://${req.headers.host || 'localhost'}${req.url ?? '/'}`;
+  if (NO_BODY.has(method)) return new Request(url, { method, headers, signal });
+  const body = requestBody(req);
+  // duplex: undici's requirement for a streamed request body (not yet in TypeScript's RequestInit)
+  const request = new Request(url, { method, headers, signal, body: body.stream, duplex: 'half' } as RequestInit);
+  return Object.assign(request, { discardBody: body.discard });
 }
 
 /** Resolves on 'drain' or 'close', whichever comes first. */
@@ -102,10 +183,13 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
   const onClose = () => aborter.abort();
   res.once('close', onClose);
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let discardBody: (() => void) | undefined;
+  let early: NodeJS.Immediate | undefined;
   try {
     let request: Request;
     try {
       request = webRequest(req, aborter.signal);
+      discardBody = (request as { discardBody?: () => void }).discardBody;
     } catch {
       // an unparsable Host header: what Next answers too
       res.statusCode = 400;
@@ -118,7 +202,7 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
       return;
     }
     res.statusCode = response.status;
-    for (const [name, value] of Object.entries(route.headers?.(request) ?? {})) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(route.headers?.(request, response) ?? {})) res.setHeader(name, value);
     response.headers.forEach((value, name) => {
       if (name !== 'set-cookie') res.setHeader(name, value);
     });
@@ -128,13 +212,21 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
       res.end();
       return;
     }
-    // Headers at once: an event stream's first frame may be a while coming.
-    res.flushHeaders();
+    // The headers go out with the first chunk when it is there at once (a JSON answer, an event
+    // stream's opening line): one socket write instead of two, which under a burst of requests is
+    // a good part of the thread's time. A stream whose first chunk is a while coming gets its
+    // headers at the end of this turn of the event loop all the same.
+    early = setImmediate(() => {
+      early = undefined;
+      if (!res.destroyed) res.flushHeaders();
+    });
     const body = response.body.getReader();
     reader = body;
     aborter.signal.addEventListener('abort', () => void body.cancel().catch(() => {}), { once: true });
     for (;;) {
       const { done, value } = await body.read();
+      if (early) clearImmediate(early);
+      early = undefined;
       if (done) break;
       if (res.destroyed) return;
       // Until the socket takes more, or the body errors meanwhile (a viewer dropped for not
@@ -146,11 +238,13 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
     // The body errored (an SSE viewer dropped for not reading) or the handler threw: end the
     // connection, as Next does when a streamed body errors.
     if (!reader) route.onError?.(err);
-    if (!res.headersSent && !res.destroyed) {
+    if (!reader && !res.headersSent && !res.destroyed) {
       res.statusCode = 500;
       res.end();
     } else res.destroy();
   } finally {
+    if (early) clearImmediate(early);
     res.off('close', onClose);
+    discardBody?.();
   }
 }

@@ -283,6 +283,31 @@ describe('serveDirect: backpressure is the stream’s', () => {
     expect(res.destroyed).toBe(true);
   });
 
+  it('sends the headers with the first chunk when it is there at once, and on their own when it is not', async () => {
+    class CountingResponse extends StuckResponse {
+      flushes = 0;
+      override flushHeaders() {
+        this.flushes++;
+        super.flushHeaders();
+      }
+    }
+    // A JSON answer: its body is there at once, so headers and body are one write.
+    const json = new CountingResponse();
+    await serveDirect(fakeRequest(), json as unknown as ServerResponse, async () => Response.json({ ok: true }));
+    expect(json.writes).toBe(1);
+    expect(json.flushes).toBe(0);
+    // A stream with nothing to send yet: its headers go out by the end of this turn all the same.
+    const slow = new CountingResponse();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const served = serveDirect(fakeRequest(), slow as unknown as ServerResponse, async () => new Response(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(slow.flushes).toBe(1);
+    expect(slow.writes).toBe(0);
+    controller.close();
+    await served;
+    expect(slow.flushes).toBe(1);
+  });
+
   it('writes the route’s headers over the extra ones, and cookies one by one', async () => {
     const res = new StuckResponse();
     await serveDirect(

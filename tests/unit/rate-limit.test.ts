@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
+import ipaddr from 'ipaddr.js';
 import { clientKey, normaliseClientAddress } from '@/lib/checks/client-key';
 
 import { createTokenBucketLimiter } from '@/lib/checks/rate-limit';
@@ -87,6 +88,16 @@ describe('client addresses', () => {
     ['fe80::1%eth0', 'fe80::/56'],
   ])('normalises %j to %j', (raw, key) => {
     expect(normaliseClientAddress(raw)).toBe(key);
+  });
+
+  it('keys every canonical dotted quad as itself, as the general parser does, and sends the rest through that parser', () => {
+    for (const a of ['0.0.0.0', '9.99.199.255', '10.0.0.1', '127.0.0.1', '249.250.251.252', '255.255.255.255', '1.20.100.200']) {
+      expect(normaliseClientAddress(a)).toBe(ipaddr.parse(a).toString());
+    }
+    // not canonical: the parser decides (leading zeros, a quad out of range)
+    expect(normaliseClientAddress('010.0.0.1')).toBeNull();
+    expect(normaliseClientAddress('256.1.1.1')).toBeNull();
+    expect(normaliseClientAddress('203.0.113.07')).toBeNull();
   });
 
   it.each(['', 'unknown', 'example.test', '1', '0x7f.1', '999.1.1.1', '_hidden'])('refuses %j', (raw) => {

@@ -102,6 +102,21 @@ async function until(cond: () => boolean, ms = 5_000): Promise<void> {
 const threadsAtNice = (nice: number) => fs.readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === nice);
 
 describe('thread executor', () => {
+  it('warm() starts both threads before any check, and the first check runs on them', async () => {
+    const { runner, executor } = setup();
+    expect(executor.threadId()).toBeUndefined();
+    expect(executor.writerThreadId()).toBeUndefined();
+    executor.warm();
+    const engine = executor.threadId();
+    const writer = executor.writerThreadId();
+    expect(engine).toBeDefined();
+    expect(writer).toBeDefined();
+    const id = await start(runner, 'warm.test');
+    await watch(runner, id).ended;
+    expect(executor.threadId()).toBe(engine);
+    expect(executor.writerThreadId()).toBe(writer);
+  });
+
   it('publishes every persisted event once, in order, with the JSON the threads made, then the end', async () => {
     const { runner, store } = setup();
     const id = await start(runner, 'fine.example.test');

@@ -10,9 +10,8 @@ import { eventJson } from '@/lib/checks/event-json';
 import { withLocalizedErrors } from '@/lib/http/localized-errors';
 import { withRequestLog } from '@/lib/http/with-request-log';
 import { withServices } from '@/lib/http/with-services';
-import { registerDirectRoute } from '@/lib/http/direct-route';
-import { requestSecurityHeaders } from '@/lib/http/security-headers';
-import { envSetting, isDevelopment } from '@/lib/env';
+import { apiProxyHeaders, registerDirectRoute } from '@/lib/http/direct-route';
+import { envSetting } from '@/lib/env';
 import { logger } from '@/lib/log';
 
 export const runtime = 'nodejs';
@@ -86,9 +85,7 @@ if (envSetting('SSE_DIRECT_STREAMS', false)) {
       if (id === undefined || !isCheckId(id)) return undefined;
       return (request) => GET(request, { params: Promise.resolve({ id }) });
     },
-    // What proxy.ts adds to every API response.
-    headers: (request) =>
-      requestSecurityHeaders(request, { pathname: new URL(request.url).pathname, trustProxy: envSetting('TRUST_PROXY', false), dev: isDevelopment() }),
+    headers: apiProxyHeaders,
     onError: (err) => logger.error({ err, route: 'GET /api/checks/:id/events' }, 'direct event stream failed'),
   });
 }
