@@ -20,6 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { envSetting, isDevelopment } from '@/lib/env';
 import { requestSecurityHeaders } from '@/lib/http/security-headers';
+import { tracingEnabled } from '@/lib/observability/tracing';
 
 /** The entry point's hook: true when the request was taken (and will be answered) here. */
 export const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
@@ -73,6 +74,9 @@ export function registerDirectRoute(name: string, route: DirectRoute): void {
 
 /** Takes the request if a registered route matches it; the answer is written asynchronously. */
 export function claimDirect(req: IncomingMessage, res: ServerResponse): boolean {
+  // With tracing on, Next serves every request: its SERVER span joins the caller's W3C trace and
+  // the check's spans hang under it (lib/observability/tracing.ts). This path has no span of its own.
+  if (tracingEnabled()) return false;
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
