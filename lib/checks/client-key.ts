@@ -19,13 +19,13 @@ import ipaddr from 'ipaddr.js';
 export const CLIENT_HEADER = 'x-mxray-client';
 export const DEFAULT_IPV6_PREFIX = 56;
 
+/** A dotted quad already in its canonical form (no leading zeros), as a socket reports it. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /**
  * Normalises one address as the hook (or a socket) reports it; null if it is not an IP. IPv4-mapped
  * IPv6 (::ffff:a.b.c.d) is the IPv4 client itself; other IPv6 addresses become their prefix.
  */
-/** A dotted quad already in its canonical form (no leading zeros), as a socket reports it. */
-const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
 export function normaliseClientAddress(raw: string, ipv6Prefix = DEFAULT_IPV6_PREFIX): string | null {
   // What the hook sets for every IPv4 client: its own key, without ipaddr's general parser (a
   // visible share of the web thread's time per request under a burst).

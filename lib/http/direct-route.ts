@@ -190,10 +190,10 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse, han
   let discardBody: (() => void) | undefined;
   let early: NodeJS.Immediate | undefined;
   try {
-    let request: Request;
+    let request: ReturnType<typeof webRequest>;
     try {
       request = webRequest(req, aborter.signal);
-      discardBody = (request as { discardBody?: () => void }).discardBody;
+      discardBody = request.discardBody;
     } catch {
       // an unparsable Host header: what Next answers too
       res.statusCode = 400;
