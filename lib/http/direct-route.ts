@@ -1,38 +1,43 @@
 /**
- * A route handler served straight from Node's HTTP server, beside Next's router (issue 11).
+ * Route cores served straight from Node's HTTP server, beside Next's router (issue 11).
  *
  * Why: a request Next serves keeps its whole per-request machinery alive until the response ends
  * (request and work stores, cookies and draft-mode accessors, an incremental cache, the middleware's
  * request and response, several suspended async frames, the web-stream pipe to the socket). For a
- * JSON answer that is milliseconds; for an SSE stream it is the check's whole life. A heap snapshot
- * of the production server holding ~1,000 checks with three viewers each counted ~85 kB live per
- * open request, 242 MB in all. Served here, a stream holds its web Request, its ReadableStream and
- * the subscription, and skips the middleware and router work per request.
+ * JSON answer that is milliseconds of the web thread; for an SSE stream it is ~85 kB held for the
+ * check's whole life. And even without Next, a web Request/Response per request (undici's objects,
+ * a web stream per body, AbortSignals) cost ~1.3–1.6 ms of the web thread each, which a burst of
+ * ~1,200 requests at once turns into seconds (BENCHMARKS.md, "Third round"). So here a route's
+ * framework-neutral core (lib/http/reply.ts) reads the IncomingMessage through a header getter and
+ * a bounded body reader, and its reply is written straight to the ServerResponse: a JSON answer in
+ * one write with its headers, an event stream through the Node sink (sse-node.ts).
  *
  * Only what a route registers is served here, and only in the production server: the entry point
  * (scripts/mxray-server.cjs) offers each request to `globalThis[DIRECT_REQUEST]` first; everything
- * it does not claim goes to Next as before. A route registers when its module loads (the first
- * request to it is served by Next), so the same handler answers both ways. What Next's pipeline
- * would add for these requests is added here: the middleware's security headers (proxy.ts) and the
- * client address header the entry point sets on every request. Anything else about the request
- * (no match, another method) is left to Next.
+ * it does not claim goes to Next as before. Next's own route handler carries the same core, so
+ * both ways give the same answer (tests/e2e/direct-post.test.ts). What Next's pipeline would add
+ * for these requests is added here: the middleware's security headers (proxy.ts), the Vary header,
+ * and, with tracing on, a SERVER span joining the caller's W3C trace (direct-span.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { envSetting, isDevelopment } from '@/lib/env';
-import { requestSecurityHeaders } from '@/lib/http/security-headers';
+import { isHttps, securityHeaders } from '@/lib/http/security-headers';
 import { tracingEnabled } from '@/lib/observability/tracing';
+import { inServerSpan } from '@/lib/observability/direct-span';
+import { isStreamReply, type CoreRequest, type Reply } from './reply';
+import { openNodeEventStream } from './sse-node';
 
 /** The entry point's hook: true when the request was taken (and will be answered) here. */
 export const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
 
-export type DirectHandler = (request: Request) => Promise<Response>;
+export type CoreHandler = (request: CoreRequest) => Promise<Reply>;
 
 export interface DirectRoute {
-  /** the handler for this method and path, or undefined to leave the request to Next */
-  match(method: string, pathname: string): DirectHandler | undefined;
-  /** headers Next's pipeline would have added to the response (proxy.ts's security headers, Vary) */
-  headers?(request: Request, response: Response): Record<string, string>;
-  /** a handler that throws (it should not: routes answer their own errors) is logged here */
+  /** the route as Next names it (`/api/checks/[id]/events`): the request span's http.route */
+  route: string;
+  /** the core for this method and path, or undefined to leave the request to Next */
+  match(method: string, pathname: string): CoreHandler | undefined;
+  /** a core that throws (it should not: cores answer their own errors) is logged here */
   onError?(err: unknown): void;
 }
 
@@ -40,19 +45,33 @@ export interface DirectRoute {
 const NEXT_VARY = 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch';
 /** Next's compression middleware's test for a body it may compress: these types, without no-transform. */
 const COMPRESSIBLE = /^(application\/(json|[a-z0-9.+-]+\+json)|text\/(plain|html|css|csv|xml|javascript))\b/i;
+const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/;
+
+/** The process's settings the headers depend on (read once: they do not change while it runs). */
+let settings: { trustProxy: boolean; dev: boolean } | undefined;
+/** proxy.ts's security headers of an API answer: the same for every API path, by HTTPS or not. */
+const apiSecurity = new Map<boolean, Record<string, string>>();
 
 /**
- * What Next's pipeline adds to an API answer of this route: proxy.ts's security headers, and the
+ * What Next's pipeline adds to an API answer of these routes: proxy.ts's security headers
+ * (requestSecurityHeaders: HTTPS from the socket, or X-Forwarded-Proto under TRUST_PROXY), and the
  * Vary header Next's server and its compression middleware set ("Accept-Encoding" where it may
  * compress: a compressible type without Cache-Control no-transform). What is not copied is the
  * compression itself: an error body is a few hundred bytes, where gzip costs more than it saves.
  */
-export function apiProxyHeaders(request: Request, response: Response): Record<string, string> {
-  const headers = requestSecurityHeaders(request, { pathname: new URL(request.url).pathname, trustProxy: envSetting('TRUST_PROXY', false), dev: isDevelopment() });
-  const type = response.headers.get('content-type') ?? '';
-  const mayCompress = COMPRESSIBLE.test(type) && !/(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.headers.get('cache-control') ?? '');
-  headers['Vary'] = mayCompress ? `${NEXT_VARY}, Accept-Encoding` : NEXT_VARY;
-  return headers;
+export function apiProxyHeaders(req: IncomingMessage, reply: Pick<Reply, 'headers'>): Record<string, string> {
+  settings ??= { trustProxy: envSetting('TRUST_PROXY', false), dev: isDevelopment() };
+  const proto = req.headers['x-forwarded-proto'];
+  const https = isHttps({
+    url: (req.socket as { encrypted?: boolean }).encrypted ? 'https://direct/' : 'http://direct/',
+    forwardedProto: (Array.isArray(proto) ? proto.join(', ') : proto) ?? null,
+    trustProxy: settings.trustProxy,
+  });
+  let security = apiSecurity.get(https);
+  if (!security) apiSecurity.set(https, (security = securityHeaders({ pathname: '/api/', https, dev: settings.dev })));
+  const type = reply.headers['Content-Type'] ?? '';
+  const mayCompress = COMPRESSIBLE.test(type) && !NO_TRANSFORM.test(reply.headers['Cache-Control'] ?? '');
+  return { ...security, Vary: mayCompress ? `${NEXT_VARY}, Accept-Encoding` : NEXT_VARY };
 }
 
 type Registry = Map<string, DirectRoute>;
@@ -74,9 +93,6 @@ export function registerDirectRoute(name: string, route: DirectRoute): void {
 
 /** Takes the request if a registered route matches it; the answer is written asynchronously. */
 export function claimDirect(req: IncomingMessage, res: ServerResponse): boolean {
-  // With tracing on, Next serves every request: its SERVER span joins the caller's W3C trace and
-  // the check's spans hang under it (lib/observability/tracing.ts). This path has no span of its own.
-  if (tracingEnabled()) return false;
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -84,171 +100,107 @@ export function claimDirect(req: IncomingMessage, res: ServerResponse): boolean 
   for (const route of directRoutes().values()) {
     const handler = route.match(method, pathname);
     if (!handler) continue;
-    void serveDirect(req, res, handler, route);
+    const request = nodeCoreRequest(req, method, pathname, q < 0 ? '' : url.slice(q + 1));
+    // With tracing on, the request gets its own SERVER span in the caller's trace, as Next gives
+    // the requests it serves, and the check's spans hang under it.
+    if (tracingEnabled()) void inServerSpan(req, route.route, () => serveDirect(req, res, request, handler, route));
+    else void serveDirect(req, res, request, handler, route);
     return true;
   }
   return false;
 }
 
-/**
- * The request body as a web stream, read from the socket only as fast as the handler reads it.
- * What the handler leaves unread (it refused before reading, or cancelled past its byte cap as
- * readJsonBody does) is read and dropped once `discard` is called, as Next reads a whole body: the
- * connection stays usable for the client's next request.
- */
-export function requestBody(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard(): void } {
-  let stopped = false;
-  const discard = () => {
-    if (stopped) return;
-    stopped = true;
-    if (!req.complete) req.resume();
-  };
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.pause();
-        req.on('data', (chunk: Buffer) => {
-          if (stopped) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        let ended = false;
-        req.once('end', () => {
-          ended = true;
-          if (!stopped) controller.close();
-        });
-        req.once('error', (err) => {
-          if (stopped || ended) return;
-          ended = true;
-          controller.error(err);
-        });
-        // A client gone mid-body: the reader must not wait for an end that never comes.
-        req.once('close', () => {
-          if (stopped || ended) return;
-          ended = true;
-          controller.error(new Error('the client closed the connection before the whole body'));
-        });
-      },
-      pull() {
-        if (!stopped) req.resume();
-      },
-      cancel: discard,
-    },
-    { highWaterMark: 1 },
-  );
-  return { stream, discard };
+/** One request header by its lower-case name; a repeated one joined as the web Headers join it. */
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
-const NO_BODY = new Set(['GET', 'HEAD']);
-
-/**
- * The web Request a route handler expects, for a Node request; aborted when the response closes.
- * A request with a body also gets `discard` (see requestBody), to call once the response is written.
- */
-export function webRequest(req: IncomingMessage, signal: AbortSignal): Request & { discardBody?: () => void } {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  const method = req.method ?? 'GET';
-  const url = `${scheme}://${req.headers.host || 'localhost'}${req.url ?? '/'}`;
-  if (NO_BODY.has(method)) return new Request(url, { method, headers, signal });
-  const body = requestBody(req);
-  // duplex: undici's requirement for a streamed request body (not yet in TypeScript's RequestInit)
-  const request = new Request(url, { method, headers, signal, body: body.stream, duplex: 'half' } as RequestInit);
-  return Object.assign(request, { discardBody: body.discard });
+/** A Node request as a core's request (lib/http/reply.ts). */
+export function nodeCoreRequest(req: IncomingMessage, method: string, path: string, search: string): CoreRequest {
+  return { method, path, search, header: (name) => headerOf(req, name), body: (maxBytes) => readBody(req, maxBytes) };
 }
 
-/** Resolves on 'drain' or 'close', whichever comes first. */
-function drainedOrClosed(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
+/**
+ * The request's body from the socket, at most maxBytes: null as soon as it is longer (the rest is
+ * left unread, and drained once the answer is written: see serveDirect). Rejects when the client
+ * goes away before the end, rather than waiting for an end that never comes.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
+  if (req.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
     const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
     };
-    res.on('drain', done);
-    res.on('close', done);
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        done();
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onClose = () => {
+      done();
+      reject(new Error('the client closed the connection before the whole body'));
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
   });
 }
 
 /**
- * Runs the handler and writes its Response to `res`: status, headers (the route's over the extra
- * ones), then the body chunk by chunk. Backpressure is the stream's: while the socket does not take
- * more, nothing more is read, so the response stream's own queue fills and its bound applies (an
- * SSE viewer that does not read is dropped by sseResponse, lib/http/sse.ts). A client that goes away
- * aborts the request's signal and cancels the body.
+ * Runs the core and writes its reply: a JSON answer in one write (headers, Content-Length, body),
+ * an event stream through the Node sink. The security headers go first, the reply's over them.
+ * What the core left of the body unread (it refused before reading, or stopped at the cap) is
+ * read and dropped afterwards, as Next reads a whole body: the connection stays usable for the
+ * client's next request. Resolves with the status written (the request span's).
  */
-export async function serveDirect(req: IncomingMessage, res: ServerResponse, handler: DirectHandler, route: Pick<DirectRoute, 'headers' | 'onError'> = {}): Promise<void> {
-  const aborter = new AbortController();
-  const onClose = () => aborter.abort();
-  res.once('close', onClose);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let discardBody: (() => void) | undefined;
-  let early: NodeJS.Immediate | undefined;
+export async function serveDirect(req: IncomingMessage, res: ServerResponse, request: CoreRequest, handler: CoreHandler, route: Pick<DirectRoute, 'onError'> = {}): Promise<number> {
   try {
-    let request: ReturnType<typeof webRequest>;
-    try {
-      request = webRequest(req, aborter.signal);
-      discardBody = request.discardBody;
-    } catch {
-      // an unparsable Host header: what Next answers too
-      res.statusCode = 400;
+    const reply = await handler(request);
+    if (res.destroyed) return reply.status;
+    const headers = { ...apiProxyHeaders(req, reply), ...reply.headers };
+    if (isStreamReply(reply)) {
+      openNodeEventStream(res, reply.status, headers, reply.events);
+      return reply.status;
+    }
+    if (reply.body === undefined) {
+      res.writeHead(reply.status, headers);
       res.end();
-      return;
+    } else {
+      const text = JSON.stringify(reply.body);
+      headers['Content-Length'] = String(Buffer.byteLength(text));
+      res.writeHead(reply.status, headers);
+      res.end(text);
     }
-    const response = await handler(request);
-    if (res.destroyed) {
-      await response.body?.cancel().catch(() => {});
-      return;
-    }
-    res.statusCode = response.status;
-    for (const [name, value] of Object.entries(route.headers?.(request, response) ?? {})) res.setHeader(name, value);
-    response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') res.setHeader(name, value);
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-    if (!response.body) {
-      res.end();
-      return;
-    }
-    // The headers go out with the first chunk when it is there at once (a JSON answer, an event
-    // stream's opening line): one socket write instead of two, which under a burst of requests is
-    // a good part of the thread's time. A stream whose first chunk is a while coming gets its
-    // headers at the end of this turn of the event loop all the same.
-    early = setImmediate(() => {
-      early = undefined;
-      if (!res.destroyed) res.flushHeaders();
-    });
-    const body = response.body.getReader();
-    reader = body;
-    aborter.signal.addEventListener('abort', () => void body.cancel().catch(() => {}), { once: true });
-    for (;;) {
-      const { done, value } = await body.read();
-      if (early) clearImmediate(early);
-      early = undefined;
-      if (done) break;
-      if (res.destroyed) return;
-      // Until the socket takes more, or the body errors meanwhile (a viewer dropped for not
-      // reading): then the connection is ended below instead of waiting for a drain that may never come.
-      if (!res.write(value)) await Promise.race([drainedOrClosed(res), body.closed]);
-    }
-    res.end();
+    return reply.status;
   } catch (err) {
-    // The body errored (an SSE viewer dropped for not reading) or the handler threw: end the
-    // connection, as Next does when a streamed body errors.
-    if (!reader) route.onError?.(err);
-    if (!reader && !res.headersSent && !res.destroyed) {
-      res.statusCode = 500;
+    route.onError?.(err);
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500);
       res.end();
     } else res.destroy();
+    return 500;
   } finally {
-    if (early) clearImmediate(early);
-    res.off('close', onClose);
-    discardBody?.();
+    if (!req.complete) req.resume();
   }
 }

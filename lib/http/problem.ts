@@ -5,6 +5,7 @@
 import { NextResponse } from 'next/server';
 import type { ProbeLogger } from '@/lib/probe/types';
 import type { ApiError, ApiErrorCode } from './api-schemas';
+import type { JsonReply } from './reply';
 
 export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   invalid_input: 400,
@@ -27,20 +28,32 @@ export interface ProblemOptions {
   headers?: Record<string, string>;
 }
 
-export function problem(code: ApiErrorCode, message: string, options: ProblemOptions = {}): NextResponse<ApiError> {
-  const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...options.headers };
+/** The problem as a framework-neutral reply (lib/http/reply.ts), for the routes' cores. */
+export function problemReply(code: ApiErrorCode, message: string, options: ProblemOptions = {}): JsonReply & { body: ApiError } {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...options.headers };
   if (options.retryAfterSec !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfterSec)));
   const body: ApiError = {
     error: { code, message, ...(options.details === undefined ? {} : { details: options.details }) },
   };
+  return { status: ERROR_STATUS[code], headers, body };
+}
+
+export function problem(code: ApiErrorCode, message: string, options: ProblemOptions = {}): NextResponse<ApiError> {
+  const { status, headers, body } = problemReply(code, message, options);
   // The status goes in the init argument: NextResponse.json(body) alone answers 200.
-  return NextResponse.json(body, { status: ERROR_STATUS[code], headers });
+  return NextResponse.json(body, { status, headers });
 }
 
 /** An unexpected failure: logged in full, answered without internals. */
 export function internalError(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): NextResponse<ApiError> {
   logger.error({ err, ...context }, 'request failed');
   return problem('internal', 'something went wrong on our side');
+}
+
+/** internalError as a reply. */
+export function internalReply(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): JsonReply {
+  logger.error({ err, ...context }, 'request failed');
+  return problemReply('internal', 'something went wrong on our side');
 }
 
 /** A handler for the methods a route does not support, with the Allow header RFC 9110 asks for. */

@@ -33,6 +33,8 @@ export interface SseOptions {
    * read is dropped beyond this, instead of the server buffering a whole replay for it
    */
   maxUnsentBytes?: number;
+  /** called exactly once when the stream stops, whether or not start() ever ran (a viewer's place) */
+  release?: () => void;
 }
 
 export const DEFAULT_MAX_UNSENT_BYTES = 1024 * 1024;
@@ -46,7 +48,7 @@ export const HEARTBEAT_MS = 15_000;
 const beating = new Set<() => void>();
 let heartbeatTimer: NodeJS.Timeout | undefined;
 
-function joinHeartbeat(beat: () => void): () => void {
+export function joinHeartbeat(beat: () => void): () => void {
   beating.add(beat);
   if (!heartbeatTimer) {
     heartbeatTimer = setInterval(() => {
@@ -69,7 +71,7 @@ export function heartbeatStats(): { streams: number; timer: boolean } {
 }
 
 /** Field values must stay on one line, or they would forge further fields. */
-function oneLine(field: string, value: string): string {
+export function oneLine(field: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new Error(`SSE ${field} must not contain line breaks`);
   return value;
 }
@@ -120,12 +122,22 @@ function flushAll(): void {
   for (const flush of due) flush();
 }
 
-function scheduleFlush(flush: () => void): void {
+export function scheduleFlush(flush: () => void): void {
   dirty.add(flush);
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushAll);
   }
+}
+
+/** A stream that stops: its writes waiting for the flush are dropped or already sent. */
+export function unscheduleFlush(flush: () => void): void {
+  dirty.delete(flush);
+}
+
+/** The opening of every stream: a comment (the response's first bytes) and the reconnection delay. */
+export function sseOpening(retryMs: number | undefined): string {
+  return `: mxray event stream\n${retryMs === undefined ? '' : `retry: ${retryMs}\n`}\n`;
 }
 
 /** Streams with writes waiting, and whether the flush is scheduled (tests). */
@@ -186,6 +198,7 @@ export function sseResponse(
     leaveHeartbeat?.();
     request.signal.removeEventListener('abort', onAbort);
     cleanup?.();
+    options.release?.();
   };
   const onAbort = () => {
     stop();
@@ -239,7 +252,7 @@ export function sseResponse(
     start(controller) {
       controllerRef = controller;
       // The opening goes out at once (the response's first bytes), even to a request already gone.
-      controller.enqueue(encoder.encode(`: mxray event stream\n${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}\n`));
+      controller.enqueue(encoder.encode(sseOpening(options.retryMs)));
       if (request.signal.aborted) return onAbort();
       request.signal.addEventListener('abort', onAbort, { once: true });
       leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));

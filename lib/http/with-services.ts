@@ -7,7 +7,8 @@
  */
 import 'server-only';
 import { getServices, type AppServices } from '@/lib/checks/get-runner';
-import { internalError, problem } from '@/lib/http/problem';
+import { internalError, internalReply, problem, problemReply } from '@/lib/http/problem';
+import type { Reply } from '@/lib/http/reply';
 
 /** What a route handler is given: everything but the store under the runner and queries. */
 export type RouteServices = Omit<AppServices, 'store'>;
@@ -28,5 +29,21 @@ export async function withServices(
     return await handle(forRoutes);
   } catch (err) {
     return internalError(services.logger, err, context);
+  }
+}
+
+/** withServices for a route's core (lib/http/reply.ts): the same answers, as replies. */
+export async function withServiceReply(context: { route: string } & Record<string, unknown>, handle: (services: RouteServices) => Promise<Reply>): Promise<Reply> {
+  let services: AppServices;
+  try {
+    services = await getServices();
+  } catch {
+    return problemReply('internal', 'the check service is unavailable');
+  }
+  const { store: _notForRoutes, ...forRoutes } = services;
+  try {
+    return await handle(forRoutes);
+  } catch (err) {
+    return internalReply(services.logger, err, context);
   }
 }

@@ -1,11 +1,16 @@
 /**
- * POST /api/checks beside Next's router (CHECK_POSTS_DIRECT, lib/http/direct-route.ts) in the
- * production build: the entry point's hook claims every such POST from the server's first request
- * on (the route registers at start, instrumentation.ts), and the answer is the one Next gives for
- * the same request — status, headers and body — for a new check, a malformed body, an oversized
- * one (declared and undeclared), a wrong media type, a French error and a rate-limited client.
- * Two servers side by side, the same requests in the same order: one direct, one through Next.
- * DNS points at a closed loopback port (127.140.x, lane p's block): checks end without probing.
+ * POST /api/checks and GET /api/checks/:id/events beside Next's router (CHECK_POSTS_DIRECT,
+ * SSE_DIRECT_STREAMS, lib/http/direct-route.ts) in the production build: the entry point's hook
+ * claims every such request from the server's first on (the routes register at start,
+ * instrumentation.ts), and the answer is the one Next gives for the same request (both carry the
+ * same core, lib/http/check-create.ts and check-events.ts) — status, headers and body — for a new
+ * check, a malformed body, an oversized one (declared and undeclared), a wrong media type, a
+ * French error and a rate-limited client; and for event streams: a whole finished stream (its
+ * headers and framing), a resume with Last-Event-ID, 204 for a stream fully seen, 404, an invalid
+ * Last-Event-ID. Two servers side by side, the same requests in the same order: one direct, one
+ * through Next. Only HTTP framing may differ (a JSON answer with Content-Length directly, chunked
+ * through Next). DNS points at a closed loopback port (127.140.x, lane a's block): checks end
+ * without probing.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -17,8 +22,8 @@ import { startProductionServer, type ProductionServer } from '@/tests/fixtures/p
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROBE = fileURLToPath(new URL('../fixtures/direct-claims-probe.cjs', import.meta.url));
-/** the per-connection headers Node writes itself, and the clock */
-const TRANSPORT = new Set(['date', 'connection', 'keep-alive']);
+/** the per-connection headers Node writes itself, the clock, and the body's framing */
+const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 let direct: ProductionServer;
 let viaNext: ProductionServer;
@@ -35,7 +40,7 @@ beforeAll(async () => {
   };
   const start = (extra: Record<string, string>) =>
     startProductionServer({ root: ROOT, dataDir: mkdtempSync(join(tmpdir(), 'mxray-direct-post-')), env: { ...env, ...extra }, execArgv: ['--require', PROBE] });
-  [direct, viaNext] = await Promise.all([start({}), start({ CHECK_POSTS_DIRECT: 'false' })]);
+  [direct, viaNext] = await Promise.all([start({}), start({ CHECK_POSTS_DIRECT: 'false', SSE_DIRECT_STREAMS: 'false' })]);
 });
 
 afterAll(async () => {
@@ -48,10 +53,14 @@ interface Answer {
   body: string;
 }
 
-/** One raw HTTP/1.1 POST (a body of `chunks`, chunked when no Content-Length is given). */
-function post(server: ProductionServer, opts: { path?: string; headers?: Record<string, string>; chunks: string[]; agent?: Agent }): Promise<Answer> {
+/** One raw HTTP/1.1 request, a POST by default (a body of `chunks`, chunked when no Content-Length is given). */
+function post(
+  server: ProductionServer,
+  opts: { method?: string; path?: string; headers?: Record<string, string>; chunks: string[]; agent?: Agent; localAddress?: string },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${opts.path ?? '/api/checks'}`, { method: 'POST', headers: opts.headers ?? {}, ...(opts.agent ? { agent: opts.agent } : {}) }, (res) => {
+    const options = { method: opts.method ?? 'POST', headers: opts.headers ?? {}, ...(opts.agent ? { agent: opts.agent } : {}), ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
+    const req = httpRequest(`${server.url}${opts.path ?? '/api/checks'}`, options, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -83,7 +92,7 @@ function withoutId(answer: Answer): Answer {
   return { status: answer.status, body: strip(answer.body), headers: Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k, strip(v)])) };
 }
 
-const claims = (server: ProductionServer) => server.logs.join('').split('\n').filter((l) => l.startsWith('mxray-direct-claim POST '));
+const claims = (server: ProductionServer, method = 'POST') => server.logs.join('').split('\n').filter((l) => l.startsWith(`mxray-direct-claim ${method} `));
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('POST /api/checks served beside Next', () => {
@@ -116,9 +125,10 @@ describe('POST /api/checks served beside Next', () => {
     // The sixth POST of this client (its budget was 5): refused with Retry-After, in French here.
     const [a, b] = await both({ path: '/api/checks?lang=fr', headers: JSON_TYPE, chunks: [JSON.stringify({ domain: 'direct-post-b.test' })] });
     expect(a.status).toBe(429);
-    expect(a.headers['retry-after']).toMatch(/^\d+$/);
     expect(a.headers['content-language']).toBe('fr');
-    expect(a).toEqual(b);
+    // Retry-After counts down from each server's first POST: a clock, like Date, compared apart.
+    for (const answer of [a, b]) expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(50);
+    expect({ ...a, headers: { ...a.headers, 'retry-after': '' } }).toEqual({ ...b, headers: { ...b.headers, 'retry-after': '' } });
     expect(claims(direct)).toHaveLength(6);
     expect(claims(viaNext)).toEqual([]);
   });
@@ -138,5 +148,86 @@ describe('POST /api/checks served beside Next', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+/** The frames of an event stream: the lines of each, data lines without their (timed) content. */
+function framing(body: string): string[] {
+  return body
+    .split('\n\n')
+    .filter((f) => f !== '')
+    .map((f) => f.replace(/^data: .*$/gm, 'data: …'));
+}
+
+/** A check created (from its own client address: the POST budget above is spent) and finished. */
+async function finishedCheck(server: ProductionServer, domain: string): Promise<string> {
+  const created = await post(server, { headers: JSON_TYPE, chunks: [JSON.stringify({ domain })], localAddress: '127.140.2.1' });
+  expect(created.status).toBe(201);
+  const id = (JSON.parse(created.body) as { id: string }).id;
+  for (let i = 0; i < 200; i++) {
+    const got = await post(server, { method: 'GET', path: `/api/checks/${id}`, chunks: [] });
+    if (['done', 'interrupted'].includes((JSON.parse(got.body) as { status: string }).status)) return id;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`check ${id} did not end`);
+}
+
+describe('GET /api/checks/:id/events served beside Next', () => {
+  it('streams a finished check, resumes after Last-Event-ID and answers 204 when all is seen, exactly as Next does', async () => {
+    const ids = await Promise.all([finishedCheck(direct, 'direct-events-a.test'), finishedCheck(viaNext, 'direct-events-a.test')]);
+    const get = (i: 0 | 1, headers: Record<string, string> = {}, query = '') =>
+      post([direct, viaNext][i]!, { method: 'GET', path: `/api/checks/${ids[i]}/events${query}`, headers, chunks: [] });
+
+    const [a, b] = [await get(0), await get(1)];
+    expect(a.status).toBe(200);
+    expect(a.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(a.headers['cache-control']).toBe('no-cache, no-transform');
+    expect(a.headers['x-accel-buffering']).toBe('no');
+    expect(a.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(a.headers).toEqual(b.headers);
+    expect(a.body.startsWith(': mxray event stream\nretry: 3000\n\n')).toBe(true);
+    const frames = framing(a.body);
+    expect(frames[1]).toBe('id: 1\nevent: check-started\ndata: …');
+    expect(frames.at(-1)).toMatch(/^id: \d+\nevent: check-done\ndata: …$/);
+    expect(frames).toEqual(framing(b.body));
+
+    // Resumed after seq 2 (the header, then the query parameter for clients that cannot set it).
+    const [ra, rb] = [await get(0, { 'last-event-id': '2' }), await get(1, { 'last-event-id': '2' })];
+    expect(ra.status).toBe(200);
+    expect(framing(ra.body)).toEqual([frames[0], ...frames.slice(3)]);
+    expect(framing(ra.body)).toEqual(framing(rb.body));
+    expect(ra.headers).toEqual(rb.headers);
+    const last = frames.length - 1;
+    const [qa, qb] = [await get(0, {}, `?lastEventId=${last - 1}`), await get(1, {}, `?lastEventId=${last - 1}`)];
+    expect(framing(qa.body)).toEqual([frames[0], frames[last]]);
+    expect(framing(qa.body)).toEqual(framing(qb.body));
+
+    // Fully seen: 204, so EventSource stops reconnecting.
+    const [sa, sb] = [await get(0, { 'last-event-id': String(last) }), await get(1, { 'last-event-id': String(last) })];
+    expect(sa.status).toBe(204);
+    expect(sa.body).toBe('');
+    expect(sa).toEqual(sb);
+    expect(claims(direct, 'GET')).toHaveLength(4);
+    expect(claims(viaNext, 'GET')).toEqual([]);
+  });
+
+  it('refuses an unknown check, an invalid Last-Event-ID and a malformed id exactly as Next does', async () => {
+    const unknown = '/api/checks/AAAAAAAAAAAAAAAAAAAAAA/events';
+    const requests: [number, Parameters<typeof post>[1]][] = [
+      [404, { method: 'GET', path: unknown, chunks: [] }],
+      [404, { method: 'GET', path: `${unknown}?lang=fr`, chunks: [] }],
+      [400, { method: 'GET', path: unknown, headers: { 'last-event-id': 'soon' }, chunks: [] }],
+      // not a check id: the direct route leaves it to Next, whose route refuses it the same way
+      [400, { method: 'GET', path: '/api/checks/not-an-id/events', chunks: [] }],
+    ];
+    const before = claims(direct, 'GET').length;
+    for (const [status, request] of requests) {
+      const [a, b] = await both(request);
+      expect(a.status).toBe(status);
+      expect(a.headers['content-type']).toContain('application/json');
+      expect(a).toEqual(b);
+    }
+    expect(claims(direct, 'GET').length - before).toBe(3);
+    expect(claims(viaNext, 'GET')).toEqual([]);
   });
 });

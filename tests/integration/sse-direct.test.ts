@@ -3,12 +3,11 @@
  * socket: the production entry point's hook (scripts/mxray-server.cjs) offers each request to the
  * registered route first, and leaves everything else to Next. What the route guarantees through
  * Next must hold here too: every event once and in order, Last-Event-ID resume, the middleware's
- * security headers, viewer places given back, and a viewer that does not read dropped, not buffered.
- * Loopback block 127.142 (lane b11mem).
+ * security headers, viewer places given back (the Node sink's own behaviour: tests/unit/sse-node.test.ts).
+ * Loopback block 127.140 (lane a).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POST as postCheck } from '@/app/api/checks/route';
@@ -18,8 +17,7 @@ import { createTokenBucketLimiter } from '@/lib/checks/rate-limit';
 import { createRunner } from '@/lib/checks/runner';
 import { createViewerLimiter, type ViewerLimiter } from '@/lib/checks/viewer-limits';
 import { CreateCheckResponseSchema } from '@/lib/http/api-schemas';
-import { DIRECT_REQUEST, claimDirect, directRoutes, serveDirect } from '@/lib/http/direct-route';
-import { sseResponse } from '@/lib/http/sse';
+import { DIRECT_REQUEST, claimDirect, directRoutes } from '@/lib/http/direct-route';
 import { silentLogger } from '@/lib/probe/types';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createFakeEngine } from '@/tests/fixtures/fake-engine';
@@ -30,7 +28,7 @@ const hook = require('../../scripts/mxray-server.cjs') as {
   wrapListener: (listener: (req: IncomingMessage, res: ServerResponse) => void, config: { trustProxy: boolean; trustProxyHops: number }) => (req: IncomingMessage, res: ServerResponse) => void;
 };
 
-const HOST = '127.142.0.1';
+const HOST = '127.140.3.1';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   setServicesForTests(undefined);
@@ -217,113 +215,5 @@ describe('event streams beside Next (the entry point’s direct routes)', () => 
     for (let i = 0; i < 100 && runner.stats().viewers !== 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(runner.stats().viewers).toBe(0);
     expect(viewers.stats().total).toBe(0);
-  });
-});
-
-/** A response whose socket takes nothing: write() is refused and 'drain' never comes. */
-class StuckResponse extends EventEmitter {
-  statusCode = 200;
-  headersSent = false;
-  destroyed = false;
-  writes = 0;
-  readonly headers = new Map<string, unknown>();
-  setHeader(name: string, value: unknown) {
-    this.headers.set(name.toLowerCase(), value);
-  }
-  flushHeaders() {
-    this.headersSent = true;
-  }
-  write() {
-    this.writes++;
-    return false;
-  }
-  end() {
-    this.emit('finish');
-  }
-  destroy() {
-    this.destroyed = true;
-    this.emit('close');
-  }
-}
-
-function fakeRequest(): IncomingMessage {
-  return Object.assign(new EventEmitter(), { method: 'GET', url: '/s', headers: { host: 'app.test' }, socket: {} }) as unknown as IncomingMessage;
-}
-
-describe('serveDirect: backpressure is the stream’s', () => {
-  it('reads nothing more while the socket is full, so a viewer that does not read is dropped, not buffered', async () => {
-    let sink!: Parameters<Parameters<typeof sseResponse>[1]>[0];
-    let cleanedUp = false;
-    const res = new StuckResponse();
-    const served = serveDirect(fakeRequest(), res as unknown as ServerResponse, async (request) =>
-      sseResponse(
-        request,
-        (s) => {
-          sink = s;
-          return () => {
-            cleanedUp = true;
-          };
-        },
-        { maxUnsentBytes: 16 * 1024 },
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    // The opening comment went out; the socket refused more, so nothing else is read.
-    expect(res.writes).toBe(1);
-    const kb = new Uint8Array(1024).fill(0x61);
-    for (let i = 0; i < 15; i++) sink.frame(kb);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(res.writes).toBe(1);
-    expect(sink.closed).toBe(false);
-    // Past 16 kB unread, the stream drops the viewer; the connection is ended.
-    for (let i = 0; i < 2; i++) sink.frame(kb);
-    expect(sink.closed).toBe(true);
-    expect(cleanedUp).toBe(true);
-    await served;
-    expect(res.destroyed).toBe(true);
-  });
-
-  it('sends the headers with the first chunk when it is there at once, and on their own when it is not', async () => {
-    class CountingResponse extends StuckResponse {
-      flushes = 0;
-      override flushHeaders() {
-        this.flushes++;
-        super.flushHeaders();
-      }
-    }
-    // A JSON answer: its body is there at once, so headers and body are one write.
-    const json = new CountingResponse();
-    await serveDirect(fakeRequest(), json as unknown as ServerResponse, async () => Response.json({ ok: true }));
-    expect(json.writes).toBe(1);
-    expect(json.flushes).toBe(0);
-    // A stream with nothing to send yet: its headers go out by the end of this turn all the same.
-    const slow = new CountingResponse();
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const served = serveDirect(fakeRequest(), slow as unknown as ServerResponse, async () => new Response(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(slow.flushes).toBe(1);
-    expect(slow.writes).toBe(0);
-    controller.close();
-    await served;
-    expect(slow.flushes).toBe(1);
-  });
-
-  it('writes the route’s headers over the extra ones, and cookies one by one', async () => {
-    const res = new StuckResponse();
-    await serveDirect(
-      fakeRequest(),
-      res as unknown as ServerResponse,
-      async () => {
-        const headers = new Headers({ 'x-frame-options': 'SAMEORIGIN' });
-        headers.append('set-cookie', 'a=1');
-        headers.append('set-cookie', 'b=2');
-        return new Response(null, { status: 204, headers });
-      },
-      { headers: () => ({ 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff' }) },
-    );
-    expect(res.statusCode).toBe(204);
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('set-cookie')).toEqual(['a=1', 'b=2']);
   });
 });

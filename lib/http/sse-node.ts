@@ -1,0 +1,105 @@
+/**
+ * An event stream written straight to Node's ServerResponse: the direct path's sink
+ * (lib/http/direct-route.ts), with sseResponse's semantics (lib/http/sse.ts) and no web stream,
+ * Response or AbortSignal in between.
+ *
+ * - The headers and the opening comment (with the reconnection delay) go out in one write.
+ * - The one shared heartbeat timer and the one end-of-turn flush serve these streams too: every
+ *   frame and comment written during one turn of the event loop goes out as one socket write.
+ * - A viewer that leaves more than maxUnsentBytes unsent (what the response buffers because the
+ *   socket does not take it, plus this turn's frames) is dropped: the connection is destroyed
+ *   instead of the server buffering a whole replay for a client that does not read.
+ * - Clean-up (the subscription's, then the viewer's place) runs exactly once, on the response's
+ *   'close', however the stream ends: our close(), a drop, or the client going away.
+ */
+import type { ServerResponse } from 'node:http';
+import type { EventStreamSpec } from './reply';
+import { DEFAULT_MAX_UNSENT_BYTES, formatSseEvent, joinHeartbeat, oneLine, scheduleFlush, sseOpening, unscheduleFlush, type SseSink } from './sse';
+
+export function openNodeEventStream(res: ServerResponse, status: number, headers: Record<string, string>, spec: EventStreamSpec): SseSink {
+  const maxUnsent = spec.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
+  let stopped = false;
+  let cleanup: (() => void) | void;
+  let leaveHeartbeat: (() => void) | undefined;
+  /** written this turn, not yet handed to the response */
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+
+  const flush = () => {
+    if (pending.length === 0) return;
+    const parts = pending;
+    const bytes = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    if (stopped) return;
+    // One part is written as it is: a shared frame is never changed once built (sharedFrame).
+    res.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes));
+  };
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    unscheduleFlush(flush);
+    pending = [];
+    pendingBytes = 0;
+    res.off('close', stop);
+    leaveHeartbeat?.();
+    try {
+      cleanup?.();
+    } finally {
+      spec.release?.();
+    }
+  };
+
+  const write = (data: string | Uint8Array) => {
+    if (stopped) return;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    pending.push(bytes);
+    pendingBytes += bytes.byteLength;
+    if (res.writableLength + pendingBytes > maxUnsent) {
+      stop();
+      res.destroy();
+      return;
+    }
+    scheduleFlush(flush);
+  };
+
+  const sink: SseSink = {
+    event: (name, data, id) => write(formatSseEvent(name, data, id)),
+    frame: (bytes) => write(bytes),
+    comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
+    close: () => {
+      if (stopped) return;
+      // What is waiting goes out first, then the end of the response.
+      unscheduleFlush(flush);
+      flush();
+      stop();
+      res.end();
+    },
+    get closed() {
+      return stopped;
+    },
+  };
+
+  // The opening goes out at once, with the headers (one write), even to a client already gone.
+  res.writeHead(status, headers);
+  res.write(sseOpening(spec.retryMs));
+  if (res.destroyed || !res.socket || res.socket.destroyed) {
+    stop();
+    return sink;
+  }
+  res.once('close', stop);
+  leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));
+  let c: (() => void) | void;
+  try {
+    c = spec.start(sink);
+  } catch (err) {
+    stop();
+    res.destroy();
+    throw err;
+  }
+  // start() may already have closed the stream (a finished check replays and ends at once).
+  if (stopped) c?.();
+  else cleanup = c;
+  return sink;
+}
