@@ -95,9 +95,10 @@ function clientAddress(peer, headers, config) {
 }
 
 /**
- * Routes the app serves beside Next's router (lib/http/direct-route.ts: SSE streams, which would
- * otherwise hold Next's per-request machinery for a check's whole life). The app installs the hook
- * when such a route's module loads; until then, and for every request it does not claim, Next.
+ * Routes the app serves beside Next's router (lib/http/direct-route.ts: the check POST and the
+ * event streams, answered from IncomingMessage to ServerResponse by the same cores Next's route
+ * handlers carry). The app installs the hook when such a route's module loads (at start,
+ * instrumentation.ts); until then, and for every request it does not claim, Next.
  */
 const DIRECT_REQUEST = Symbol.for('mxray.directRequest');
 
