@@ -4,7 +4,7 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
-//                   [--runner-nice N] [--probing N]
+//                   [--runner-nice N] [--probing N] [--client-nice N]
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -89,7 +89,7 @@ export function formatReport(r) {
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing, clientNice }) {
   ensureProductionBuild();
   const env = {
     // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
@@ -113,6 +113,9 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     ...(Object.keys(env).length > 0 ? { env } : {}),
     // The lab in its own process: its TLS and floods stay out of the driver's timings.
     labProcess: labProcess(),
+    // --client-nice N: the driver and the lab at nice N, the server not (clients and mail servers
+    // are other machines in production); needs --crash 0. Not the default: runs stay comparable.
+    ...(clientNice !== undefined ? { clientNice } : {}),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
     log: (line) => console.error(`· ${line}`),
   });
@@ -135,6 +138,7 @@ export async function main(argv = process.argv.slice(2)) {
       'no-runner-thread': { type: 'boolean', default: false },
       'runner-nice': { type: 'string' },
       probing: { type: 'string' },
+      'client-nice': { type: 'string' },
     },
   });
   const n = (k) => {
@@ -152,7 +156,9 @@ export async function main(argv = process.argv.slice(2)) {
   const greetingMs = Math.min(n('greeting-ms'), 20_000);
   const runnerNice = values['runner-nice'] === undefined ? undefined : Math.min(n('runner-nice'), 19);
   const probing = values.probing === undefined ? undefined : Math.min(Math.max(1, n('probing')), concurrency + 50);
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing });
+  const clientNice = values['client-nice'] === undefined ? undefined : Math.min(n('client-nice'), 19);
+  if (clientNice !== undefined && crash > 0) throw new Error('--client-nice needs --crash 0 (a restarted server would inherit the level)');
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing, clientNice });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };
