@@ -3,7 +3,8 @@
  * (lib/http/direct-route.ts), with sseResponse's semantics (lib/http/sse.ts) and no web stream,
  * Response or AbortSignal in between.
  *
- * - The headers and the opening comment (with the reconnection delay) go out in one write.
+ * - The headers, the opening comment (with the reconnection delay) and what start() sends in the
+ *   same turn (a replay) go out in one write.
  * - The one shared heartbeat timer and the one end-of-turn flush serve these streams too: every
  *   frame and comment written during one turn of the event loop goes out as one socket write.
  * - A viewer that leaves more than maxUnsentBytes unsent (what the response buffers because the
@@ -81,14 +82,16 @@ export function openNodeEventStream(res: ServerResponse, status: number, headers
     },
   };
 
-  // The opening goes out at once, with the headers (one write), even to a client already gone.
   res.writeHead(status, headers);
-  res.write(sseOpening(spec.retryMs));
   if (res.destroyed || !res.socket || res.socket.destroyed) {
     stop();
+    res.end();
     return sink;
   }
   res.once('close', stop);
+  // The opening goes out at the end of this turn with the headers and whatever start() sends by
+  // then (a replay read from the store resolves before it): one socket write per new viewer.
+  write(sseOpening(spec.retryMs));
   leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));
   let c: (() => void) | void;
   try {

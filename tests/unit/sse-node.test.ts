@@ -97,6 +97,20 @@ describe('the Node event-stream sink', () => {
     expect(body.indexOf('id: 2\nevent: b\n')).toBeLessThan(body.indexOf(': c\n\n'));
   });
 
+  it('sends what start() writes in its own turn (a replay) with the headers and the opening, in one write', async () => {
+    const { url, opened } = await serveOne({
+      start: (sink) => {
+        sink.event('check-started', {}, 1);
+        void Promise.resolve().then(() => sink.event('dns', {}, 2));
+      },
+    });
+    const client = rawClient(url);
+    const s = await opened;
+    await until(() => client.received().includes('event: dns'), 'the replay');
+    expect(s.writes).toBe(1);
+    expect(client.received()).toMatch(/\r\n\r\n[0-9a-f]+\r\n: mxray event stream\nretry: 3000\n\nid: 1\nevent: check-started\ndata: \{\}\n\nid: 2\nevent: dns\n/);
+  });
+
   it('close() sends what waits, ends the response, and cleans up once', async () => {
     const { url, opened } = await serveOne({});
     const client = rawClient(url);
@@ -190,11 +204,11 @@ describe('the Node event-stream sink', () => {
 
   it('one turn’s frames beyond the bound drop the viewer at once', async () => {
     const { url, opened } = await serveOne({ maxUnsentBytes: 16 * 1024 });
-    rawClient(url);
+    const client = rawClient(url);
     const s = await opened;
     const kb = Buffer.alloc(1024, 0x63);
-    // the opening is in the response already; exactly at the bound is kept, a byte more is not
-    await until(() => s.res.writableLength === 0, 'the opening taken by the socket');
+    // once the opening is out: exactly at the bound is kept, a frame more is not
+    await until(() => client.received().includes('retry: 3000') && s.res.writableLength === 0, 'the opening taken by the socket');
     for (let i = 0; i < 16; i++) s.sink.frame(kb);
     expect(s.sink.closed).toBe(false);
     s.sink.frame(kb);
