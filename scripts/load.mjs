@@ -74,7 +74,7 @@ export function formatReport(r) {
     `  SSE viewers       ${l.viewers.opened} opened, ${l.viewers.completed} saw the end, ${l.viewers.errors} errors, ${l.viewers.disagreeing} checks whose viewers disagreed`,
     `  server RSS        ${l.serverRssMb.start} MB at start, ${l.serverRssMb.peak} MB peak`,
     `  CPU               server ${l.cpuSeconds.server} s (main thread ${l.cpuSeconds.serverMainThread} s), load driver + fixture servers ${l.cpuSeconds.driverAndFixtures} s (${l.wallSeconds} s wall, ${cpus().length} CPUs)`,
-    `  CPU per check     server ${perCheck(l.cpuSeconds.server, l.accepted)} ms, main thread (HTTP, SSE) ${perCheck(l.cpuSeconds.serverMainThread, l.accepted)} ms`,
+    `  CPU per check     server ${perCheck(l.cpuSeconds.server, l.accepted)} ms, main thread (HTTP, SSE) ${perCheck(l.cpuSeconds.serverMainThread, l.accepted)} ms (${perCheck(l.cpuSeconds.serverMainThreadViewing, l.accepted)} ms until every viewer saw the end, without the driver's verification reads)`,
     `  runner threads    engine (probing) ${l.cpuSeconds.engineThread} s = ${perCheck(l.cpuSeconds.engineThread, l.accepted)} ms per check, store writer ${l.cpuSeconds.writerThread} s = ${perCheck(l.cpuSeconds.writerThread, l.accepted)} ms per check`,
     `  nothing lost      ${l.done} done + ${l.interrupted} interrupted = ${l.done + l.interrupted} of ${l.accepted} (lost: ${l.lost})`,
     `  errors            ${l.errors.length === 0 ? 'none' : l.errors.join('; ')}`,
