@@ -177,7 +177,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Uint8A
 export async function serveDirect(req: IncomingMessage, res: ServerResponse, request: CoreRequest, handler: CoreHandler, route: Pick<DirectRoute, 'onError'> = {}): Promise<number> {
   try {
     const reply = await handler(request);
-    if (res.destroyed) return reply.status;
+    if (res.destroyed) {
+      // The client left while the core worked: a stream that never opens gives its viewer's place back.
+      if (isStreamReply(reply)) reply.events.release?.();
+      return reply.status;
+    }
     const headers = { ...apiProxyHeaders(req, reply), ...reply.headers };
     if (isStreamReply(reply)) {
       openNodeEventStream(res, reply.status, headers, reply.events);

@@ -4,9 +4,9 @@
  * not read further (serveDirect drains it once the answer is written, for keep-alive).
  */
 import { PassThrough } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { readBody } from '@/lib/http/direct-route';
+import { nodeCoreRequest, readBody, serveDirect } from '@/lib/http/direct-route';
 
 /** An IncomingMessage stand-in: a readable stream with `complete` set once it has ended. */
 function fakeRequest(): PassThrough & { complete: boolean } {
@@ -50,5 +50,21 @@ describe('readBody', () => {
     req.destroy();
     await expect(reading).rejects.toThrow();
     expect(req.listenerCount('data')).toBe(0);
+  });
+});
+
+describe('serveDirect', () => {
+  it('gives a viewer’s place back when the client left before its stream could open', async () => {
+    let released = 0;
+    let started = 0;
+    const req = Object.assign(fakeRequest(), { complete: true, headers: {}, socket: {} }) as unknown as IncomingMessage;
+    const res = { destroyed: true } as unknown as ServerResponse;
+    const status = await serveDirect(req, res, nodeCoreRequest(req, 'GET', '/s', ''), async () => ({
+      status: 200,
+      headers: {},
+      events: { start: () => void started++, release: () => void released++ },
+    }));
+    expect(status).toBe(200);
+    expect([started, released]).toEqual([0, 1]);
   });
 });
