@@ -141,7 +141,7 @@ export const ENV_SPEC = {
    * TLS versions and weak suites it accepts. false for the fast check (the matrix is left out).
    */
   PROBE_TLS_MATRIX: bool(true),
-  /** matrix connections of one port at once, each holding a PROBE_MAX_PER_TARGET slot; their TLS handshakes take turns */
+  /** matrix handshakes of one port at once (each also holds a PROBE_MAX_PER_TARGET slot) */
   PROBE_TLS_MATRIX_CONCURRENCY: int(1, 8, 3),
   /**
    * MAIL FROM and foreign RCPT TO of the open relay test. Keep it at a reserved domain (RFC 2606):

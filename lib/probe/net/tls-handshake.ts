@@ -9,18 +9,11 @@ import { checkServerIdentity, connect as tlsConnect, type DetailedPeerCertificat
 import type { TlsContext } from '@/lib/probe/types';
 import { waitWithDeadline, type Deadline, type WaitInterrupt } from './deadline';
 
-export type TlsHandshakeResult = (
+export type TlsHandshakeResult =
   /** peerCertificate: the chain Node built for its identity check (only when the chain verified) */
   | { ok: true; socket: TLSSocket; peerCertificate?: DetailedPeerCertificate }
   | { ok: false; socket: TLSSocket; code: string; message: string }
-  | { ok: false; socket: TLSSocket; interrupted: WaitInterrupt }
-) & {
-  /**
-   * Settles on the TLS socket's 'close': its handle, and with it the connection's native TLS
-   * state, is gone then. (`socket.closed` turns true earlier, when destroy starts.)
-   */
-  closed: Promise<void>;
-};
+  | { ok: false; socket: TLSSocket; interrupted: WaitInterrupt };
 
 /** SNI carries host names only (RFC 6066 §3): an IP literal is not sent. */
 export function sniFor(host: string): string | undefined {
@@ -56,7 +49,6 @@ export async function tlsHandshake(opts: {
   });
   // An error after the handshake result is in (or after an abort) must not become an uncaught one.
   socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const result = await waitWithDeadline<{ ok: true } | { ok: false; err: NodeJS.ErrnoException }>(
     { deadline: opts.deadline, ...(opts.signal ? { signal: opts.signal } : {}) },
     (done) => {
@@ -77,7 +69,7 @@ export async function tlsHandshake(opts: {
       };
     },
   );
-  if ('interrupted' in result) return { ok: false, socket, closed, interrupted: result.interrupted };
-  if (result.ok) return { ok: true, socket, closed, ...(peerCertificate ? { peerCertificate } : {}) };
-  return { ok: false, socket, closed, ...tidyTlsError(result.err) };
+  if ('interrupted' in result) return { ok: false, socket, interrupted: result.interrupted };
+  if (result.ok) return { ok: true, socket, ...(peerCertificate ? { peerCertificate } : {}) };
+  return { ok: false, socket, ...tidyTlsError(result.err) };
 }

@@ -6,21 +6,15 @@
  * completed handshake the attempt says QUIT (STARTTLS) or just closes (implicit TLS, before the
  * greeting: nothing is said before it). Never MAIL, RCPT or DATA.
  *
- * At most `concurrency` attempts of one port run at once, and their TLS connections take turns:
- * one attempt of the port at a time holds a TLS connection, from its ClientHello until that
- * connection has closed (implicit TLS: from its TCP connect). A client TLS connection holds ~30–38 kB
- * of native memory while it waits for a busy server's handshake; three at once per port was up to
- * nine per check. STARTTLS attempts still wait for their greetings side by side (a plain socket
- * costs almost nothing), so the serial part is the handshakes alone. The stage deadline of a
- * handshake starts when its turn comes, not before; every wait also has the matrix's budget, and
- * the check's signal ends it all. Like probePort it never throws for a server's fault.
+ * At most `concurrency` attempts of one port run at once; every wait has its stage deadline, the
+ * matrix as a whole the probe budget, and the check's signal ends it all. Like probePort it never
+ * throws for a server's fault.
  */
 import type { Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { TlsMatrix, TlsVersionName } from '@/lib/probe/schema';
 import { deadlineFor, type WaitInterrupt } from '@/lib/probe/net/deadline';
 import { guardedConnect } from '@/lib/probe/net/guarded-connect';
-import { createTargetGate } from '@/lib/probe/net/target-gate';
 import { waitForConnect } from '@/lib/probe/net/wait-for-connect';
 import { tlsHandshake } from '@/lib/probe/net/tls-handshake';
 import { SmtpSession } from '@/lib/probe/smtp/smtp-session';
@@ -37,7 +31,7 @@ import {
   type MatrixAttempt,
 } from './tls-matrix';
 
-/** Attempts of one port at once, unless configured otherwise (PROBE_TLS_MATRIX_CONCURRENCY). */
+/** Handshakes of one port at once, unless configured otherwise (PROBE_TLS_MATRIX_CONCURRENCY). */
 export const DEFAULT_MATRIX_CONCURRENCY = 3;
 
 const CLOSE_GRACE_MS = 250;
@@ -104,8 +98,8 @@ function interrupted(i: WaitInterrupt, what: string): AttemptOutcome {
   return { kind: 'untested', reason: 'timeout', detail: `${what}: no answer in time` };
 }
 
-/** One attempt: connect, replay the SMTP start when needed, take the port's TLS turn, handshake, close. */
-async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: LocalTlsSupport, budgetAt: number, turn: TargetGate): Promise<AttemptOutcome> {
+/** One attempt: connect, replay the SMTP start when needed, handshake, close. */
+async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: LocalTlsSupport, budgetAt: number): Promise<AttemptOutcome> {
   let ctx: TlsContext;
   try {
     ctx = contextFor(attempt, local);
@@ -113,17 +107,9 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
   } catch (err) {
     return { kind: 'untested', reason: 'local-openssl', detail: (err as Error).message };
   }
-  // Implicit TLS: the whole connection is the TLS connection, so the turn comes first (and before
-  // the per-target slot, which a wait for the turn must not hold).
-  let releaseTurn = o.mode === 'implicit' ? await turn.acquire(o.address, o.signal) : undefined;
-  if (o.mode === 'implicit' && !releaseTurn) return { kind: 'untested', reason: 'aborted' };
   const release = o.gate ? await o.gate.acquire(o.address, o.signal) : () => {};
-  if (!release) {
-    releaseTurn?.();
-    return { kind: 'untested', reason: 'aborted' };
-  }
+  if (!release) return { kind: 'untested', reason: 'aborted' };
   const sockets: Socket[] = [];
-  let tlsClosed: Promise<void> | undefined;
   const now = () => o.clock.monotonic();
   const deadline = (ms: number) => deadlineFor(ms, budgetAt, now);
   const signal = o.signal ? { signal: o.signal } : {};
@@ -163,15 +149,10 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
         return stop;
       }
       plain = session.detachForTls();
-      // The server now waits for our ClientHello; a plain socket waits for the turn.
-      releaseTurn = await turn.acquire(o.address, o.signal);
-      if (!releaseTurn) return { kind: 'untested', reason: 'aborted' };
     }
 
-    // The stage deadline starts here, after the turn.
     const hs = await tlsHandshake({ socket: plain, host: o.host, ctx, deadline: deadline(o.limits.tlsTimeoutMs), ...signal });
     sockets.push(hs.socket);
-    tlsClosed = hs.closed;
     if (hs.ok) {
       const cipher = hs.socket.getCipher();
       const version = hs.socket.getProtocol() ?? cipher.version;
@@ -187,13 +168,6 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
     for (const s of live) s.end();
     if (live.length > 0) setTimeout(() => live.forEach((s) => s.destroy()), CLOSE_GRACE_MS).unref();
     release();
-    // The next attempt's handshake starts once this TLS connection is gone (the server's close
-    // after QUIT or close_notify, else the grace above).
-    const turnDone = releaseTurn;
-    if (turnDone) {
-      if (tlsClosed) void tlsClosed.then(turnDone);
-      else turnDone();
-    }
   }
 }
 
@@ -203,13 +177,11 @@ export async function runTlsMatrix(o: TlsMatrixOptions): Promise<TlsMatrix> {
   const planner = new TlsMatrixPlanner(o.negotiated, local);
   const budgetAt = t0 + o.limits.probeBudgetMs;
   const cap = Math.max(1, o.concurrency ?? DEFAULT_MATRIX_CONCURRENCY);
-  // One key (this address): the port's TLS turn, first come, first served, abortable.
-  const turn = createTargetGate({ maxPerTarget: 1 });
   const running = new Set<Promise<void>>();
   for (;;) {
     for (let a = running.size < cap ? planner.next() : undefined; a; a = running.size < cap ? planner.next() : undefined) {
       const attempt = a;
-      const task: Promise<void> = runAttempt(o, attempt, local, budgetAt, turn)
+      const task: Promise<void> = runAttempt(o, attempt, local, budgetAt)
         .catch((err: unknown): AttemptOutcome => {
           // Our bug, not the server's: recorded as untested so the check still ends.
           o.logger?.error({ err, address: o.address, port: o.port }, 'tls matrix attempt failed');
