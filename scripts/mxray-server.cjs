@@ -78,10 +78,10 @@ function applyHeapGrowing(config) {
  * starts, so unlike the heap-growing factor above this cannot be set from here at run time.
  * The semi-space cap: V8's default on 64-bit is 16 MB per semi-space, a 32 MB new space that a
  * loaded server fills and keeps. With 2 MB each, the server holding 1,000 probing checks peaked
- * ~70 MB lower (487-583 MB against 566-615 MB, four runs each), at no web-thread CPU cost outside
- * the runs' spread in the burst model (BENCHMARKS.md, "Memory of 1,000 probing checks, second
- * round"). The engine thread sets its own young generation
- * (lib/checks/thread-executor.ts); the store writer's stays small either way.
+ * ~70 MB lower (487-583 MB against 566-615 MB, four runs each); in the burst model the web
+ * thread's CPU per check did not change and V8's GC helper threads spent ~5 ms per check more
+ * (BENCHMARKS.md, "Memory of 1,000 probing checks, second round"). The engine thread sets its own
+ * young generation (lib/checks/thread-executor.ts); the store writer's stays small either way.
  */
 const SERVER_NODE_FLAGS = Object.freeze(['--max-semi-space-size=2']);
 
