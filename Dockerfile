@@ -50,6 +50,7 @@ EXPOSE 3000
 # all the check can tell.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "const e=process.env,u=e.ROLE==='worker'?(e.METRICS_PORT>0&&'http://127.0.0.1:'+e.METRICS_PORT+'/metrics'):'http://127.0.0.1:'+(e.PORT||3000)+'/api/health/ready';if(!u)process.exit(0);fetch(u).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# ROLE=web (default): the web server. ROLE=worker: a probe worker taking checks from Redis.
+# ROLE=web (default): the web server, with the Node flags of SERVER_NODE_FLAGS in mxray-server.cjs
+# (tests/unit/server-node-flags.test.ts keeps them equal). ROLE=worker: a probe worker taking checks from Redis.
 ENV ROLE=web
-CMD ["sh", "-c", "if [ \"$ROLE\" = worker ]; then exec node worker/worker.mjs; else exec node mxray-server.cjs; fi"]
+CMD ["sh", "-c", "if [ \"$ROLE\" = worker ]; then exec node worker/worker.mjs; else exec node --max-semi-space-size=2 mxray-server.cjs; fi"]

@@ -72,6 +72,19 @@ function applyHeapGrowing(config) {
   if (config.heapGrowingPercent > 0) require('node:v8').setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
 }
 
+/**
+ * Node flags every launcher starts this file with (scripts/start.mjs, the Dockerfile's CMD, the
+ * tests' production-server fixture). V8 sizes the web thread's young generation when the process
+ * starts, so unlike the heap-growing factor above this cannot be set from here at run time.
+ * The semi-space cap: V8's default on 64-bit is 16 MB per semi-space, a 32 MB new space that a
+ * loaded server fills and keeps. With 2 MB each, the server holding 1,000 probing checks peaked
+ * ~70 MB lower (487-583 MB against 566-615 MB, four runs each); in the burst model the web
+ * thread's CPU per check did not change and V8's GC helper threads spent ~5 ms per check more
+ * (BENCHMARKS.md, "Memory of 1,000 probing checks, second round"). The engine thread sets its own
+ * young generation (lib/checks/thread-executor.ts); the store writer's stays small either way.
+ */
+const SERVER_NODE_FLAGS = Object.freeze(['--max-semi-space-size=2']);
+
 /** X-Forwarded-For entries in order, whether the header came once or several times. */
 function forwardedFor(headers) {
   const raw = headers['x-forwarded-for'];
@@ -168,7 +181,7 @@ function install(config = serverConfig()) {
   };
 }
 
-module.exports = { CLIENT_HEADER, DIRECT_REQUEST, LISTEN_BACKLOG, applyHeapGrowing, clientAddress, serverConfig, wrapListener, install };
+module.exports = { CLIENT_HEADER, DIRECT_REQUEST, LISTEN_BACKLOG, SERVER_NODE_FLAGS, applyHeapGrowing, clientAddress, serverConfig, wrapListener, install };
 
 if (require.main === module) {
   // Checked here too (lib/checks/get-runner.ts refuses as well) so a misconfigured container stops

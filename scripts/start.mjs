@@ -4,6 +4,7 @@
 // `npm start` runs this after `npm run build`. HOST (default 127.0.0.1) and PORT (default 3000).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +28,7 @@ const env = {
   PORT: process.env.PORT ?? '3000',
 };
 const hook = resolve(root, 'scripts/mxray-server.cjs');
-const child = spawn(process.execPath, [hook, server], { env, stdio: 'inherit' });
+const { SERVER_NODE_FLAGS } = createRequire(import.meta.url)(hook);
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, hook, server], { env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
