@@ -303,8 +303,11 @@ export function createThreadExecutor(opts: {
     writes: {
       createCheck: async (check) => {
         // Stored with its check-started event: the first event a viewer gets needs no engine.
-        await write<void>((rid) => ({ t: 'create', rid, check, first: startedEvent(check.target, check.createdAt) }));
+        const first = startedEvent(check.target, check.createdAt);
+        await write<void>((rid) => ({ t: 'create', rid, check, first }));
         startStored.add(check.id);
+        // A new check's first event is its seq 1 (createWithEvent, one transaction).
+        return { first: { seq: 1, json: first.json } };
       },
       markInterrupted: (id, reason, finishedAt) =>
         write<boolean>((rid) => ({ t: 'interrupt', rid, id, reason, ...(finishedAt !== undefined ? { finishedAt } : {}) })),

@@ -52,15 +52,26 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(config: { nice?: number } = {}) {
+function setup(config: { nice?: number } = {}, countReads = false) {
   // A file both the web thread (reads) and the writer thread (writes) open.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-thread-'));
   const file = path.join(dir, 'mxray.sqlite');
   const store: CheckStore = createSqliteStore({ file });
+  // The replay reads the runner makes of its store, when asked to count them.
+  const reads = { getCheck: 0, listEvents: 0 };
+  const seen: CheckStore = !countReads
+    ? store
+    : new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'getCheck' || prop === 'listEvents') reads[prop]++;
+          const v: unknown = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
   const executor = createThreadExecutor({ file: ENGINE, writerFile: WRITER, config: { file, observe: false, ...config }, logger: silentLogger });
   const runner = createRunner({
     engine: createFakeEngine(),
-    store,
+    store: seen,
     logger: silentLogger,
     maxConcurrent: 4,
     queueSize: 4,
@@ -73,7 +84,7 @@ function setup(config: { nice?: number } = {}) {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return { store, runner, executor };
+  return { store, runner, executor, reads };
 }
 
 function watch(runner: Runner, id: string) {
@@ -142,6 +153,19 @@ describe('thread executor', () => {
     await until(() => events.length > 0);
     expect(events.map((e) => [e.seq, e.event.type])).toEqual([[1, 'check-started']]);
     expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('a viewer of a running check replays it from the runner\'s memory: what the store holds, from seq 1, no store read', async () => {
+    const { runner, store, reads } = setup({}, true);
+    const id = await start(runner, 'hang.example.test');
+    await until(() => runner.stats().running === 1);
+    const stored = await store.listEvents(id);
+    const before = { ...reads };
+    const { events } = watch(runner, id);
+    await until(() => events.length >= stored.length);
+    expect(reads).toEqual(before);
+    expect(events.slice(0, stored.length).map((e) => [e.seq, e.json])).toEqual(stored.map((s) => [s.seq, JSON.stringify(s.event)]));
+    expect(events[0]).toMatchObject({ seq: 1, event: { type: 'check-started' } });
   });
 
   it('starts the engine thread with its V8 limits (a small young generation)', async () => {
