@@ -52,7 +52,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(config: { nice?: number } = {}, countReads = false) {
+function setup(config: { nice?: number; eventBatchMs?: number } = {}, countReads = false) {
   // A file both the web thread (reads) and the writer thread (writes) open.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-thread-'));
   const file = path.join(dir, 'mxray.sqlite');
@@ -254,6 +254,18 @@ describe('thread executor', () => {
     const next = await start(runner, 'after.example.test');
     expect(await watch(runner, next).ended).toEqual({ status: 'done' });
     expect(executor.threadId()).not.toBe(first);
+  });
+
+  it('an engine thread that dies just after storing events: its viewers still get every stored event, then the interruption', async () => {
+    // A long batch: the thread's exit is seen long before the writer would send the events.
+    const { runner, store, executor } = setup({ eventBatchMs: 5_000 });
+    executor.warm();
+    const id = await start(runner, 'late-exit.example.test');
+    const viewer = watch(runner, id);
+    expect(await viewer.ended).toEqual({ status: 'interrupted', reason: 'runner-crashed' });
+    const stored = await store.listEvents(id);
+    expect(stored.length).toBe(3);
+    expect(viewer.events.map((e) => [e.seq, e.json])).toEqual(stored.map((s) => [s.seq, JSON.stringify(s.event)]));
   });
 
   it('a writer thread that dies takes the engine thread with it: its checks end interrupted, and the next check gets new threads', async () => {
