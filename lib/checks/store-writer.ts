@@ -2,8 +2,8 @@
  * The store-writer thread's work (store-writer-main.ts runs it): the one writer of the embedded
  * server's SQLite file. It does nothing else, at normal priority, so a write is answered in about
  * the time SQLite takes: the web thread's new checks and interruptions, and the engine thread's
- * events and results. Each event it persists is handed to the web thread at once, with its JSON,
- * in the order of the writes; what the engine thread reports besides (observed events, a check's
+ * events and results. Each event it persists goes to the web thread with its JSON, in the order of
+ * the writes, batched for at most EVENT_BATCH_MS; what the engine thread reports besides (observed events, a check's
  * end) is forwarded through here too, so the web thread receives one ordered stream per check.
  *
  * Why a thread of its own: the engine thread is busy (TLS handshakes, DNS, hundreds of checks)

@@ -8,9 +8,9 @@
  * - The **store-writer thread** (store-writer-main.ts, dist/worker/store-writer.mjs) is the one
  *   writer of the SQLite file: the web thread's new checks and interruptions, the engine thread's
  *   events and results. It does only that, at normal priority, so a write is answered in about the
- *   time SQLite takes, whatever the engine thread is doing. Each event it persists goes straight to
- *   the web thread with its JSON: persisted before any viewer sees it (Last-Event-ID resume relies
- *   on it), and published without waiting for the engine thread.
+ *   time SQLite takes, whatever the engine thread is doing. Each event it persists goes to the web
+ *   thread with its JSON (batched for at most EVENT_BATCH_MS): persisted before any viewer sees it
+ *   (Last-Event-ID resume relies on it), and published without waiting for the engine thread.
  *
  * The web thread keeps queueing, dedupe, viewers and fan-out (runner.ts), and only reads the file
  * (WAL: readers never wait for the writer). A new check is stored with its check-started event
