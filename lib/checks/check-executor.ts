@@ -59,9 +59,12 @@ export interface CheckExecutor {
   /**
    * Where the runner's own writes (a new check, an interruption) go when they must not come from
    * its thread: a threaded executor is the one writer of the SQLite file, so the web thread never
-   * waits on its write lock (a busy SQLite wait blocks the whole event loop).
+   * waits on its write lock (a busy SQLite wait blocks the whole event loop). A check created with
+   * its first event (startStored) answers that event's seq and JSON, as stored.
    */
-  writes?: Pick<CheckStore, 'createCheck' | 'markInterrupted'>;
+  writes?: Pick<CheckStore, 'markInterrupted'> & {
+    createCheck(check: Parameters<CheckStore['createCheck']>[0]): Promise<void | { first: { seq: number; json: string } }>;
+  };
 }
 
 /**

@@ -2,10 +2,14 @@
  * Attaching a viewer to a check: its stored events after a given seq, then its live ones, each
  * exactly once and in order, then the end. The race to avoid is an event persisted between reading
  * the store and starting to listen; listening first and de-duplicating by seq closes it.
+ *
+ * `remembered`: the runner's own copy of a running check's log (live-log.ts), read at once after
+ * listening instead of the store. The runner appends an event before publishing it, so the copy
+ * read then holds everything published before and the hub brings everything after.
  */
 import type { CheckEvent } from '@/lib/probe/schema';
 import type { ProbeLogger } from '@/lib/probe/types';
-import type { CheckStore } from '@/lib/store/check-store';
+import type { CheckStore, StoredEvent } from '@/lib/store/check-store';
 import type { CheckEnd, EventHub, HubListener } from './event-hub';
 
 export interface Subscriber extends HubListener {
@@ -14,7 +18,7 @@ export interface Subscriber extends HubListener {
 }
 
 export function replayThenTail(
-  deps: { hub: EventHub; store: CheckStore; logger: ProbeLogger },
+  deps: { hub: EventHub; store: CheckStore; logger: ProbeLogger; remembered?: (id: string, afterSeq: number) => StoredEvent[] | undefined },
   id: string,
   afterSeq: number,
   subscriber: Subscriber,
@@ -72,18 +76,24 @@ export function replayThenTail(
     else if (record.status === 'interrupted') finish({ status: 'interrupted', reason: record.error ?? 'unknown' });
   };
 
+  // Read now, right after listening (not after an await): nothing can be published in between.
+  const remembered = deps.remembered?.(id, afterSeq);
+
   void (async () => {
+    // Delivered after this call returns, as a replay from the store is.
+    if (remembered) await undefined;
     // The record first: a check it shows finished has its whole log in what is read after it.
-    const record = await store.getCheck(id);
-    const stored = await store.listEvents(id, afterSeq);
+    const record = remembered ? undefined : await store.getCheck(id);
+    const stored = remembered ?? (await store.listEvents(id, afterSeq));
     for (const s of stored) deliver(s.seq, s.event);
     for (const b of buffered) deliver(b.seq, b.event);
     buffered.length = 0;
     replaying = false;
     // A check that ended before we listened has its whole log in `stored`; one that ended while
-    // we read announced it on the hub.
+    // we read announced it on the hub. A remembered check was running when we listened: its end
+    // comes on the hub.
     if (endedLive) finish(endedLive);
-    else settleFrom(record);
+    else if (record !== undefined) settleFrom(record);
     if (catchUpAfterReplay && !closed) catchUp();
   })().catch((err: unknown) => {
     if (closed) return;

@@ -13,6 +13,8 @@ import { newCheckId } from '@/lib/store/check-id';
 import { combineObservers, type CheckObserver, type TraceCarrier } from './check-observer';
 import { createEventHub, type CheckEnd as HubCheckEnd, type EventHub } from './event-hub';
 import { createInlineExecutor, type CheckExecutor } from './check-executor';
+import { eventJson } from './event-json';
+import { createLiveLog } from './live-log';
 import { replayThenTail, type Subscriber } from './replay-then-tail';
 
 export type { CheckEnd } from './event-hub';
@@ -173,6 +175,9 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
   const executor =
     options.executor ?? createInlineExecutor({ engine, store, clock, ...(options.maxStoredBytes !== undefined ? { maxStoredBytes: options.maxStoredBytes } : {}) });
   const writes = executor.writes ?? store;
+  // Viewers of this process's hub replay running checks from memory; with another hub (a scaled
+  // worker's Redis fan-out) the viewers are elsewhere and read the store.
+  const liveLog = options.hub ? undefined : createLiveLog();
   const active = new Map<string, Entry>();
   const queue: Entry[] = [];
   /** queued or running, by domain+mode: the dedupe that must not wait on the store */
@@ -238,12 +243,15 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
       else perClient.set(e.clientKey, n);
     }
     active.delete(e.id);
+    liveLog?.drop(e.id);
     if (live.get(e.key) === e) live.delete(e.key);
     pump();
   }
 
   async function interrupt(e: Entry, reason: string): Promise<void> {
     e.interruptedBy = reason;
+    // Its log is about to close in the store: viewers from now on read that.
+    liveLog?.drop(e.id);
     executor.stop?.(e.id);
     try {
       await writes.markInterrupted(e.id, reason, clock.now());
@@ -258,7 +266,11 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     let result: CheckResult | undefined;
     const ended = await executor.run({ id: e.id, target: e.target }, e.controller.signal, () => e.interruptedBy !== undefined, {
       observed: (event) => observer.event(e.id, event),
-      stored: (seq, event) => hub.publish(e.id, seq, event),
+      stored: (seq, event, json) => {
+        // Remembered before it is published (live-log.ts); not after the check was interrupted.
+        if (e.interruptedBy === undefined) liveLog?.append(e.id, seq, json ?? eventJson(event));
+        hub.publish(e.id, seq, event);
+      },
       finished: (seq, event, end) => {
         result = end.result;
         release(e);
@@ -322,7 +334,9 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
     e.createdAt = clock.now();
     try {
-      await writes.createCheck({ id: e.id, target, createdAt: e.createdAt, visibility });
+      const created = await writes.createCheck({ id: e.id, target, createdAt: e.createdAt, visibility });
+      // Stored with its first event (a threaded executor): the check's log starts with it.
+      if (created?.first) liveLog?.append(e.id, created.first.seq, created.first.json);
     } catch (err) {
       release(e);
       throw err;
@@ -389,7 +403,7 @@ export function createRunner(options: RunnerOptions): AdoptingRunner {
     },
 
     subscribe(id, afterSeq, subscriber) {
-      return replayThenTail({ hub, store, logger }, id, afterSeq, subscriber);
+      return replayThenTail({ hub, store, logger, ...(liveLog ? { remembered: liveLog.after } : {}) }, id, afterSeq, subscriber);
     },
 
     async adopt(check) {

@@ -17,7 +17,7 @@ const send = (m: FromWriter) => port.postMessage(m);
 try {
   // Its own connection to the web thread's file: WAL lets the web thread read meanwhile.
   const store = createSqliteStore({ file: config.file, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) });
-  runStoreWriter({ parent: port, store, ...(config.timeStore ? { onStoreOp: (labels, seconds) => send({ t: 'storeOp', labels, seconds }) } : {}) });
+  runStoreWriter({ parent: port, store, ...(config.eventBatchMs !== undefined ? { batchMs: config.eventBatchMs } : {}), ...(config.timeStore ? { onStoreOp: (labels, seconds) => send({ t: 'storeOp', labels, seconds }) } : {}) });
 } catch (err) {
   send({ t: 'fatal', message: err instanceof Error ? err.message : String(err) });
   throw err;

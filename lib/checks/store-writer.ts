@@ -2,8 +2,8 @@
  * The store-writer thread's work (store-writer-main.ts runs it): the one writer of the embedded
  * server's SQLite file. It does nothing else, at normal priority, so a write is answered in about
  * the time SQLite takes: the web thread's new checks and interruptions, and the engine thread's
- * events and results. Each event it persists is handed to the web thread at once, with its JSON,
- * in the order of the writes; what the engine thread reports besides (observed events, a check's
+ * events and results. Each event it persists goes to the web thread with its JSON, in the order of
+ * the writes, batched for at most EVENT_BATCH_MS; what the engine thread reports besides (observed events, a check's
  * end) is forwarded through here too, so the web thread receives one ordered stream per check.
  *
  * Why a thread of its own: the engine thread is busy (TLS handshakes, DNS, hundreds of checks)
@@ -28,16 +28,50 @@ export function reviveWriteError({ message, code, name }: WriteError): Error {
   return Object.assign(new Error(message), code ? { code } : {});
 }
 
+/**
+ * How long persisted events wait to cross to the web thread together (ms). Each message costs the
+ * web thread its own task, and each turn that publishes an event of a check costs one socket write
+ * per viewer of it; a check's probes run side by side, so its events come in clusters (four ports
+ * greeted, then four EHLOs…), and one message per cluster lets every viewer get the cluster in one
+ * write. A live event is at most this much later; the first event of a check is not delayed (it
+ * is stored with the check and replayed), nor is any answer to a write.
+ */
+export const EVENT_BATCH_MS = 20;
+
+/** The messages the web thread gets per check, in order: batched (EVENT_BATCH_MS). */
+type Batched = Exclude<FromWriter, { t: 'batch' | 'wrote' | 'storeOp' | 'fatal' }>;
+
 export function runStoreWriter(deps: {
   /** the web thread */
   parent: Pick<MessagePort, 'on' | 'postMessage'>;
   store: SqliteStore;
   /** times each write (the web thread's store-operation histogram) */
   onStoreOp?: StoreOpRecorder;
+  /** EVENT_BATCH_MS (tests) */
+  batchMs?: number;
 }): void {
   const { parent, store } = deps;
+  const batchMs = deps.batchMs ?? EVENT_BATCH_MS;
   nameThisThread(WRITER_THREAD_NAME);
-  const send = (m: FromWriter) => parent.postMessage(m);
+  let batch: Batched[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    parent.postMessage(items.length === 1 ? items[0] : ({ t: 'batch', items } satisfies FromWriter));
+  }
+  /** Everything reaches the web thread in the order it was sent: a direct message flushes the batch first. */
+  const send = (m: FromWriter) => {
+    flush();
+    parent.postMessage(m);
+  };
+  const later = (m: Batched) => {
+    batch.push(m);
+    timer ??= setTimeout(flush, batchMs);
+  };
 
   /** Runs one write, timed when metrics are on; its error as the protocol carries it. */
   function write<T>(operation: string, work: () => T): { value: T } | { error: WriteError } {
@@ -60,7 +94,7 @@ export function runStoreWriter(deps: {
         case 'append': {
           const r = write('appendEvent', () => store.trusted.appendJson(m.id, m.type, m.json));
           // Persisted: the web thread publishes it now, without waiting for the engine thread.
-          if ('value' in r && m.publish) send({ t: 'ev', id: m.id, seq: r.value, json: m.json });
+          if ('value' in r && m.publish) later({ t: 'ev', id: m.id, seq: r.value, json: m.json });
           ack('value' in r ? { rid: m.rid, seq: r.value } : { rid: m.rid, error: r.error });
           return;
         }
@@ -71,7 +105,7 @@ export function runStoreWriter(deps: {
         }
         default:
           // obs, fin, end: in order after the writes they follow
-          send(m);
+          later(m);
       }
     });
   }

@@ -8,9 +8,9 @@
  * - The **store-writer thread** (store-writer-main.ts, dist/worker/store-writer.mjs) is the one
  *   writer of the SQLite file: the web thread's new checks and interruptions, the engine thread's
  *   events and results. It does only that, at normal priority, so a write is answered in about the
- *   time SQLite takes, whatever the engine thread is doing. Each event it persists goes straight to
- *   the web thread with its JSON: persisted before any viewer sees it (Last-Event-ID resume relies
- *   on it), and published without waiting for the engine thread.
+ *   time SQLite takes, whatever the engine thread is doing. Each event it persists goes to the web
+ *   thread with its JSON (batched for at most EVENT_BATCH_MS): persisted before any viewer sees it
+ *   (Last-Event-ID resume relies on it), and published without waiting for the engine thread.
  *
  * The web thread keeps queueing, dedupe, viewers and fan-out (runner.ts), and only reads the file
  * (WAL: readers never wait for the writer). A new check is stored with its check-started event
@@ -55,6 +55,8 @@ export interface RunnerThreadConfig {
   timeStore?: boolean;
   /** the engine thread's nice value (CHECK_RUNNER_NICE; 0: as the web thread) */
   nice?: number;
+  /** how long the writer batches persisted events for the web thread (default EVENT_BATCH_MS; tests) */
+  eventBatchMs?: number;
 }
 
 type EndMessage = { outcome: 'done' } | { outcome: 'stopped' } | { outcome: 'failed'; reason: string; err: { message: string; stack?: string } };
@@ -95,6 +97,8 @@ export type WriterToEngine = { rid: number; seq?: number; error?: WriteError };
 
 /** store-writer thread → web thread */
 export type FromWriter =
+  /** several of the messages below, in order (store-writer.ts, EVENT_BATCH_MS) */
+  | { t: 'batch'; items: FromWriter[] }
   | { t: 'obs'; id: string; event: CheckEvent }
   | { t: 'ev'; id: string; seq: number; json: string }
   | { t: 'fin'; id: string; seq: number; json: string; end: FinishedCheck }
@@ -111,6 +115,14 @@ interface Run {
   thread: Worker;
   sink: ExecutionSink;
   resolve: (end: ExecutionEnd) => void;
+  /**
+   * Its engine thread died: the run has ended 'failed', but events it persisted may still be on
+   * their way from the writer (batched, EVENT_BATCH_MS). They are still published until the
+   * runner's interruption is written, which the writer answers only after sending them.
+   */
+  failed?: boolean;
+  /** the runner closed its log (stop) */
+  stopped?: boolean;
 }
 
 export function createThreadExecutor(opts: {
@@ -147,8 +159,11 @@ export function createThreadExecutor(opts: {
   function failRuns(w: Worker, why: string): void {
     if (engine === w) engine = undefined;
     for (const [id, run] of [...runs]) {
-      if (run.thread !== w) continue;
-      runs.delete(id);
+      if (run.thread !== w || run.failed) continue;
+      // Kept until the runner's interruption is written (markInterrupted below), unless nothing
+      // more can come: the executor is closing, or the runner already closed the check's log.
+      if (closed || run.stopped) runs.delete(id);
+      else run.failed = true;
       run.resolve({ outcome: 'failed', reason: 'runner-crashed', err: new Error(why) });
     }
   }
@@ -170,6 +185,10 @@ export function createThreadExecutor(opts: {
   }
 
   function fromWriter(m: FromWriter): void {
+    if (m.t === 'batch') {
+      for (const item of m.items) fromWriter(item);
+      return;
+    }
     if (m.t === 'storeOp') {
       opts.onStoreOp?.(m.labels, m.seconds);
       return;
@@ -188,6 +207,8 @@ export function createThreadExecutor(opts: {
     }
     const run = runs.get(m.id);
     if (!run) return;
+    // A failed run's stored events still reach its viewers; its end has been decided.
+    if (run.failed && m.t !== 'ev' && m.t !== 'obs') return;
     switch (m.t) {
       case 'obs':
         run.sink.observed?.(m.event);
@@ -284,6 +305,8 @@ export function createThreadExecutor(opts: {
     },
     stop(id) {
       startStored.delete(id);
+      const run = runs.get(id);
+      if (run) run.stopped = true;
       if (runs.has(id)) toEngine({ t: 'stop', id });
     },
     async close() {
@@ -303,11 +326,18 @@ export function createThreadExecutor(opts: {
     writes: {
       createCheck: async (check) => {
         // Stored with its check-started event: the first event a viewer gets needs no engine.
-        await write<void>((rid) => ({ t: 'create', rid, check, first: startedEvent(check.target, check.createdAt) }));
+        const first = startedEvent(check.target, check.createdAt);
+        await write<void>((rid) => ({ t: 'create', rid, check, first }));
         startStored.add(check.id);
+        // A new check's first event is its seq 1 (createWithEvent, one transaction).
+        return { first: { seq: 1, json: first.json } };
       },
       markInterrupted: (id, reason, finishedAt) =>
-        write<boolean>((rid) => ({ t: 'interrupt', rid, id, reason, ...(finishedAt !== undefined ? { finishedAt } : {}) })),
+        write<boolean>((rid) => ({ t: 'interrupt', rid, id, reason, ...(finishedAt !== undefined ? { finishedAt } : {}) })).finally(() => {
+          // The writer sent whatever it had persisted for the check before this answer; after it,
+          // nothing more of the check can be persisted (it is no longer running).
+          if (runs.get(id)?.failed) runs.delete(id);
+        }),
     },
     threadId: () => engine?.threadId,
     writerThreadId: () => writer?.threadId,

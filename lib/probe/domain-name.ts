@@ -78,11 +78,37 @@ function findForbiddenChar(s: string): string | undefined {
   return undefined;
 }
 
+// What ipaddr.js's IPv4 forms (dotted, short, long, octal, hex) are made of. Anything else is not
+// one, and is not handed to it: its isValid throws and catches an Error for every name that is not,
+// and capturing that Error's stack was most of a check request's domain work.
+const IPV4_FORM_CHARS = /^[0-9a-fx.]+$/i;
+
 function looksLikeIp(s: string): boolean {
   const bare = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
   if (isIP(bare) !== 0) return true;
   // The WHATWG host parser reads 127.1, 0x7f.0.0.1 and 2130706433 as IPv4 too.
-  return ipaddr.IPv4.isValid(bare.replace(/\.$/, ''));
+  return IPV4_FORM_CHARS.test(bare) && ipaddr.IPv4.isValid(bare.replace(/\.$/, ''));
+}
+
+// A lower-case name of LDH characters with several labels, none of them punycode ("xn--"), whose
+// last label is not a number (the WHATWG host parser reads a name ending in one as IPv4).
+const PLAIN_ASCII_NAME = /^(?!xn--)[a-z0-9-]+(?:\.(?!xn--)[a-z0-9-]+)+$/;
+const ENDS_IN_NUMBER = /\.(?:\d+|0x[0-9a-f]*)$/;
+const isPlainAscii = (name: string) => PLAIN_ASCII_NAME.test(name) && !ENDS_IN_NUMBER.test(name);
+
+/**
+ * domainToASCII, without its UTS #46 mapping for a plain ASCII name, which is its own ASCII form:
+ * UTS #46 maps lower-case LDH characters to themselves and only checks punycode labels. About a
+ * quarter of a new check's domain work on the web thread. Pinned against domainToASCII in
+ * tests/unit/domain-name-ascii-form.test.ts.
+ */
+export function asciiForm(lowered: string): string {
+  return isPlainAscii(lowered) ? lowered : domainToASCII(lowered);
+}
+
+/** domainToUnicode, the same way: a plain ASCII name has no punycode label to decode. */
+export function unicodeForm(ascii: string): string {
+  return isPlainAscii(ascii) ? ascii : domainToUnicode(ascii);
 }
 
 export function normalizeDomain(input: string, opts: NormalizeDomainOptions = {}): NormalizedDomain {
@@ -121,7 +147,7 @@ export function normalizeDomain(input: string, opts: NormalizeDomainOptions = {}
     return fail('numeric-tld', 'The last label of a domain name cannot be a number.');
   }
 
-  const ascii = domainToASCII(lowered);
+  const ascii = asciiForm(lowered);
   if (ascii === '') {
     return fail('invalid-idn', `“${lowered}” is not a valid internationalised domain name (IDNA/UTS #46).`);
   }
@@ -156,5 +182,5 @@ export function normalizeDomain(input: string, opts: NormalizeDomainOptions = {}
     return fail('special-use', `“.${tld}” is a special-use name that does not exist in the public DNS.`);
   }
 
-  return { ok: true, ascii, unicode: domainToUnicode(ascii) };
+  return { ok: true, ascii, unicode: unicodeForm(ascii) };
 }

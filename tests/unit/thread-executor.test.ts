@@ -52,15 +52,26 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(config: { nice?: number } = {}) {
+function setup(config: { nice?: number; eventBatchMs?: number } = {}, countReads = false) {
   // A file both the web thread (reads) and the writer thread (writes) open.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxray-thread-'));
   const file = path.join(dir, 'mxray.sqlite');
   const store: CheckStore = createSqliteStore({ file });
+  // The replay reads the runner makes of its store, when asked to count them.
+  const reads = { getCheck: 0, listEvents: 0 };
+  const seen: CheckStore = !countReads
+    ? store
+    : new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'getCheck' || prop === 'listEvents') reads[prop]++;
+          const v: unknown = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
   const executor = createThreadExecutor({ file: ENGINE, writerFile: WRITER, config: { file, observe: false, ...config }, logger: silentLogger });
   const runner = createRunner({
     engine: createFakeEngine(),
-    store,
+    store: seen,
     logger: silentLogger,
     maxConcurrent: 4,
     queueSize: 4,
@@ -73,7 +84,7 @@ function setup(config: { nice?: number } = {}) {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return { store, runner, executor };
+  return { store, runner, executor, reads };
 }
 
 function watch(runner: Runner, id: string) {
@@ -142,6 +153,19 @@ describe('thread executor', () => {
     await until(() => events.length > 0);
     expect(events.map((e) => [e.seq, e.event.type])).toEqual([[1, 'check-started']]);
     expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('a viewer of a running check replays it from the runner\'s memory: what the store holds, from seq 1, no store read', async () => {
+    const { runner, store, reads } = setup({}, true);
+    const id = await start(runner, 'hang.example.test');
+    await until(() => runner.stats().running === 1);
+    const stored = await store.listEvents(id);
+    const before = { ...reads };
+    const { events } = watch(runner, id);
+    await until(() => events.length >= stored.length);
+    expect(reads).toEqual(before);
+    expect(events.slice(0, stored.length).map((e) => [e.seq, e.json])).toEqual(stored.map((s) => [s.seq, JSON.stringify(s.event)]));
+    expect(events[0]).toMatchObject({ seq: 1, event: { type: 'check-started' } });
   });
 
   it('starts the engine thread with its V8 limits (a small young generation)', async () => {
@@ -230,6 +254,18 @@ describe('thread executor', () => {
     const next = await start(runner, 'after.example.test');
     expect(await watch(runner, next).ended).toEqual({ status: 'done' });
     expect(executor.threadId()).not.toBe(first);
+  });
+
+  it('an engine thread that dies just after storing events: its viewers still get every stored event, then the interruption', async () => {
+    // A long batch: the thread's exit is seen long before the writer would send the events.
+    const { runner, store, executor } = setup({ eventBatchMs: 5_000 });
+    executor.warm();
+    const id = await start(runner, 'late-exit.example.test');
+    const viewer = watch(runner, id);
+    expect(await viewer.ended).toEqual({ status: 'interrupted', reason: 'runner-crashed' });
+    const stored = await store.listEvents(id);
+    expect(stored.length).toBe(3);
+    expect(viewer.events.map((e) => [e.seq, e.json])).toEqual(stored.map((s) => [s.seq, JSON.stringify(s.event)]));
   });
 
   it('a writer thread that dies takes the engine thread with it: its checks end interrupted, and the next check gets new threads', async () => {
