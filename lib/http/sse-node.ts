@@ -15,34 +15,18 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { EventStreamSpec } from './reply';
-import { DEFAULT_MAX_UNSENT_BYTES, formatSseEvent, joinHeartbeat, oneLine, scheduleFlush, sseOpening, unscheduleFlush, type SseSink } from './sse';
+import { DEFAULT_MAX_UNSENT_BYTES, joinHeartbeat, sseOpening, turnSink, type SseSink } from './sse';
 
 export function openNodeEventStream(res: ServerResponse, status: number, headers: Record<string, string>, spec: EventStreamSpec): SseSink {
   const maxUnsent = spec.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
   let stopped = false;
   let cleanup: (() => void) | void;
   let leaveHeartbeat: (() => void) | undefined;
-  /** written this turn, not yet handed to the response */
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-
-  const flush = () => {
-    if (pending.length === 0) return;
-    const parts = pending;
-    const bytes = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    if (stopped) return;
-    // One part is written as it is: a shared frame is never changed once built (sharedFrame).
-    res.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes));
-  };
 
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    unscheduleFlush(flush);
-    pending = [];
-    pendingBytes = 0;
+    discard();
     res.off('close', stop);
     leaveHeartbeat?.();
     try {
@@ -52,35 +36,20 @@ export function openNodeEventStream(res: ServerResponse, status: number, headers
     }
   };
 
-  const write = (data: string | Uint8Array) => {
-    if (stopped) return;
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    pending.push(bytes);
-    pendingBytes += bytes.byteLength;
-    if (res.writableLength + pendingBytes > maxUnsent) {
+  const { sink, write, discard } = turnSink({
+    // One part is written as it is: a shared frame is never changed once built (sharedFrame).
+    deliver: (parts, bytes) => void res.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes)),
+    overflows: (pendingBytes) => res.writableLength + pendingBytes > maxUnsent,
+    drop: () => {
       stop();
       res.destroy();
-      return;
-    }
-    scheduleFlush(flush);
-  };
-
-  const sink: SseSink = {
-    event: (name, data, id) => write(formatSseEvent(name, data, id)),
-    frame: (bytes) => write(bytes),
-    comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
-    close: () => {
-      if (stopped) return;
-      // What is waiting goes out first, then the end of the response.
-      unscheduleFlush(flush);
-      flush();
+    },
+    end: () => {
       stop();
       res.end();
     },
-    get closed() {
-      return stopped;
-    },
-  };
+    stopped: () => stopped,
+  });
 
   res.writeHead(status, headers);
   if (res.destroyed || !res.socket || res.socket.destroyed) {

@@ -156,26 +156,29 @@ function joinChunks(parts: Uint8Array[], bytes: number): Uint8Array {
   return out;
 }
 
+/** Where a stream's frames go, for turnSink: the one part that differs between the two kinds of stream. */
+export interface TurnSinkOwner {
+  /** this turn's frames, in order (never none, never after the stream stopped) */
+  deliver(parts: Uint8Array[], bytes: number): void;
+  /** true when `pendingBytes` more, waiting for this turn's end, leave the viewer too much unsent */
+  overflows(pendingBytes: number): boolean;
+  /** the viewer is dropped for not reading: stop, and end the connection without what waits */
+  drop(): void;
+  /** our own end, once what waits has been delivered: stop, and end the response */
+  end(): void;
+  /** the stream has stopped: writes are ignored */
+  stopped(): boolean;
+}
+
 /**
- * start() runs once the stream is open; it may send at once and returns a clean-up (unsubscribe)
- * that is called exactly once when the stream stops for any reason.
- *
- * Writes are coalesced: every frame and comment written during one turn of the event loop (a
- * replay, a burst of events the runner thread handed over together) goes to the client as one
- * chunk, in order, at the end of that turn, instead of one web-stream chunk, one pipe step and one
- * socket write each. close() sends what is waiting first; a client that went away discards it.
+ * What both kinds of stream share (sseResponse's web stream below, lib/http/sse-node.ts's Node
+ * response): every frame and comment written during one turn of the event loop is gathered and
+ * handed on as one chunk at its end (the one shared flush), a viewer that has left too much
+ * unsent is dropped as soon as a write shows it, and close() sends what waits before the end.
+ * `write` sends raw bytes (a stream's opening); `discard` forgets what waits: the owner calls it
+ * when the stream stops.
  */
-export function sseResponse(
-  request: Request,
-  start: (sink: SseSink) => (() => void) | void,
-  options: SseOptions = {},
-): Response {
-  const encoder = new TextEncoder();
-  let stopped = false;
-  let cleanup: (() => void) | void;
-  let leaveHeartbeat: (() => void) | undefined;
-  let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
-  /** written this turn, not yet enqueued */
+export function turnSink(owner: TurnSinkOwner): { sink: SseSink; write(data: string | Uint8Array): void; discard(): void } {
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
 
@@ -185,16 +188,62 @@ export function sseResponse(
     const bytes = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    if (stopped || !controllerRef) return;
-    controllerRef.enqueue(joinChunks(parts, bytes));
+    if (!owner.stopped()) owner.deliver(parts, bytes);
   };
+  const discard = () => {
+    unscheduleFlush(flush);
+    pending = [];
+    pendingBytes = 0;
+  };
+  const write = (data: string | Uint8Array) => {
+    if (owner.stopped()) return;
+    const bytes = typeof data === 'string' ? frameEncoder.encode(data) : data;
+    pending.push(bytes);
+    pendingBytes += bytes.byteLength;
+    if (owner.overflows(pendingBytes)) owner.drop();
+    else scheduleFlush(flush);
+  };
+
+  const sink: SseSink = {
+    event: (name, data, id) => write(formatSseEvent(name, data, id)),
+    frame: (bytes) => write(bytes),
+    comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
+    close: () => {
+      if (owner.stopped()) return;
+      unscheduleFlush(flush);
+      flush();
+      owner.end();
+    },
+    get closed() {
+      return owner.stopped();
+    },
+  };
+  return { sink, write, discard };
+}
+
+/**
+ * start() runs once the stream is open; it may send at once and returns a clean-up (unsubscribe)
+ * that is called exactly once when the stream stops for any reason.
+ *
+ * Writes are coalesced (turnSink): every frame and comment written during one turn of the event
+ * loop (a replay, a burst of events the runner thread handed over together) goes to the client as
+ * one chunk, in order, at the end of that turn, instead of one web-stream chunk, one pipe step and
+ * one socket write each. close() sends what is waiting first; a client that went away discards it.
+ */
+export function sseResponse(
+  request: Request,
+  start: (sink: SseSink) => (() => void) | void,
+  options: SseOptions = {},
+): Response {
+  let stopped = false;
+  let cleanup: (() => void) | void;
+  let leaveHeartbeat: (() => void) | undefined;
+  let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
 
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    dirty.delete(flush);
-    pending = [];
-    pendingBytes = 0;
+    discard();
     leaveHeartbeat?.();
     request.signal.removeEventListener('abort', onAbort);
     cleanup?.();
@@ -208,51 +257,31 @@ export function sseResponse(
       // already closed or errored by the runtime: nothing left to release
     }
   };
-  /** Our own end: what is waiting goes out first. */
-  const close = () => {
-    if (stopped) return;
-    dirty.delete(flush);
-    flush();
-    onAbort();
-  };
 
   const maxUnsent = options.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
-  const write = (text: string | Uint8Array) => {
-    if (stopped || !controllerRef) return;
-    const controller = controllerRef;
-    const bytes = typeof text === 'string' ? encoder.encode(text) : text;
-    pending.push(bytes);
-    pendingBytes += bytes.byteLength;
+  const { sink, discard } = turnSink({
+    deliver: (parts, bytes) => controllerRef?.enqueue(joinChunks(parts, bytes)),
     // desiredSize = highWaterMark − bytes queued: with what waits for this turn's flush, below
-    // zero means the client has left more than maxUnsentBytes unread. Drop it: erroring the stream
-    // discards the queue and ends the response.
-    if ((controller.desiredSize ?? 0) - pendingBytes < 0) {
+    // zero means the client has left more than maxUnsentBytes unread.
+    overflows: (pendingBytes) => (controllerRef?.desiredSize ?? 0) - pendingBytes < 0,
+    // Erroring the stream discards the queue and ends the response.
+    drop: () => {
       stop();
       try {
-        controller.error(new Error('SSE viewer dropped: too much unsent data'));
+        controllerRef?.error(new Error('SSE viewer dropped: too much unsent data'));
       } catch {
         // already closed by the runtime
       }
-      return;
-    }
-    scheduleFlush(flush);
-  };
-
-  const sink: SseSink = {
-    event: (name, data, id) => write(formatSseEvent(name, data, id)),
-    frame: (bytes) => write(bytes),
-    comment: (text) => write(`: ${oneLine('comment', text)}\n\n`),
-    close,
-    get closed() {
-      return stopped;
     },
-  };
+    end: onAbort,
+    stopped: () => stopped,
+  });
 
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controllerRef = controller;
       // The opening goes out at once (the response's first bytes), even to a request already gone.
-      controller.enqueue(encoder.encode(sseOpening(options.retryMs)));
+      controller.enqueue(frameEncoder.encode(sseOpening(options.retryMs)));
       if (request.signal.aborted) return onAbort();
       request.signal.addEventListener('abort', onAbort, { once: true });
       leaveHeartbeat = joinHeartbeat(() => sink.comment('heartbeat'));
