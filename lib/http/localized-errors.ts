@@ -6,9 +6,9 @@
  */
 import en from '@/messages/en.json';
 import fr from '@/messages/fr.json';
-import { DEFAULT_LOCALE, localeFromTag, negotiateLocale, requestLocale, type Locale } from '@/lib/i18n/locales';
+import { localeOfRequest, requestLocale, type Locale } from '@/lib/i18n/locales';
 import { ApiErrorSchema, type ApiError } from './api-schemas';
-import { queryParam, type CoreRequest, type JsonReply, type Reply } from './reply';
+import { isStreamReply, queryParam, type CoreRequest, type Reply } from './reply';
 
 const API_TEXT: Record<Locale, typeof en.api> = { en: en.api, fr: fr.api };
 
@@ -46,10 +46,10 @@ export function withLocalizedErrors<Rest extends unknown[]>(
  * locale is asked for only when the reply is an error (most answers are not).
  */
 export function localizeReply(request: CoreRequest, reply: Reply): Reply {
-  if (reply.status < 400 || 'events' in reply) return reply;
-  const body = (reply as JsonReply).body as Partial<ApiError> | undefined;
+  if (reply.status < 400 || isStreamReply(reply)) return reply;
+  const body = reply.body as Partial<ApiError> | undefined;
   if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return reply;
-  const locale = localeFromTag(queryParam(request.search, 'lang')) ?? negotiateLocale(request.header('accept-language')) ?? DEFAULT_LOCALE;
+  const locale = localeOfRequest(queryParam(request.search, 'lang'), request.header('accept-language'));
   if (locale === 'en') return reply;
   return { status: reply.status, headers: { ...reply.headers, 'Content-Language': locale }, body: { error: localizedError(body.error, locale) } };
 }

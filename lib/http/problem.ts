@@ -38,22 +38,25 @@ export function problemReply(code: ApiErrorCode, message: string, options: Probl
   return { status: ERROR_STATUS[code], headers, body };
 }
 
-export function problem(code: ApiErrorCode, message: string, options: ProblemOptions = {}): NextResponse<ApiError> {
-  const { status, headers, body } = problemReply(code, message, options);
+/** A problem reply as Next's response. */
+function problemResponse({ status, headers, body }: JsonReply & { body: ApiError }): NextResponse<ApiError> {
   // The status goes in the init argument: NextResponse.json(body) alone answers 200.
   return NextResponse.json(body, { status, headers });
 }
 
-/** An unexpected failure: logged in full, answered without internals. */
-export function internalError(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): NextResponse<ApiError> {
-  logger.error({ err, ...context }, 'request failed');
-  return problem('internal', 'something went wrong on our side');
+export function problem(code: ApiErrorCode, message: string, options: ProblemOptions = {}): NextResponse<ApiError> {
+  return problemResponse(problemReply(code, message, options));
 }
 
-/** internalError as a reply. */
-export function internalReply(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): JsonReply {
+/** An unexpected failure: logged in full, answered without internals. */
+export function internalReply(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): JsonReply & { body: ApiError } {
   logger.error({ err, ...context }, 'request failed');
   return problemReply('internal', 'something went wrong on our side');
+}
+
+/** internalReply as Next's response. */
+export function internalError(logger: ProbeLogger, err: unknown, context: Record<string, unknown> = {}): NextResponse<ApiError> {
+  return problemResponse(internalReply(logger, err, context));
 }
 
 /** A handler for the methods a route does not support, with the Allow header RFC 9110 asks for. */

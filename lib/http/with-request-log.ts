@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { logger } from '@/lib/log';
-import type { CoreRequest, Reply } from './reply';
+import { isStreamReply, type CoreRequest, type Reply } from './reply';
 
 const log = logger.child({ component: 'http' });
 
@@ -77,7 +77,7 @@ export async function logReply(route: string, request: CoreRequest, handle: () =
       status: reply?.status ?? 500,
       started,
       checkId: reply?.headers['X-Check-Id'],
-      stream: reply !== undefined && 'events' in reply,
+      stream: reply !== undefined && isStreamReply(reply),
     });
   }
 }

@@ -13,37 +13,44 @@ import type { Reply } from '@/lib/http/reply';
 /** What a route handler is given: everything but the store under the runner and queries. */
 export type RouteServices = Omit<AppServices, 'store'>;
 
-export async function withServices(
+/**
+ * The services for one handler, whatever it answers with: `unavailable` when they cannot start,
+ * `internal` (which logs) for an error the handler throws.
+ */
+async function servicesFor<T>(
+  context: { route: string } & Record<string, unknown>,
+  handle: (services: RouteServices) => Promise<T>,
+  answers: { unavailable(): T | Promise<T>; internal(logger: AppServices['logger'], err: unknown): T },
+): Promise<T> {
+  let services: AppServices;
+  try {
+    services = await getServices();
+  } catch {
+    return answers.unavailable();
+  }
+  const { store: _notForRoutes, ...forRoutes } = services;
+  try {
+    return await handle(forRoutes);
+  } catch (err) {
+    return answers.internal(services.logger, err);
+  }
+}
+
+export function withServices(
   context: { route: string } & Record<string, unknown>,
   handle: (services: RouteServices) => Promise<Response>,
   opts: { unavailable?: () => Response | Promise<Response> } = {},
 ): Promise<Response> {
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return opts.unavailable ? opts.unavailable() : problem('internal', 'the check service is unavailable');
-  }
-  const { store: _notForRoutes, ...forRoutes } = services;
-  try {
-    return await handle(forRoutes);
-  } catch (err) {
-    return internalError(services.logger, err, context);
-  }
+  return servicesFor(context, handle, {
+    unavailable: opts.unavailable ?? (() => problem('internal', 'the check service is unavailable')),
+    internal: (logger, err) => internalError(logger, err, context),
+  });
 }
 
 /** withServices for a route's core (lib/http/reply.ts): the same answers, as replies. */
-export async function withServiceReply(context: { route: string } & Record<string, unknown>, handle: (services: RouteServices) => Promise<Reply>): Promise<Reply> {
-  let services: AppServices;
-  try {
-    services = await getServices();
-  } catch {
-    return problemReply('internal', 'the check service is unavailable');
-  }
-  const { store: _notForRoutes, ...forRoutes } = services;
-  try {
-    return await handle(forRoutes);
-  } catch (err) {
-    return internalReply(services.logger, err, context);
-  }
+export function withServiceReply(context: { route: string } & Record<string, unknown>, handle: (services: RouteServices) => Promise<Reply>): Promise<Reply> {
+  return servicesFor<Reply>(context, handle, {
+    unavailable: () => problemReply('internal', 'the check service is unavailable'),
+    internal: (logger, err) => internalReply(logger, err, context),
+  });
 }

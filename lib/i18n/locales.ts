@@ -48,6 +48,10 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
  * then Accept-Language, then English.
  */
 export function requestLocale(url: URL | string, headers: Headers): Locale {
-  const lang = new URL(url).searchParams.get('lang');
-  return localeFromTag(lang) ?? negotiateLocale(headers.get('accept-language')) ?? DEFAULT_LOCALE;
+  return localeOfRequest(new URL(url).searchParams.get('lang'), headers.get('accept-language'));
+}
+
+/** requestLocale from the two values it reads: the `lang` query parameter and Accept-Language. */
+export function localeOfRequest(lang: string | null, acceptLanguage: string | null): Locale {
+  return localeFromTag(lang) ?? negotiateLocale(acceptLanguage) ?? DEFAULT_LOCALE;
 }
