@@ -1,6 +1,6 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { context, trace } from '@opentelemetry/api';
+import { describe, expect, it, vi } from 'vitest';
+import { useMemoryTracer } from '@/tests/fixtures/memory-tracer';
 import { createRunner } from '@/lib/checks/runner';
 import { createTracingObserver } from '@/lib/observability/check-tracing';
 import { captureTraceContext, restoreTraceContext } from '@/lib/observability/trace-context';
@@ -8,16 +8,7 @@ import { silentLogger } from '@/lib/probe/types';
 import { createSqliteStore } from '@/lib/store/sqlite-store';
 import { createFakeEngine } from '@/tests/fixtures/fake-engine';
 
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-
-beforeAll(() => provider.register());
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-  propagation.disable();
-});
+const exporter = useMemoryTracer();
 
 describe('check spans from the runner', () => {
   it('puts the check under the requesting span, and one probe span per port probe under the check, stages as events', async () => {
