@@ -8,11 +8,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { CheckEngine } from '@/lib/probe/engine';
 import type { ProbeLogger } from '@/lib/probe/types';
+import { CheckEventSchema, CheckResultSchema } from '@/lib/probe/schema';
 import { systemClock } from '@/lib/probe/types';
 import type { CheckStore } from '@/lib/store/check-store';
 import { createInlineExecutor } from './check-executor';
 import { eventJson } from './event-json';
-import { createWriteValidator } from './validate-writes';
 import { reviveWriteError } from './store-writer';
 import { ENGINE_THREAD_NAME, nameThisThread, niceThisThread } from './thread-nice';
 import type { EngineToWriter, RunnerThreadConfig, ToEngine, WriterToEngine } from './thread-executor';
@@ -68,17 +68,15 @@ export function runEngineThread(deps: {
 
   // The store as the inline executor sees it: validated here (an engine bug surfaces where it
   // happens, and the writer only inserts), persisted by the writer thread.
-  const validate = createWriteValidator();
   const store: Pick<CheckStore, 'appendEvent' | 'finishCheck'> = {
     async appendEvent(id, event) {
-      validate.event(event);
+      CheckEventSchema.parse(event);
       // check-done reaches the web thread with the check's end (finished below), not on its own.
       const seq = await call((rid) => ({ t: 'append', rid, id, type: event.type, json: eventJson(event), publish: event.type !== 'check-done' }));
       return seq!;
     },
     async finishCheck(id, result, finishedAt = Date.now()) {
-      // JSON.stringify(CheckResultSchema.parse(result)), without validating its probes again
-      const json = validate.resultJson(result);
+      const json = JSON.stringify(CheckResultSchema.parse(result));
       await call((rid) => ({ t: 'finish', rid, id, result: json, finishedAt }));
     },
   };
