@@ -32,16 +32,32 @@ export function runEngineThread(deps: {
   const nice = niceThisThread(config.nice ?? 0);
   if (nice.applied) logger.info({ tid: nice.tid, nice: nice.nice }, 'check runner thread runs at a lower CPU priority');
   else if ((config.nice ?? 0) !== 0) logger.warn({ reason: nice.reason }, 'check runner thread priority not lowered');
-  const toWriter = (m: EngineToWriter) => writer.postMessage(m);
+  // What the checks send to the writer in one turn of this thread's event loop crosses as one
+  // message (an array, in order): each postMessage costs both threads a task and a copy, and
+  // hundreds of checks' events come in clusters (many sockets' data read in one poll phase).
+  let outbox: EngineToWriter[] = [];
+  const flush = () => {
+    const items = outbox;
+    outbox = [];
+    writer.postMessage(items.length === 1 ? items[0] : items);
+  };
+  const toWriter = (m: EngineToWriter) => {
+    if (outbox.push(m) === 1) setImmediate(flush);
+  };
   const acks = new Map<number, { resolve: (seq: number | undefined) => void; reject: (e: unknown) => void }>();
   let nextRid = 1;
 
-  writer.on('message', (m: WriterToEngine) => {
+  const answered = (m: WriterToEngine) => {
     const p = acks.get(m.rid);
     if (!p) return;
     acks.delete(m.rid);
     if (!m.error) return p.resolve(m.seq);
     p.reject(reviveWriteError(m.error));
+  };
+  // The writer answers the writes of one message together (an array), in order.
+  writer.on('message', (m: WriterToEngine | WriterToEngine[]) => {
+    if (Array.isArray(m)) m.forEach(answered);
+    else answered(m);
   });
   const call = (m: (rid: number) => EngineToWriter) =>
     new Promise<number | undefined>((resolve, reject) => {

@@ -20,7 +20,6 @@ import type { CheckEvent, CheckResult, DnsResult, Ehlo, Finding, PortProbe, Smtp
 
 export const DEFAULT_MAX_STORED_BYTES = 2 * 1024 * 1024;
 
-const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const probeKey = (p: { host: string; address: string; port: number }) => `${p.host}|${p.address}|${p.port}`;
 
@@ -64,16 +63,33 @@ const PROBE_STEPS: ((p: PortProbe) => PortProbe)[] = [
 
 /** The probe, compacted until it fits in maxBytes (or as small as the steps make it). */
 export function compactProbe(probe: PortProbe, maxBytes: number): { probe: PortProbe; bytes: number; cut: boolean } {
+  const c = compactProbeEvent(probe, maxBytes);
+  return { probe: c.probe, bytes: c.bytes, cut: c.cut };
+}
+
+/** What JSON.stringify puts around a probe in its probe-done event ({"type":"probe-done","probe":…}). */
+const PROBE_DONE_WRAP_BYTES = Buffer.byteLength(JSON.stringify({ type: 'probe-done', probe: null })) - 'null'.length;
+
+/**
+ * compactProbe, measuring each candidate as its probe-done event: the probe's own bytes are the
+ * event's minus the fixed wrapper, and the last measurement is the event's JSON as stored, so the
+ * probe is serialised once per step instead of once more to store it.
+ */
+function compactProbeEvent(probe: PortProbe, maxBytes: number): { probe: PortProbe; bytes: number; cut: boolean; eventJson: string } {
+  const measure = (p: PortProbe) => {
+    const eventJson = JSON.stringify({ type: 'probe-done', probe: p });
+    return { eventJson, bytes: Buffer.byteLength(eventJson) - PROBE_DONE_WRAP_BYTES };
+  };
   let p = probe;
-  let bytes = size(p);
+  let m = measure(p);
   let cut = false;
   for (const step of PROBE_STEPS) {
-    if (bytes <= maxBytes) break;
+    if (m.bytes <= maxBytes) break;
     p = step(p);
-    bytes = size(p);
+    m = measure(p);
     cut = true;
   }
-  return { probe: p, bytes, cut };
+  return { probe: p, bytes: m.bytes, cut, eventJson: m.eventJson };
 }
 
 /** DNS facts, bounded: MX records and PTR names beyond a sane count are dropped; no resolver addresses. */
@@ -155,24 +171,29 @@ export function createStorageBudget(maxBytes = DEFAULT_MAX_STORED_BYTES): Storag
           // A fair share of what the probes may still use, twice over (event and result).
           const probeSpace = maxBytes - fixedReserve - progressShare - probesBytes * 2;
           const left = Math.max(1, planned - probesDone);
-          const c = compactProbe(event.probe, Math.max(256, Math.floor(probeSpace / 2 / left)));
+          const c = compactProbeEvent(event.probe, Math.max(256, Math.floor(probeSpace / 2 / left)));
           cut ||= c.cut;
           probesDone++;
           probesBytes += c.bytes;
           probes.set(key, c.probe);
-          return accept({ type: 'probe-done', probe: c.probe });
+          // accept() without serialising the probe again: its JSON is the last measurement's.
+          used += c.bytes + PROBE_DONE_WRAP_BYTES;
+          return { event: { type: 'probe-done', probe: c.probe }, json: c.eventJson };
         }
         case 'check-done':
           throw new Error('check-done goes through finish()');
         default: {
           const slim = slimProgress(event);
-          const bytes = size(slim);
+          // accept() with the JSON measured here (serialised once)
+          const json = JSON.stringify(slim);
+          const bytes = Buffer.byteLength(json);
           if (progressUsed + bytes > progressShare) {
             cut = true;
             return null;
           }
           progressUsed += bytes;
-          return accept(slim);
+          used += bytes;
+          return { event: slim, json };
         }
       }
     },
@@ -190,6 +211,7 @@ export function createStorageBudget(maxBytes = DEFAULT_MAX_STORED_BYTES): Storag
         cut = true;
         result = { ...result, findings: findings.slice(0, 200) };
       }
+      // Unchanged since it was serialised above unless something was cut (the finding added below).
       if (cut) {
         result = {
           ...result,
@@ -198,8 +220,8 @@ export function createStorageBudget(maxBytes = DEFAULT_MAX_STORED_BYTES): Storag
             { code: 'check.storage-truncated', severity: 'info', untested: false, scope: 'domain', params: { maxBytes } },
           ],
         };
+        resultJson = JSON.stringify(result);
       }
-      resultJson = JSON.stringify(result);
       used += Buffer.byteLength(resultJson);
       const slimResult: CheckResult = {
         ...result,

@@ -88,8 +88,10 @@ export function runStoreWriter(deps: {
   }
 
   function engine(port: MessagePort): void {
-    const ack = (m: WriterToEngine) => port.postMessage(m);
-    port.on('message', (m: EngineToWriter) => {
+    /** the answers to one message's writes, sent together once it is done */
+    let answers: WriterToEngine[] = [];
+    const ack = (m: WriterToEngine) => void answers.push(m);
+    const one = (m: EngineToWriter) => {
       switch (m.t) {
         case 'append': {
           const r = write('appendEvent', () => store.trusted.appendJson(m.id, m.type, m.json));
@@ -107,6 +109,14 @@ export function runStoreWriter(deps: {
           // obs, fin, end: in order after the writes they follow
           later(m);
       }
+    };
+    // One message is one write or several, in order (engine-thread.ts sends a turn's worth at once).
+    port.on('message', (m: EngineToWriter | EngineToWriter[]) => {
+      if (Array.isArray(m)) m.forEach(one);
+      else one(m);
+      if (answers.length === 0) return;
+      port.postMessage(answers.length === 1 ? answers[0] : answers);
+      answers = [];
     });
   }
 

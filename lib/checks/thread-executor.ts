@@ -83,7 +83,7 @@ export type ToWriter =
   /** a new engine thread's port */
   | { t: 'engine'; port: MessagePort };
 
-/** engine thread → store-writer thread (the writes, then what it forwards in order) */
+/** engine thread → store-writer thread (the writes, then what it forwards in order); one message carries one, or an array of them in order */
 export type EngineToWriter =
   /** publish: hand it to the web thread once persisted (not check-done: it comes with 'fin') */
   | { t: 'append'; rid: number; id: string; type: string; json: string; publish: boolean }
@@ -92,7 +92,7 @@ export type EngineToWriter =
   | { t: 'fin'; id: string; seq: number; json: string; end: FinishedCheck }
   | { t: 'end'; id: string; end: EndMessage };
 
-/** store-writer thread → engine thread: a write's seq, or its error */
+/** store-writer thread → engine thread: a write's seq, or its error (an array: the answers to one message's writes, in order) */
 export type WriterToEngine = { rid: number; seq?: number; error?: WriteError };
 
 /** store-writer thread → web thread */

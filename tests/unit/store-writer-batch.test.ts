@@ -28,14 +28,19 @@ function setup(batchMs: number) {
   const { port1: engine, port2 } = new MessageChannel();
   onParent!({ t: 'engine', port: port2 });
   const acks: WriterToEngine[] = [];
-  engine.on('message', (m: WriterToEngine) => acks.push(m));
+  /** how the answers came: one message each, or arrays */
+  const ackMessages: (WriterToEngine | WriterToEngine[])[] = [];
+  engine.on('message', (m: WriterToEngine | WriterToEngine[]) => {
+    ackMessages.push(m);
+    acks.push(...(Array.isArray(m) ? m : [m]));
+  });
   cleanups.push(() => {
     engine.close();
     void store.close();
   });
-  const toWriter = (m: EngineToWriter) => engine.postMessage(m);
+  const toWriter = (m: EngineToWriter | EngineToWriter[]) => engine.postMessage(m);
   const fromWeb = (m: ToWriter) => onParent!(m);
-  return { store, received, acks, toWriter, fromWeb };
+  return { store, received, acks, ackMessages, toWriter, fromWeb };
 }
 
 const flat = (ms: FromWriter[]): FromWriter[] => ms.flatMap((m) => (m.t === 'batch' ? m.items : [m]));
@@ -89,5 +94,27 @@ describe('store writer: events batched for the web thread', () => {
     toWriter(ev(1, 'a', 1));
     await until(() => received.length === 2);
     expect(received[1]).toEqual({ t: 'ev', id: 'a', seq: 1, json: '{"type":"dns-started","n":1}' });
+  });
+
+  it('writes sent together are done in order and answered together, a failed one in its place', async () => {
+    const { store, received, acks, ackMessages, toWriter, fromWeb } = setup(5);
+    fromWeb({ t: 'create', rid: 1, check: check('a') });
+    toWriter([
+      ev(1, 'a', 1),
+      // no such check: refused, and the writes after it still happen
+      ev(2, 'nope', 1),
+      ev(3, 'a', 2),
+      { t: 'end', id: 'a', end: { outcome: 'stopped' } },
+    ]);
+    await until(() => acks.length === 3);
+    expect(ackMessages).toHaveLength(1);
+    expect(acks.map((a) => [a.rid, a.seq, a.error?.code])).toEqual([
+      [1, 1, undefined],
+      [2, undefined, 'not-found'],
+      [3, 2, undefined],
+    ]);
+    await until(() => flat(received).length === 4);
+    expect(flat(received).map((m) => m.t)).toEqual(['wrote', 'ev', 'ev', 'end']);
+    expect((await store.listEvents('a')).map((e) => e.seq)).toEqual([1, 2]);
   });
 });

@@ -216,8 +216,11 @@ export class ReplyReader {
 
     const code = Number(String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!));
     const last = sep !== 0x2d;
-    const text = decodeVisible(bytes.subarray(4));
     const raw = decodeVisible(bytes);
+    // The text after "250 " / "250-": the first four bytes are ASCII and never escaped, and the rest
+    // decodes the same alone (valid UTF-8 after an ASCII prefix, or latin1 for both), so it is the
+    // line's own decoding minus four characters: one decode per line, not two.
+    const text = raw.slice(4);
     this.sawSmtp = true;
 
     const reply = this.current ?? { code, lines: [], raw: [], rawAt: [], bytes: 0 };
