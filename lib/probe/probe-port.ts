@@ -54,7 +54,7 @@ export interface ProbePortOptions {
   mode?: CheckMode;
   /** called once a TLS handshake of this probe succeeded (run-check starts the TLS matrix there) */
   onTls?: (tls: TlsInfo) => void;
-  /** the engine's bound on TLS handshakes in progress (PROBE_MAX_TLS_HANDSHAKES) */
+  /** the engine's bound on live client TLS connections (PROBE_MAX_TLS_CONNECTIONS) */
   tlsSlots?: TlsSlots;
 }
 

@@ -57,7 +57,7 @@ export interface CheckDeps {
    */
   tlsMatrix?: { concurrency: number };
   /**
-   * Process-wide bound on TLS handshakes in progress (probes' and matrix's alike),
+   * Process-wide bound on live client TLS connections (probes' and matrix's handshakes alike),
    * shared by every check (see TlsSlots). Absent: unbounded.
    */
   tlsSlots?: TlsSlots;

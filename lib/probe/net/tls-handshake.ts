@@ -10,7 +10,7 @@ import type { TlsContext } from '@/lib/probe/types';
 import { waitWithDeadline, type Deadline, type WaitInterrupt } from './deadline';
 import type { TlsSlots } from './tls-slots';
 
-/** queuedMs: how long it waited for a slot of the TLS handshake bound (0 without one) */
+/** queuedMs: how long it waited for a slot of the TLS connection bound (0 without one) */
 export type TlsHandshakeResult = { queuedMs: number } & (
   /** peerCertificate: the chain Node built for its identity check (only when the chain verified) */
   | { ok: true; socket: TLSSocket; peerCertificate?: DetailedPeerCertificate }
@@ -44,9 +44,8 @@ export async function tlsHandshake(opts: {
   deadline: () => Deadline;
   signal?: AbortSignal;
   /**
-   * The engine's bound on TLS handshakes in progress: a slot is waited for (until `budget` or the
-   * signal) before the TLS socket is made, and given back once, when the handshake's result is in
-   * or the socket closes, whichever comes first.
+   * The engine's bound on live client TLS connections: a slot is waited for (until `budget` or the
+   * signal) before the TLS socket is made, and given back when that socket closes, however it ends.
    */
   slots?: { pool: TlsSlots; budget: Deadline };
 }): Promise<TlsHandshakeResult> {
@@ -85,8 +84,8 @@ export async function tlsHandshake(opts: {
     release?.();
     throw err;
   }
-  // The slot is the handshake's: given back when its result is in (done, refused, timed out,
-  // aborted), or when the socket closes first (reset, or its plain socket destroyed under it).
+  // The slot is the socket's until it closes: every ending (done, refused, reset, timed out,
+  // destroyed by an abort, or its plain socket destroyed under it) emits 'close' once.
   if (release) socket.once('close', release);
   // An error after the handshake result is in (or after an abort) must not become an uncaught one.
   socket.on('error', () => {});
@@ -110,7 +109,6 @@ export async function tlsHandshake(opts: {
       };
     },
   );
-  release?.();
   if ('interrupted' in result) return { ok: false, socket, interrupted: result.interrupted, queuedMs };
   if (result.ok) return { ok: true, socket, ...(peerCertificate ? { peerCertificate } : {}), queuedMs };
   return { ok: false, socket, ...tidyTlsError(result.err), queuedMs };

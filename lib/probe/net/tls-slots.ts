@@ -1,21 +1,17 @@
 /**
- * A process-wide bound on TLS handshakes in progress (PROBE_MAX_TLS_HANDSHAKES), shared by every
+ * A process-wide bound on live client TLS connections (PROBE_MAX_TLS_CONNECTIONS), shared by every
  * check one engine runs: the port probes' own handshakes (STARTTLS and implicit TLS) and the TLS
- * matrix's. A client TLS socket waiting for its ServerHello holds ~38 kB of native memory (Node's
- * TLS input buffers and OpenSSL's state); with 1,000 checks probing a saturated server, over a
- * thousand of them wait for that server's handshakes at once (BENCHMARKS.md). A busy server
- * completes the same handshakes per second whether 500 or 1,500 wait, so the waiting is moved into
- * this queue, where it costs a few bytes.
- *
- * Only the handshake holds a slot (tls-handshake.ts: taken just before the TLS socket is made,
- * given back when its result is in or the socket closes, whichever comes first). A bound on whole
- * connections was measured first and dropped: slots held through 465's greeting inside TLS and the
- * close grace throttled the handshakes themselves, and the matrix's answers turned "untested".
+ * matrix's. A client TLS connection holds ~30–38 kB of native memory (Node's TLS input buffers and
+ * OpenSSL's state) from its ClientHello until it closes; with 1,000 checks probing a saturated
+ * server, thousands of them wait for that server's handshakes at once (BENCHMARKS.md). A busy
+ * server completes the same handshakes per second whether 500 or 2,500 wait, so the waiting is
+ * moved into this queue, where it costs a few bytes.
  *
  * Waiters are served first come, first served; a released slot passes straight to the next one.
- * No holder ever waits for anything that needs a second slot (a handshake's end depends only on
- * the server and its deadline), so the pool cannot deadlock: a port's probe and its matrix, started
- * at the probe's handshake, each take their own.
+ * A slot is taken just before a TLS socket is created and given back when that socket closes
+ * (tls-handshake.ts). No holder ever waits for a second slot: a probe's own TLS connection never
+ * waits on its port's matrix (the matrix runs beside it, each attempt taking its own slot, and the
+ * probe closes its connection without waiting for them), so the pool cannot deadlock.
  */
 import { waitWithDeadline, type Deadline, type WaitInterrupt } from './deadline';
 

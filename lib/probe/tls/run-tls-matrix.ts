@@ -54,7 +54,7 @@ export interface TlsMatrixOptions {
   signal?: AbortSignal;
   gate?: TargetGate;
   /**
-   * The engine's bound on TLS handshakes in progress (PROBE_MAX_TLS_HANDSHAKES): each attempt
+   * The engine's bound on live client TLS connections (PROBE_MAX_TLS_CONNECTIONS): each attempt
    * takes a slot just before its ClientHello, after its greeting, EHLO and STARTTLS.
    */
   tlsSlots?: TlsSlots;
@@ -167,7 +167,7 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
     });
     if ('queued' in hs) {
       // Nothing was asked of the server: untested, never refused.
-      if ('closedWhileQueued' in hs) return { kind: 'untested', reason: 'no-session', detail: 'the connection closed while the attempt waited for a TLS handshake slot of its own' };
+      if ('closedWhileQueued' in hs) return { kind: 'untested', reason: 'no-session', detail: 'the connection closed while the attempt waited for a TLS connection slot of its own' };
       return { kind: 'untested', reason: 'aborted' };
     }
     sockets.push(hs.socket);
