@@ -144,12 +144,6 @@ export const ENV_SPEC = {
   /** matrix handshakes of one port at once (each also holds a PROBE_MAX_PER_TARGET slot) */
   PROBE_TLS_MATRIX_CONCURRENCY: int(1, 8, 3),
   /**
-   * Client TLS connections alive at once across every check of one engine (probes' and matrix's;
-   * ~30–38 kB of native memory each). Past it, a handshake waits its turn, first come first served,
-   * within its probe's budget; the wait is not counted as the server's handshake time.
-   */
-  PROBE_MAX_TLS_CONNECTIONS: int(1, 100_000, 1000),
-  /**
    * MAIL FROM and foreign RCPT TO of the open relay test. Keep it at a reserved domain (RFC 2606):
    * plain local@domain, nothing a bypass form could break (no %, !, quotes, spaces or brackets).
    */

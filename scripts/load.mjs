@@ -4,7 +4,7 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
-//                   [--runner-nice N] [--probing N] [--client-nice N] [--tls-connections N]
+//                   [--runner-nice N] [--probing N] [--client-nice N]
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -89,7 +89,7 @@ export function formatReport(r) {
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing, clientNice, tlsConnections }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing, clientNice }) {
   ensureProductionBuild();
   const env = {
     // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
@@ -100,8 +100,6 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     // its queue, open and watched, and count as held. Another load model than the default, where
     // every check in flight probes at once.
     ...(probing !== undefined ? { MAX_CONCURRENT_CHECKS: String(probing), CHECK_QUEUE_SIZE: String(concurrency + 50) } : {}),
-    // --tls-connections N: the engine's PROBE_MAX_TLS_CONNECTIONS instead of the default (a comparison)
-    ...(tlsConnections !== undefined ? { PROBE_MAX_TLS_CONNECTIONS: String(tlsConnections) } : {}),
   };
   const { runLoad } = await loadDriver('load-run');
   return runLoad({
@@ -141,7 +139,6 @@ export async function main(argv = process.argv.slice(2)) {
       'runner-nice': { type: 'string' },
       probing: { type: 'string' },
       'client-nice': { type: 'string' },
-      'tls-connections': { type: 'string' },
     },
   });
   const n = (k) => {
@@ -160,9 +157,8 @@ export async function main(argv = process.argv.slice(2)) {
   const runnerNice = values['runner-nice'] === undefined ? undefined : Math.min(n('runner-nice'), 19);
   const probing = values.probing === undefined ? undefined : Math.min(Math.max(1, n('probing')), concurrency + 50);
   const clientNice = values['client-nice'] === undefined ? undefined : Math.min(n('client-nice'), 19);
-  const tlsConnections = values['tls-connections'] === undefined ? undefined : Math.min(Math.max(1, n('tls-connections')), 100_000);
   if (clientNice !== undefined && crash > 0) throw new Error('--client-nice needs --crash 0 (a restarted server would inherit the level)');
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing, clientNice, tlsConnections });
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing, clientNice });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };

@@ -9,7 +9,6 @@ import { normalizeDomain } from './domain-name';
 import type { CheckEngine, PrepareOptions } from './engine';
 import { connectFromSource } from './net/guarded-connect';
 import { createTargetGate } from './net/target-gate';
-import { createTlsSlots } from './net/tls-slots';
 import { runCheck } from './run-check';
 import { createTlsContext } from './tls/tls-context';
 import type { CheckMode } from './schema';
@@ -35,11 +34,6 @@ export interface EngineConfig {
   tlsMatrix?: { concurrency: number };
   /** PROBE_SOURCE_ADDRESS: probe connections leave from this local address (still through the guard) */
   sourceAddress?: string;
-  /**
-   * Client TLS connections (probes' and matrix's) alive at once across every check this engine
-   * runs (PROBE_MAX_TLS_CONNECTIONS); absent: unbounded.
-   */
-  maxTlsConnections?: number;
 }
 
 export function createEngine(config: EngineConfig): CheckEngine {
@@ -55,7 +49,6 @@ export function createEngine(config: EngineConfig): CheckEngine {
     ...(config.sourceAddress ? { connect: connectFromSource(config.sourceAddress) } : {}),
     // One gate per engine, and the web app and the CLI make one engine per process.
     ...(config.maxProbesPerTarget ? { targetGate: createTargetGate({ maxPerTarget: config.maxProbesPerTarget }) } : {}),
-    ...(config.maxTlsConnections ? { tlsSlots: createTlsSlots({ max: config.maxTlsConnections }) } : {}),
   };
   return {
     prepare(input: string, mode: CheckMode, options: PrepareOptions = {}) {
@@ -82,7 +75,6 @@ export function engineConfigFromEnv(env: {
   PROBE_TLS_MATRIX?: boolean;
   PROBE_TLS_MATRIX_CONCURRENCY?: number;
   PROBE_SOURCE_ADDRESS?: string | undefined;
-  PROBE_MAX_TLS_CONNECTIONS?: number;
   ehloName: string;
   limits: ProbeLimits;
 }): EngineConfig {
@@ -92,7 +84,6 @@ export function engineConfigFromEnv(env: {
     ...(env.PROBE_RELAY_TEST_ADDRESS ? { relayTestAddress: env.PROBE_RELAY_TEST_ADDRESS } : {}),
     ...(env.PROBE_TLS_MATRIX ? { tlsMatrix: { concurrency: env.PROBE_TLS_MATRIX_CONCURRENCY ?? 3 } } : {}),
     ...(env.PROBE_SOURCE_ADDRESS ? { sourceAddress: env.PROBE_SOURCE_ADDRESS } : {}),
-    ...(env.PROBE_MAX_TLS_CONNECTIONS ? { maxTlsConnections: env.PROBE_MAX_TLS_CONNECTIONS } : {}),
     dnsServers: env.DNS_SERVERS,
     allowCidrs: env.PROBE_ALLOW_CIDRS,
     allowSpecialUse: env.ALLOW_TEST_DOMAINS,

@@ -27,7 +27,6 @@ import {
   startTls,
 } from './smtp/probe-steps';
 import { relayTest, type RelayPlan } from './smtp/relay-test';
-import type { TlsSlots } from './net/tls-slots';
 import type { AddressPolicy, Clock, ConnectFn, ProbeLimits, ProbeLogger, TlsContext } from './types';
 
 export interface ProbePortOptions {
@@ -54,8 +53,6 @@ export interface ProbePortOptions {
   mode?: CheckMode;
   /** called once a TLS handshake of this probe succeeded (run-check starts the TLS matrix there) */
   onTls?: (tls: TlsInfo) => void;
-  /** the engine's bound on live client TLS connections (PROBE_MAX_TLS_CONNECTIONS) */
-  tlsSlots?: TlsSlots;
 }
 
 export async function probePort(opts: ProbePortOptions): Promise<PortProbe> {

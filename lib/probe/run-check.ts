@@ -5,7 +5,6 @@
 import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { targetKey } from './net/target-gate';
-import type { TlsSlots } from './net/tls-slots';
 import { DEFAULT_DNS_CONCURRENCY, resolveTarget } from './dns/resolve-target';
 import { evaluateFindings, truncatedFinding } from './findings/evaluate';
 import { evaluatePolicy } from './findings/evaluate-policy';
@@ -56,11 +55,6 @@ export interface CheckDeps {
    * with at most `concurrency` handshakes of one port at once. Absent: not run (PROBE_TLS_MATRIX).
    */
   tlsMatrix?: { concurrency: number };
-  /**
-   * Process-wide bound on live client TLS connections (probes' and matrix's handshakes alike),
-   * shared by every check (see TlsSlots). Absent: unbounded.
-   */
-  tlsSlots?: TlsSlots;
 }
 
 /** A tiny unbounded queue bridging callbacks (probe progress) to the async generator. */
@@ -234,7 +228,6 @@ export async function* runCheck(
               logger,
               ...(deps.connect ? { connect: deps.connect } : {}),
               ...(deps.targetGate ? { gate: deps.targetGate } : {}),
-              ...(deps.tlsSlots ? { tlsSlots: deps.tlsSlots } : {}),
             });
           }
         : undefined;
@@ -253,7 +246,6 @@ export async function* runCheck(
           ...(deps.connect ? { connect: deps.connect } : {}),
           ...(relay ? { relay } : {}),
           ...(onTls ? { onTls } : {}),
-          ...(deps.tlsSlots ? { tlsSlots: deps.tlsSlots } : {}),
         });
       } finally {
         release?.();

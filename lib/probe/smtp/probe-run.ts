@@ -95,11 +95,6 @@ export class ProbeRun {
     return deadlineFor(stageMs, this.budgetAt, this.now);
   }
 
-  /** The end of the probe's budget alone (a wait that has no stage deadline of its own). */
-  budget(): Deadline {
-    return { at: this.budgetAt, byBudget: true, now: this.now };
-  }
-
   get key(): { host: string; address: string; port: PortProbe['port'] } {
     return { host: this.opts.host, address: this.opts.address, port: this.opts.port };
   }

@@ -97,30 +97,14 @@ export function openSession(run: ProbeRun, socket: Socket): SmtpSession {
  */
 export async function handshake(run: ProbeRun, socket: Socket, mode: 'starttls' | 'implicit'): Promise<TLSSocket | ProbeStop> {
   run.phase = 'tls';
-  const slots = run.opts.tlsSlots;
-  const queuedAt = run.now();
+  const start = run.now();
   const hs = await tlsHandshake({
     socket,
     host: run.opts.host,
     ctx: run.opts.tls,
-    deadline: () => run.deadline(run.limits.tlsTimeoutMs),
+    deadline: run.deadline(run.limits.tlsTimeoutMs),
     ...(run.opts.signal ? { signal: run.opts.signal } : {}),
-    ...(slots ? { slots: { pool: slots, budget: run.budget() } } : {}),
   });
-  // The handshake's time is the server's: a wait for one of our own slots is not part of it.
-  const start = queuedAt + hs.queuedMs;
-  if (hs.queuedMs >= 1) run.note(`waited ${Math.round(hs.queuedMs)} ms for one of this engine's ${slots?.limit} TLS connection slots (PROBE_MAX_TLS_CONNECTIONS)`);
-  if ('queued' in hs) {
-    // Nothing was asked of the server: the probe could not test TLS, it did not fail it.
-    if ('closedWhileQueued' in hs) {
-      return new ProbeStop('aborted', 'tls', { systemError: 'TLS_SLOT_WAIT', message: 'the connection closed while the probe waited for a TLS connection slot of its own' });
-    }
-    if (hs.interrupted === 'aborted') return new ProbeStop('aborted', 'tls', { systemError: 'ABORTED', message: 'the check was cancelled' });
-    return new ProbeStop('aborted', 'tls', {
-      systemError: 'PROBE_BUDGET',
-      message: `the probe's ${run.limits.probeBudgetMs} ms budget ran out while it waited for a TLS connection slot of its own (PROBE_MAX_TLS_CONNECTIONS)`,
-    });
-  }
   run.track(hs.socket);
   if (!hs.ok) {
     if ('interrupted' in hs) {

@@ -17,7 +17,6 @@ import { deadlineFor, type WaitInterrupt } from '@/lib/probe/net/deadline';
 import { guardedConnect } from '@/lib/probe/net/guarded-connect';
 import { waitForConnect } from '@/lib/probe/net/wait-for-connect';
 import { tlsHandshake } from '@/lib/probe/net/tls-handshake';
-import type { TlsSlots } from '@/lib/probe/net/tls-slots';
 import { SmtpSession } from '@/lib/probe/smtp/smtp-session';
 import { Transcript } from '@/lib/probe/smtp/transcript';
 import type { AddressPolicy, Clock, ConnectFn, ProbeLimits, ProbeLogger, TargetGate, TlsContext } from '@/lib/probe/types';
@@ -53,11 +52,6 @@ export interface TlsMatrixOptions {
   connect?: ConnectFn;
   signal?: AbortSignal;
   gate?: TargetGate;
-  /**
-   * The engine's bound on live client TLS connections (PROBE_MAX_TLS_CONNECTIONS): each attempt
-   * takes a slot just before its ClientHello, after its greeting, EHLO and STARTTLS.
-   */
-  tlsSlots?: TlsSlots;
   /** attempts of this port at once (≥ 1) */
   concurrency?: number;
   logger?: ProbeLogger;
@@ -157,19 +151,7 @@ async function runAttempt(o: TlsMatrixOptions, attempt: MatrixAttempt, local: Lo
       plain = session.detachForTls();
     }
 
-    const hs = await tlsHandshake({
-      socket: plain,
-      host: o.host,
-      ctx,
-      deadline: () => deadline(o.limits.tlsTimeoutMs),
-      ...signal,
-      ...(o.tlsSlots ? { slots: { pool: o.tlsSlots, budget: deadlineFor(Infinity, budgetAt, now) } } : {}),
-    });
-    if ('queued' in hs) {
-      // Nothing was asked of the server: untested, never refused.
-      if ('closedWhileQueued' in hs) return { kind: 'untested', reason: 'no-session', detail: 'the connection closed while the attempt waited for a TLS connection slot of its own' };
-      return { kind: 'untested', reason: 'aborted' };
-    }
+    const hs = await tlsHandshake({ socket: plain, host: o.host, ctx, deadline: deadline(o.limits.tlsTimeoutMs), ...signal });
     sockets.push(hs.socket);
     if (hs.ok) {
       const cipher = hs.socket.getCipher();
