@@ -53,9 +53,10 @@ export interface CheckExecutor {
   close?(): Promise<void>;
   /**
    * Starts what the first check would otherwise start (a threaded executor's threads), so a
-   * server's first burst of checks does not also pay for loading them
+   * server's first burst of checks does not also pay for loading them; settles once they have
+   * loaded (or failed to: that is logged and handled where a check needs them)
    */
-  warm?(): void;
+  warm?(): Promise<void>;
   /**
    * Where the runner's own writes (a new check, an interruption) go when they must not come from
    * its thread: a threaded executor is the one writer of the SQLite file, so the web thread never

@@ -15,7 +15,7 @@ import { createInlineExecutor } from './check-executor';
 import { eventJson } from './event-json';
 import { reviveWriteError } from './store-writer';
 import { ENGINE_THREAD_NAME, nameThisThread, niceThisThread } from './thread-nice';
-import type { EngineToWriter, RunnerThreadConfig, ToEngine, WriterToEngine } from './thread-executor';
+import type { EngineToWriter, FromEngine, RunnerThreadConfig, ToEngine, WriterToEngine } from './thread-executor';
 
 export function runEngineThread(deps: {
   /** the web thread (run, stop, abort; fatal back) */
@@ -114,4 +114,6 @@ export function runEngineThread(deps: {
     if (m.t === 'stop') run.stopped = true;
     else run.controller.abort();
   });
+  // Loaded and listening: the web thread's warm() waits for this.
+  parent.postMessage({ t: 'ready' } satisfies FromEngine);
 }

@@ -53,6 +53,16 @@ export function setServicesForTests(services: (Omit<AppServices, 'queries'> & { 
   g.__mxrayServicesForTests = services && { ...services, queries: services.queries ?? createCheckQueries(services.store) };
 }
 
+/** How long the services wait for the check threads to load at start (warm) before going on without. */
+const WARM_WAIT_MS = 10_000;
+
+/** Settles when `work` does or after `ms`, whichever is first; never rejects. */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export function getServices(): Promise<AppServices> {
   if (g.__mxrayServicesForTests) return Promise.resolve(g.__mxrayServicesForTests);
   if (!g.__mxrayServices) {
@@ -119,7 +129,11 @@ async function createServices(): Promise<AppServices> {
     });
   // The engine and store-writer threads load now, with the services, not inside the first checks:
   // loading their bundles is ~1 s of CPU, which a burst of checks arriving at once would share.
-  executor?.warm?.();
+  // The services (and so /api/health, the first request that needs them) wait until both have
+  // loaded: a burst that arrives as soon as the server answers otherwise shares the two cores with
+  // that start-up (BENCHMARKS.md, "Fifth round, lane l"). Bounded: a thread that hangs while
+  // loading does not hold the server back; a check then waits for it as before.
+  if (executor?.warm) await within(WARM_WAIT_MS, executor.warm());
   metrics?.bindRunner(() => runner.stats());
   metrics?.bindReadiness(() => !isShuttingDown() && runner.accepting());
   const rateLimiter =

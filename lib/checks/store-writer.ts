@@ -128,4 +128,6 @@ export function runStoreWriter(deps: {
         : write('markInterrupted', () => store.trusted.interrupt(m.id, m.reason, m.finishedAt ?? Date.now()));
     send({ t: 'wrote', rid: m.rid, ...r });
   });
+  // Loaded, its store open: the web thread's warm() waits for this.
+  parent.postMessage({ t: 'ready' } satisfies FromWriter);
 }

@@ -73,7 +73,10 @@ export type ToEngine =
   | { t: 'abort'; id: string };
 
 /** engine thread → web thread: only that it could not start */
-export type FromEngine = { t: 'fatal'; message: string };
+export type FromEngine =
+  | { t: 'fatal'; message: string }
+  /** loaded and listening (warm() waits for it) */
+  | { t: 'ready' };
 
 /** web thread → store-writer thread */
 export type ToWriter =
@@ -108,7 +111,9 @@ export type FromWriter =
   /** one timed store operation (recorded into the web thread's metrics) */
   | { t: 'storeOp'; labels: Parameters<StoreOpRecorder>[0]; seconds: number }
   /** the thread could not start (bad config, unreadable database) */
-  | { t: 'fatal'; message: string };
+  | { t: 'fatal'; message: string }
+  /** loaded, its store open (warm() waits for it) */
+  | { t: 'ready' };
 
 interface Run {
   /** the engine thread running it ('error' and 'exit' of one thread both arrive; only its own runs fail) */
@@ -134,8 +139,11 @@ export function createThreadExecutor(opts: {
   logger: ProbeLogger;
   onStoreOp?: StoreOpRecorder;
 }): CheckExecutor & {
-  /** starts both threads now (the server's start), not with the first check */
-  warm(): void;
+  /**
+   * starts both threads now (the server's start), not with the first check; settles once both
+   * have loaded (or one failed to start or exited: logged, and handled as for a check)
+   */
+  warm(): Promise<void>;
   /** the running engine thread's id, if any (tests) */
   threadId(): number | undefined;
   /** the running store-writer thread's id, if any (tests) */
@@ -153,6 +161,29 @@ export function createThreadExecutor(opts: {
   let engine: Worker | undefined;
   let writer: Worker | undefined;
   let closed = false;
+  /** settles when the thread has said it is ready, or is gone */
+  const loaded = new WeakMap<Worker, Promise<void>>();
+  function whenLoaded(w: Worker): Promise<void> {
+    let p = loaded.get(w);
+    if (!p) {
+      p = new Promise<void>((resolve) => {
+        const onMessage = (m: { t?: string }) => {
+          if (m?.t === 'ready' || m?.t === 'fatal') done();
+        };
+        const done = () => {
+          w.off('message', onMessage);
+          w.off('exit', done);
+          w.off('error', done);
+          resolve();
+        };
+        w.on('message', onMessage);
+        w.once('exit', done);
+        w.once('error', done);
+      });
+      loaded.set(w, p);
+    }
+    return p;
+  }
 
   const parse = (json: string): CheckEvent => rememberJson(JSON.parse(json) as CheckEvent, json);
 
@@ -197,6 +228,7 @@ export function createThreadExecutor(opts: {
       logger.error({ err: new Error(m.message) }, 'store writer thread could not start');
       return;
     }
+    if (m.t === 'ready') return;
     if (m.t === 'wrote') {
       const p = pending.get(m.rid);
       if (!p) return;
@@ -235,6 +267,7 @@ export function createThreadExecutor(opts: {
     if (writer) return writer;
     const w = new Worker(opts.writerFile, { workerData: opts.config, name: 'mxray-store-writer' });
     writer = w;
+    whenLoaded(w);
     w.on('message', fromWriter);
     watch(w, 'store writer thread', writerGone);
     return w;
@@ -267,6 +300,7 @@ export function createThreadExecutor(opts: {
       resourceLimits: ENGINE_THREAD_RESOURCE_LIMITS,
     });
     engine = w;
+    whenLoaded(w);
     w.on('message', (m: FromEngine) => {
       if (m.t === 'fatal') logger.error({ err: new Error(m.message) }, 'check runner thread could not start');
     });
@@ -300,8 +334,11 @@ export function createThreadExecutor(opts: {
         else signal.addEventListener('abort', onAbort, { once: true });
       });
     },
-    warm() {
-      if (!closed) startEngine();
+    async warm() {
+      if (closed) return;
+      const e = startEngine();
+      const w = writer;
+      await Promise.all([whenLoaded(e), ...(w ? [whenLoaded(w)] : [])]);
     },
     stop(id) {
       startStored.delete(id);

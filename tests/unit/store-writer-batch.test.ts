@@ -25,6 +25,8 @@ function setup(batchMs: number) {
     postMessage: (m: FromWriter) => void received.push(m),
   } as unknown as Pick<MessagePort, 'on' | 'postMessage'>;
   runStoreWriter({ parent, store, batchMs });
+  // Its first message says it is ready (thread-executor.ts warm() waits for it); the rest follow.
+  expect(received.splice(0)).toEqual([{ t: 'ready' }]);
   const { port1: engine, port2 } = new MessageChannel();
   onParent!({ t: 'engine', port: port2 });
   const acks: WriterToEngine[] = [];

@@ -128,6 +128,23 @@ describe('thread executor', () => {
     expect(executor.writerThreadId()).toBe(writer);
   });
 
+  it('warm() settles only once both threads have loaded: named, the engine thread niced, the writer listening', async () => {
+    const { executor } = setup({ nice: 6 });
+    const comm = (tid: string) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    const names = () => fs.readdirSync('/proc/self/task').map(comm);
+    expect(names()).not.toContain(ENGINE_THREAD_NAME);
+    expect(names()).not.toContain(WRITER_THREAD_NAME);
+    // The server's services wait for this before answering (get-runner.ts): nothing of the threads'
+    // start-up is left to share the CPU with the first requests.
+    await executor.warm();
+    expect(names()).toContain(WRITER_THREAD_NAME);
+    expect(threadsAtNice(6).map(comm)).toContain(ENGINE_THREAD_NAME);
+    // Settled again at once, and does not start other threads.
+    const [engine, writer] = [executor.threadId(), executor.writerThreadId()];
+    await executor.warm();
+    expect([executor.threadId(), executor.writerThreadId()]).toEqual([engine, writer]);
+  });
+
   it('publishes every persisted event once, in order, with the JSON the threads made, then the end', async () => {
     const { runner, store } = setup();
     const id = await start(runner, 'fine.example.test');
