@@ -18,7 +18,6 @@ export type RouteServices = Omit<AppServices, 'store'>;
  * `internal` (which logs) for an error the handler throws.
  */
 async function servicesFor<T>(
-  context: { route: string } & Record<string, unknown>,
   handle: (services: RouteServices) => Promise<T>,
   answers: { unavailable(): T | Promise<T>; internal(logger: AppServices['logger'], err: unknown): T },
 ): Promise<T> {
@@ -41,7 +40,7 @@ export function withServices(
   handle: (services: RouteServices) => Promise<Response>,
   opts: { unavailable?: () => Response | Promise<Response> } = {},
 ): Promise<Response> {
-  return servicesFor(context, handle, {
+  return servicesFor(handle, {
     unavailable: opts.unavailable ?? (() => problem('internal', 'the check service is unavailable')),
     internal: (logger, err) => internalError(logger, err, context),
   });
@@ -49,7 +48,7 @@ export function withServices(
 
 /** withServices for a route's core (lib/http/reply.ts): the same answers, as replies. */
 export function withServiceReply(context: { route: string } & Record<string, unknown>, handle: (services: RouteServices) => Promise<Reply>): Promise<Reply> {
-  return servicesFor<Reply>(context, handle, {
+  return servicesFor<Reply>(handle, {
     unavailable: () => problemReply('internal', 'the check service is unavailable'),
     internal: (logger, err) => internalReply(logger, err, context),
   });
