@@ -4,7 +4,11 @@
 // server mid-load and restarts it on the same data directory. Bounded in requests and time.
 //   npm run load -- [--checks 400] [--concurrency 300] [--viewers 3] [--crash 150] [--rate N]
 //                   [--greeting-ms 6000] [--max-seconds 300] [--json] [--no-runner-thread]
-//                   [--runner-nice N] [--probing N] [--client-nice N]
+//                   [--runner-nice N] [--probing N] [--client-nice N] [--floor]
+//                   [--server-node-flag F]…   more Node flags for the server after its own (an A/B)
+//   --floor: first the same load (measured phase) against a minimal Node HTTP server that only
+//   answers the driver (tests/fixtures/floor-server.mjs), then mxray: the report gives mxray's
+//   latencies as ratios to that floor, measured in the same run on the same machine.
 //   npm run load -- --scaled …   scaled mode, one worker then two (scripts/load-scaled.mjs)
 // The lab's well-run servers pause before their greeting (6 s by default, Postfix postscreen's
 // greet wait), so a check lasts as long as a real one across the internet, not a loopback blink.
@@ -83,13 +87,27 @@ export function formatReport(r) {
     `  after restart     ${c.intactAfterRestart} stored results intact (${c.changedAfterRestart} changed), ${c.interruptedAfterRestart} in-flight marked interrupted, ${c.finishedJustBeforeKill} finished just before the kill, ${c.lost} lost`,
     `  earlier results   ${c.loadResultsIntact} of the measured phase's results identical after the restart`,
     `  errors            ${c.errors.length === 0 ? 'none' : c.errors.join('; ')}`,
+    ...(r.floor ? formatFloor(r.floor, l) : []),
   ].join('\n');
+}
+
+/** The floor's lines: its own figures, and mxray's as multiples of them. */
+function formatFloor(f, l) {
+  const times = (ours, floor) => (floor > 0 ? `${Math.round((ours / floor) * 10) / 10}×` : 'n/a');
+  return [
+    'Floor (the same measured load against a Node HTTP server that only answers it)',
+    `  checks            ${f.accepted} accepted; SSE viewers ${f.viewers.opened} opened, ${f.viewers.completed} saw the end, ${f.viewers.errors} errors`,
+    `  POST answered     p50 ${f.postMs.p50} ms, p95 ${f.postMs.p95} ms (max ${f.postMs.max}); mxray's p95 is ${times(l.postMs.p95, f.postMs.p95)} the floor's`,
+    `  POST→first event  p50 ${f.firstEventMs.p50} ms, p95 ${f.firstEventMs.p95} ms (max ${f.firstEventMs.max}); mxray's p95 is ${times(l.firstEventMs.p95, f.firstEventMs.p95)} the floor's`,
+    `  CPU               floor server ${f.cpuSeconds.server} s (main thread ${f.cpuSeconds.serverMainThread} s) = ${perCheck(f.cpuSeconds.serverMainThread, f.accepted)} ms per check on its main thread`,
+    `  errors            ${f.errors.length === 0 ? 'none' : f.errors.join('; ')}`,
+  ];
 }
 
 const perCheck = (seconds, n) => (n > 0 ? Math.round((seconds * 1000) / n) : NaN);
 
 /** One load run against a fresh lab and server (shared with scripts/bench.mjs). */
-export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing, clientNice }) {
+export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 0, greetingMs = 6_000, maxSeconds = 300, runnerThread = true, runnerNice, probing, clientNice, floor = false, serverNodeFlags = [] }) {
   ensureProductionBuild();
   const env = {
     // --no-runner-thread: checks on the web thread, as before the runner thread (a same-run comparison)
@@ -101,8 +119,11 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     // every check in flight probes at once.
     ...(probing !== undefined ? { MAX_CONCURRENT_CHECKS: String(probing), CHECK_QUEUE_SIZE: String(concurrency + 50) } : {}),
   };
-  const { runLoad } = await loadDriver('load-run');
-  return runLoad({
+  const { runLoad, runFloor } = await loadDriver('load-run');
+  const log = (line) => console.error(`· ${line}`);
+  // --floor: the floor first, on an idle machine, with the same measured load (BENCHMARKS.md).
+  const floorReport = floor ? await runFloor({ root, checks, concurrency, viewersPerCheck: viewers, ...(rate > 0 ? { ratePerSecond: rate } : {}), maxSeconds, log }) : undefined;
+  const report = await runLoad({
     root,
     checks,
     concurrency,
@@ -111,14 +132,17 @@ export async function runLoadWith({ checks, concurrency, viewers, crash, rate = 
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     maxSeconds,
     ...(Object.keys(env).length > 0 ? { env } : {}),
+    // --server-node-flag: after SERVER_NODE_FLAGS, so a later value of the same flag wins
+    ...(serverNodeFlags.length > 0 ? { serverExecArgv: serverNodeFlags } : {}),
     // The lab in its own process: its TLS and floods stay out of the driver's timings.
     labProcess: labProcess(),
     // --client-nice N: the driver and the lab at nice N, the server not (clients and mail servers
     // are other machines in production); needs --crash 0. Not the default: runs stay comparable.
     ...(clientNice !== undefined ? { clientNice } : {}),
     lab: { block: 70, base: 150, suffix: 'load.test', hostsPerKind: 4, greetingDelayMs: greetingMs, hostileShare: 0.2 },
-    log: (line) => console.error(`· ${line}`),
+    log,
   });
+  return floorReport ? { ...report, floor: floorReport } : report;
 }
 
 export async function main(argv = process.argv.slice(2)) {
@@ -139,6 +163,8 @@ export async function main(argv = process.argv.slice(2)) {
       'runner-nice': { type: 'string' },
       probing: { type: 'string' },
       'client-nice': { type: 'string' },
+      floor: { type: 'boolean', default: false },
+      'server-node-flag': { type: 'string', multiple: true, default: [] },
     },
   });
   const n = (k) => {
@@ -158,7 +184,7 @@ export async function main(argv = process.argv.slice(2)) {
   const probing = values.probing === undefined ? undefined : Math.min(Math.max(1, n('probing')), concurrency + 50);
   const clientNice = values['client-nice'] === undefined ? undefined : Math.min(n('client-nice'), 19);
   if (clientNice !== undefined && crash > 0) throw new Error('--client-nice needs --crash 0 (a restarted server would inherit the level)');
-  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing, clientNice });
+  const report = await runLoadWith({ checks, concurrency, viewers, crash, rate, greetingMs, maxSeconds, runnerThread: !values['no-runner-thread'], runnerNice, probing, clientNice, floor: values.floor, serverNodeFlags: values['server-node-flag'] });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const ok = report.load.lost === 0 && report.crash.lost === 0 && report.crash.changedAfterRestart === 0;
   return { report, ok };
