@@ -37,6 +37,19 @@ function Line({ label, children, warn }: { label: string; children: React.ReactN
   );
 }
 
+/** The engine's own stop tokens that only restate the cell's headline ("Plain text, not TLS"). */
+const HEADLINE_CODES = new Set(['PLAINTEXT_ON_465', 'TLS_ON_PLAIN_PORT']);
+
+/**
+ * The stop code as a person reads it in a cell: an SMTP reply as "reply 421" (not the CSV token
+ * "SMTP_421"), a system error as its name (ECONNREFUSED), and nothing where the headline says it.
+ */
+export function cellStopCode(probe: PortProbe, t: (key: 'replyCode', values: { code: number }) => string): string | null {
+  if (probe.smtpCode !== undefined) return t('replyCode', { code: probe.smtpCode });
+  const code = stopCodeLabel(probe);
+  return code === undefined || HEADLINE_CODES.has(code) ? null : code;
+}
+
 function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResult['findings'] }) {
   const t = useTranslations('report.table');
   const status = useTranslations('status');
@@ -51,7 +64,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
     ? undefined
     : [
         phaseShown(probe) ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
-        stopCodeLabel(probe) ?? null,
+        cellStopCode(probe, t),
       ].filter(Boolean).join(' · ') || undefined;
   // Findings name themselves in the cell, except AUTH before TLS (its own line below) and
   // "could not test" ones, which the headline already says.

@@ -148,6 +148,28 @@ describe('Report (server-rendered)', () => {
   });
 });
 
+describe('Stop codes in a cell', () => {
+  // The greeting-timeout probe of the sample, turned into a 421 greeting and a plaintext 465.
+  const target = SAMPLE_RESULT.probes.find((p) => p.outcome === 'io-timeout')!;
+  const busy = { ...target, outcome: 'server-busy' as const, systemError: undefined, smtpCode: 421 };
+  const plain465 = SAMPLE_RESULT.probes.find((p) => p.port === 465 && p.outcome === 'success')!;
+  const plaintext = { ...plain465, outcome: 'plaintext-on-implicit-port' as const, phase: 'tls' as const, systemError: 'PLAINTEXT_ON_465', encryption: 'none' as const, tls: undefined };
+  const probes = SAMPLE_RESULT.probes.map((p) => (p === target ? busy : p === plain465 ? plaintext : p));
+
+  it('words an SMTP reply code for people, not as the CSV token, and drops tokens the headline says', () => {
+    const en = text(render({ ...SAMPLE_RESULT, probes }));
+    expect(en).toContain('during greeting · reply 421');
+    expect(en).not.toContain('SMTP_421');
+    expect(en).not.toContain('PLAINTEXT_ON_465');
+    expect(en).toContain('during TLS handshake');
+    // system errors keep their well-known names
+    expect(en).toContain('Refused ECONNREFUSED');
+    const fr = text(render({ ...SAMPLE_RESULT, probes }, 'fr'));
+    expect(fr).toContain('réponse 421');
+    expect(fr).not.toContain('SMTP_421');
+  });
+});
+
 describe('Certificates', () => {
   it('does not call a trusted chain for another name "Trusted"', () => {
     const probes = SAMPLE_RESULT.probes.map((p) =>
