@@ -179,6 +179,9 @@ describe('Certificates', () => {
     expect(t).toContain('Wrong name');
     expect(t).toContain('The chain is trusted, but the certificate is not valid for mx1.example.test');
     expect(t).toContain('mx1.example.test: does not match');
+    // French puts a (non-breaking) space before the colon
+    // (the raw HTML: text() folds the no-break space into a plain one)
+    expect(render({ ...SAMPLE_RESULT, probes }, 'fr')).toContain('mx1.example.test\u00a0: ne correspond pas');
   });
 });
 
