@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
@@ -54,6 +55,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
   const t = useTranslations('report.table');
   const status = useTranslations('status');
   const f = useFormatters();
+  const addr = useAddressLabel();
   const v = describeProbe(probe, findings);
   const encrypted = probe.encryption === 'starttls' || probe.encryption === 'implicit-tls';
   // The same choice describeProbe makes for its English headline, worded here by code.
@@ -110,7 +112,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
         <summary className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300">
           <Icon name="chevron" className="details-chevron size-3.5 transition-transform" />
           {v.reachable ? t('details') : t('transcript')}
-          <span className="sr-only"> {t('detailsFor', { address: probe.address, port: probe.port })}</span>
+          <span className="sr-only"> {t('detailsFor', { address: addr(probe.address), port: probe.port })}</span>
         </summary>
         <ProbeDetails probe={probe} />
       </details>
@@ -119,6 +121,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
 }
 
 function RowHeader({ row }: { row: TableRow }) {
+  const addr = useAddressLabel();
   return (
     <th
       scope="row"
@@ -127,7 +130,7 @@ function RowHeader({ row }: { row: TableRow }) {
     >
       <span className="block font-semibold break-words">{row.displayHost}</span>
       {row.address ? (
-        <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{row.address}</span>
+        <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{addr(row.address)}</span>
       ) : null}
       <span className="mt-1 flex flex-wrap gap-1 text-[11px] text-zinc-600 dark:text-zinc-400">
         {row.family ? <span className="rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800">IPv{row.family}</span> : null}

@@ -170,6 +170,20 @@ describe('Stop codes in a cell', () => {
   });
 });
 
+describe('Refused addresses', () => {
+  it('words the stored placeholder of a non-public address in the page language', () => {
+    // the web app stores a refused address as "non-public address N" (lib/checks/redact-refused.ts)
+    const redacted = JSON.parse(JSON.stringify(SAMPLE_RESULT).split('2001:db8:1::20').join('non-public address 1')) as CheckResult;
+    // (the engine looks no PTR up for a refused address: the sample's PTR warning for it goes)
+    redacted.findings = redacted.findings.filter((f) => f.address !== 'non-public address 1' || f.code !== 'ptr.missing');
+    // transcripts are quoted as captured: left out of the check
+    const fr = render(redacted, 'fr').replace(/<ol class="mt-1 max-h-80[^"]*">[\s\S]*?<\/ol>/g, '');
+    expect(fr).toContain('adresse non publique 1');
+    expect(fr).not.toContain('non-public address');
+    expect(text(render(redacted))).toContain('non-public address 1');
+  });
+});
+
 describe('Certificates', () => {
   it('does not call a trusted chain for another name "Trusted"', () => {
     const probes = SAMPLE_RESULT.probes.map((p) =>
