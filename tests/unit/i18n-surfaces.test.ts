@@ -200,6 +200,8 @@ describe('French surfaces', () => {
     const list = html(createElement(HistoryList, { domain: 'example.test', checks }));
     expect(list).toContain('Changements depuis la précédente');
     expect(list).toMatch(/expire le \d+ \S+ \d{4}/);
+    // the count and its unit stay on one line in the narrow certificate column
+    expect(list).toMatch(/\(\d+\u00a0jours?\)/);
     expect(leftovers(list)).toEqual([]);
 
     const changes = html(createElement(ChangeList, { changes: CHANGES }));
