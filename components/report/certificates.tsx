@@ -149,7 +149,7 @@ function CertCard({ g, at, matrices }: { g: CertGroup; at: string; matrices: Map
                   <li key={host} className="flex items-center gap-1">
                     <Icon name={ok === true ? 'check' : ok === false ? 'cross' : 'question'} className={`size-3.5 ${ok === false ? 'text-red-700 dark:text-red-400' : ''}`} />
                     <span>
-                      {host}: {ok === true ? t('matches') : ok === false ? t('noMatch') : t('unknown')}
+                      {t('hostMatchLine', { host, result: ok === true ? t('matches') : ok === false ? t('noMatch') : t('unknown') })}
                     </span>
                   </li>
                 ))}

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import type { DaneAddress, DaneResult, DnssecLookup, DnssecResult } from '@/lib/probe/schema';
 import { Card } from '@/components/ui/card';
 import { StatusBadge } from '@/components/ui/badge';
@@ -85,6 +86,7 @@ function DnssecCard({ d }: { d: DnssecResult }) {
 
 function DaneCard({ dane }: { dane: DaneResult }) {
   const t = useTranslations('policyDane');
+  const addr = useAddressLabel();
   const meta = useToneMeta();
   return (
     <Card className="min-w-0 p-4">
@@ -126,7 +128,7 @@ function DaneCard({ dane }: { dane: DaneResult }) {
               }
               const row = (a: DaneAddress) => (
                 <>
-                  <td className={`${cell} font-mono text-xs`}>{a.address}</td>
+                  <td className={`${cell} font-mono text-xs`}>{addr(a.address)}</td>
                   <td className={cell}>
                     <StatusBadge meta={meta(OUTCOME_TONE[a.outcome])} label={t(`outcome.${a.outcome}`)} />
                     {a.matches.length > 0 ? (

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import type { AddressInfo, DnsResult, HostDns } from '@/lib/probe/schema';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
@@ -30,6 +31,7 @@ function PtrText({ a }: { a: AddressInfo }) {
 
 function HostBlock({ h }: { h: HostDns }) {
   const t = useTranslations('dns');
+  const addr = useAddressLabel();
   const lookups = [
     ['A', h.a],
     ['AAAA', h.aaaa],
@@ -62,7 +64,7 @@ function HostBlock({ h }: { h: HostDns }) {
             <li key={a.address} className="grid gap-x-4 gap-y-0.5 text-sm sm:grid-cols-[minmax(0,16rem)_1fr]">
               <span className="flex items-baseline gap-2">
                 <span className="w-10 shrink-0 text-xs text-zinc-500 dark:text-zinc-400">IPv{a.family}</span>
-                <span className="font-mono break-all">{a.address}</span>
+                <span className="font-mono break-all">{addr(a.address)}</span>
               </span>
               <span className="text-zinc-700 max-sm:pl-12 dark:text-zinc-300">
                 <span className="text-zinc-500 dark:text-zinc-400">PTR </span>

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import type { Finding } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
@@ -8,13 +9,14 @@ import { groupFindings, type FindingItem, type FindingLocation } from '@/lib/rep
 import { SEVERITY_META } from '@/lib/report/status';
 
 
-function formatLocation(l: FindingLocation, port: (port: number) => string): string {
-  return [l.host, l.address, l.port !== undefined ? port(l.port) : undefined].filter(Boolean).join(' · ');
+function formatLocation(l: FindingLocation, port: (port: number) => string, addr: (address: string) => string): string {
+  return [l.host, l.address !== undefined ? addr(l.address) : undefined, l.port !== undefined ? port(l.port) : undefined].filter(Boolean).join(' · ');
 }
 
 function Item({ item }: { item: FindingItem }) {
   const t = useTranslations('report.findings');
   const status = useTranslations('status.severity');
+  const addr = useAddressLabel();
   const meta = { ...SEVERITY_META[item.severity], label: status(item.severity) };
   return (
     <li className={`rounded-lg border border-l-4 border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900 ${TONE_BORDER[meta.tone]}`}>
@@ -39,7 +41,7 @@ function Item({ item }: { item: FindingItem }) {
           <span className="sr-only">{t('seenOn')}</span>
           {item.locations.map((l, i) => (
             <span key={i} className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
-              {formatLocation(l, (port) => t('port', { port }))}
+              {formatLocation(l, (port) => t('port', { port }), addr)}
             </span>
           ))}
         </p>

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import { PORTS, type Port } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
@@ -75,6 +76,7 @@ function LiveCell({ row, now }: { row: LiveRow; now: number | null }) {
 /** The table while probes run: same grid as the final one, each cell showing its stage. */
 export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }) {
   const t = useTranslations('live');
+  const addr = useAddressLabel();
   const lines = liveRowsByAddress(rows);
   return (
     <div className="md:overflow-x-auto md:rounded-xl md:border md:border-zinc-200 md:bg-white md:dark:border-zinc-800 md:dark:bg-zinc-900">
@@ -92,7 +94,7 @@ export function LiveTable({ rows, now }: { rows: LiveRow[]; now: number | null }
             >
               <th scope="row" role="rowheader" className="px-3 py-3 text-left align-top font-normal max-md:block">
                 <span className="block font-semibold break-words">{line.host}</span>
-                <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{line.address}</span>
+                <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{addr(line.address)}</span>
                 <span className="mt-1 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
                   IPv{line.family}
                 </span>

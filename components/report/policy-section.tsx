@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { Icon } from '@/components/ui/icon';
 import type { MtaSts, PolicyResult } from '@/lib/probe/schema';
 import { Card } from '@/components/ui/card';
 import { StatusBadge } from '@/components/ui/badge';
@@ -72,7 +73,10 @@ function MtaStsCard({ m, t }: { m: MtaSts; t: Translate }) {
       </dl>
       {m.policy ? (
         <details className="mt-3 text-sm">
-          <summary className="cursor-pointer text-zinc-700 dark:text-zinc-300">{c('policyText')}</summary>
+          <summary className="inline-flex items-center gap-1 text-zinc-700 dark:text-zinc-300">
+            <Icon name="chevron" className="details-chevron size-3.5 transition-transform" />
+            {c('policyText')}
+          </summary>
           <pre className="mt-2 max-h-64 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-zinc-800">{m.policy.text.slice(0, 4096)}</pre>
         </details>
       ) : null}

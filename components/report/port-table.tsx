@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { useAddressLabel } from './address-label';
 import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/schema';
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
@@ -37,10 +38,24 @@ function Line({ label, children, warn }: { label: string; children: React.ReactN
   );
 }
 
+/** The engine's own stop tokens that only restate the cell's headline ("Plain text, not TLS"). */
+const HEADLINE_CODES = new Set(['PLAINTEXT_ON_465', 'TLS_ON_PLAIN_PORT']);
+
+/**
+ * The stop code as a person reads it in a cell: an SMTP reply as "reply 421" (not the CSV token
+ * "SMTP_421"), a system error as its name (ECONNREFUSED), and nothing where the headline says it.
+ */
+export function cellStopCode(probe: PortProbe, t: (key: 'replyCode', values: { code: number }) => string): string | null {
+  if (probe.smtpCode !== undefined) return t('replyCode', { code: probe.smtpCode });
+  const code = stopCodeLabel(probe);
+  return code === undefined || HEADLINE_CODES.has(code) ? null : code;
+}
+
 function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResult['findings'] }) {
   const t = useTranslations('report.table');
   const status = useTranslations('status');
   const f = useFormatters();
+  const addr = useAddressLabel();
   const v = describeProbe(probe, findings);
   const encrypted = probe.encryption === 'starttls' || probe.encryption === 'implicit-tls';
   // The same choice describeProbe makes for its English headline, worded here by code.
@@ -51,7 +66,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
     ? undefined
     : [
         phaseShown(probe) ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
-        stopCodeLabel(probe) ?? null,
+        cellStopCode(probe, t),
       ].filter(Boolean).join(' · ') || undefined;
   // Findings name themselves in the cell, except AUTH before TLS (its own line below) and
   // "could not test" ones, which the headline already says.
@@ -97,7 +112,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
         <summary className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300">
           <Icon name="chevron" className="details-chevron size-3.5 transition-transform" />
           {v.reachable ? t('details') : t('transcript')}
-          <span className="sr-only"> {t('detailsFor', { address: probe.address, port: probe.port })}</span>
+          <span className="sr-only"> {t('detailsFor', { address: addr(probe.address), port: probe.port })}</span>
         </summary>
         <ProbeDetails probe={probe} />
       </details>
@@ -106,6 +121,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
 }
 
 function RowHeader({ row }: { row: TableRow }) {
+  const addr = useAddressLabel();
   return (
     <th
       scope="row"
@@ -114,7 +130,7 @@ function RowHeader({ row }: { row: TableRow }) {
     >
       <span className="block font-semibold break-words">{row.displayHost}</span>
       {row.address ? (
-        <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{row.address}</span>
+        <span className="mt-0.5 block font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{addr(row.address)}</span>
       ) : null}
       <span className="mt-1 flex flex-wrap gap-1 text-[11px] text-zinc-600 dark:text-zinc-400">
         {row.family ? <span className="rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800">IPv{row.family}</span> : null}

@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
+import { buttonGhost } from './button-styles';
 import { Icon } from './icon';
 
 /**
@@ -11,7 +12,8 @@ import { Icon } from './icon';
 export function CopyButton({
   value,
   label,
-  className,
+  // icon and word side by side, like every other copy button (an unstyled <button> stacks them)
+  className = buttonGhost,
   /** copy the page's own URL instead of `value` when `value` is a path */
   absolute = false,
 }: {

@@ -76,6 +76,13 @@ describe('languages', () => {
 
     const docs = await fetch(`${app.url}/docs/api`, { headers: { 'accept-language': 'en' } });
     expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('# returns when the check is done');
+    // The French API page's code samples carry French comments, not the English ones.
+    const frDocs = await (await fetch(`${app.url}/fr/docs/api`)).text();
+    expect(frDocs).toContain('# rend la main quand la vérification est terminée');
+    expect(frDocs).toContain('# un seul serveur, par exemple votre serveur de soumission');
+    expect(frDocs).not.toContain('# returns when the check is done');
+    expect(frDocs).not.toContain('# one server');
   });
 
   it('renders the widget in the language of ?lang= (embed.js passes data-lang), without a redirect', async () => {

@@ -184,6 +184,14 @@ describe('French surfaces', () => {
     expect(leftovers(out.replace(/<ol class="mt-1 max-h-80[^"]*">[\s\S]*?<\/ol>/g, ''))).toEqual([]);
   });
 
+  it('report: every expander shows its marker (summary has its list marker removed in globals.css)', () => {
+    const out = html(createElement(Report, { result: withPolicyAndRelay(), permalink: '/fr/check/x', checkId: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+    const summaries = [...out.matchAll(/<summary\b[\s\S]*?<\/summary>/g)].map((m) => m[0]);
+    expect(summaries.some((s) => s.includes('Texte de la politique'))).toBe(true);
+    // a rotating chevron, or an icon of its own (the Export menu's button)
+    expect(summaries.filter((s) => !s.includes('details-chevron') && !s.includes('<svg'))).toEqual([]);
+  });
+
   it('history list and compare page change list', () => {
     const record = (id: string, result: CheckResult, createdAt: number): CheckRecord => ({
       id, domain: 'example.test', mode: 'domain', target: result.target, status: 'done', createdAt, finishedAt: createdAt + 10_000, result, error: null,
@@ -192,6 +200,8 @@ describe('French surfaces', () => {
     const list = html(createElement(HistoryList, { domain: 'example.test', checks }));
     expect(list).toContain('Changements depuis la précédente');
     expect(list).toMatch(/expire le \d+ \S+ \d{4}/);
+    // the count and its unit stay on one line in the narrow certificate column
+    expect(list).toMatch(/\(\d+\u00a0jours?\)/);
     expect(leftovers(list)).toEqual([]);
 
     const changes = html(createElement(ChangeList, { changes: CHANGES }));

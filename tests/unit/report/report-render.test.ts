@@ -148,6 +148,42 @@ describe('Report (server-rendered)', () => {
   });
 });
 
+describe('Stop codes in a cell', () => {
+  // The greeting-timeout probe of the sample, turned into a 421 greeting and a plaintext 465.
+  const target = SAMPLE_RESULT.probes.find((p) => p.outcome === 'io-timeout')!;
+  const busy = { ...target, outcome: 'server-busy' as const, systemError: undefined, smtpCode: 421 };
+  const plain465 = SAMPLE_RESULT.probes.find((p) => p.port === 465 && p.outcome === 'success')!;
+  const plaintext = { ...plain465, outcome: 'plaintext-on-implicit-port' as const, phase: 'tls' as const, systemError: 'PLAINTEXT_ON_465', encryption: 'none' as const, tls: undefined };
+  const probes = SAMPLE_RESULT.probes.map((p) => (p === target ? busy : p === plain465 ? plaintext : p));
+
+  it('words an SMTP reply code for people, not as the CSV token, and drops tokens the headline says', () => {
+    const en = text(render({ ...SAMPLE_RESULT, probes }));
+    expect(en).toContain('during greeting · reply 421');
+    expect(en).not.toContain('SMTP_421');
+    expect(en).not.toContain('PLAINTEXT_ON_465');
+    expect(en).toContain('during TLS handshake');
+    // system errors keep their well-known names
+    expect(en).toContain('Refused ECONNREFUSED');
+    const fr = text(render({ ...SAMPLE_RESULT, probes }, 'fr'));
+    expect(fr).toContain('réponse 421');
+    expect(fr).not.toContain('SMTP_421');
+  });
+});
+
+describe('Refused addresses', () => {
+  it('words the stored placeholder of a non-public address in the page language', () => {
+    // the web app stores a refused address as "non-public address N" (lib/checks/redact-refused.ts)
+    const redacted = JSON.parse(JSON.stringify(SAMPLE_RESULT).split('2001:db8:1::20').join('non-public address 1')) as CheckResult;
+    // (the engine looks no PTR up for a refused address: the sample's PTR warning for it goes)
+    redacted.findings = redacted.findings.filter((f) => f.address !== 'non-public address 1' || f.code !== 'ptr.missing');
+    // transcripts are quoted as captured: left out of the check
+    const fr = render(redacted, 'fr').replace(/<ol class="mt-1 max-h-80[^"]*">[\s\S]*?<\/ol>/g, '');
+    expect(fr).toContain('adresse non publique 1');
+    expect(fr).not.toContain('non-public address');
+    expect(text(render(redacted))).toContain('non-public address 1');
+  });
+});
+
 describe('Certificates', () => {
   it('does not call a trusted chain for another name "Trusted"', () => {
     const probes = SAMPLE_RESULT.probes.map((p) =>
@@ -157,6 +193,9 @@ describe('Certificates', () => {
     expect(t).toContain('Wrong name');
     expect(t).toContain('The chain is trusted, but the certificate is not valid for mx1.example.test');
     expect(t).toContain('mx1.example.test: does not match');
+    // French puts a (non-breaking) space before the colon
+    // (the raw HTML: text() folds the no-break space into a plain one)
+    expect(render({ ...SAMPLE_RESULT, probes }, 'fr')).toContain('mx1.example.test\u00a0: ne correspond pas');
   });
 });
 

@@ -100,7 +100,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
               `MXRAY=${origin}`,
               `id=$(curl -sS -o /dev/null -w '%header{x-check-id}' -X POST "$MXRAY/api/checks" \\`,
               `  -H 'content-type: application/json' -d '{"domain":"example.com"}')`,
-              `curl -sS -N "$MXRAY/api/checks/$id/events" > /dev/null   # returns when the check is done`,
+              `curl -sS -N "$MXRAY/api/checks/$id/events" > /dev/null   # ${t('comment.eventsDone')}`,
               `curl -sS "$MXRAY/api/checks/$id?format=result" -o result.json`,
               `curl -sS "$MXRAY/api/checks/$id?format=csv" -o ports.csv`,
               `echo "$MXRAY/check/$id"`,
@@ -268,9 +268,9 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
           <CodeBlock
             label="shell"
             code={[
-              'npx mxray check example.com              # every MX host and address, ports 25/465/587/2525',
-              'npx mxray check --host smtp.example.com  # one server, e.g. your submission server',
-              'npx mxray check example.com --json       # the result as JSON (the CheckResult schema)',
+              `npx mxray check example.com              # ${t('comment.cliDomain')}`,
+              `npx mxray check --host smtp.example.com  # ${t('comment.cliHost')}`,
+              `npx mxray check example.com --json       # ${t('comment.cliJson')}`,
             ].join('\n')}
           />
           <p>{t.rich('cli2', rich)}</p>
