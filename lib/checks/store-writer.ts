@@ -17,7 +17,7 @@ import { CheckStoreError } from '@/lib/store/check-store';
 import type { StoreOpRecorder } from '@/lib/observability/timed-store';
 import type { SqliteStore } from '@/lib/store/sqlite-store';
 import { nameThisThread, WRITER_THREAD_NAME } from './thread-nice';
-import type { CreateRequest, EngineToWriter, FromWriter, ToWriter, WriteError, WriterToEngine } from './thread-executor';
+import type { EngineToWriter, FromWriter, ToWriter, WriteError, WriterToEngine } from './thread-executor';
 
 /**
  * A write's error as this thread reports it (`write` below), back as an Error on the receiving
@@ -120,28 +120,8 @@ export function runStoreWriter(deps: {
     });
   }
 
-  /**
-   * The new checks the web thread asked for in one turn of its loop: one transaction, each check
-   * in a savepoint of it (one refused is answered alone with its error), then one message with
-   * every answer, in order. A commit that fails answers them all with its error: none is stored.
-   */
-  function creates(items: CreateRequest[]): void {
-    let answers: FromWriter[];
-    try {
-      answers = store.trusted.together(() =>
-        items.map((c) => ({ t: 'wrote' as const, rid: c.rid, ...write('createCheck', () => store.trusted.createWithEvent(c.check, c.first)) })),
-      );
-    } catch (err) {
-      const e = err as Error & { code?: unknown };
-      const error: WriteError = { message: e.message ?? String(err), name: e.name, ...(typeof e.code === 'string' ? { code: e.code } : {}) };
-      answers = items.map((c) => ({ t: 'wrote', rid: c.rid, error }));
-    }
-    send(answers.length === 1 ? answers[0]! : { t: 'batch', items: answers });
-  }
-
   parent.on('message', (m: ToWriter) => {
     if (m.t === 'engine') return engine(m.port);
-    if (m.t === 'creates') return creates(m.items);
     const r =
       m.t === 'create'
         ? write('createCheck', () => store.trusted.createWithEvent(m.check, m.first))

@@ -78,15 +78,10 @@ export type FromEngine =
   /** loaded and listening (warm() waits for it) */
   | { t: 'ready' };
 
-/** a new check, with its first event when given (seq 1, same transaction) */
-export type CreateRequest = { rid: number; check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }; first?: { type: string; json: string } };
-
 /** web thread → store-writer thread */
 export type ToWriter =
   /** a new check, with its first event when given (seq 1, same transaction) */
-  | ({ t: 'create' } & CreateRequest)
-  /** the new checks of one turn of the web thread's loop: one transaction, answered together (a 'batch' of 'wrote') */
-  | { t: 'creates'; items: CreateRequest[] }
+  | { t: 'create'; rid: number; check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }; first?: { type: string; json: string } }
   | { t: 'interrupt'; rid: number; id: string; reason: string; finishedAt?: number }
   /** a new engine thread's port */
   | { t: 'engine'; port: MessagePort };
@@ -315,44 +310,15 @@ export function createThreadExecutor(opts: {
 
   const toEngine = (m: ToEngine) => engine?.postMessage(m);
 
-  /** A write of the writer's, answered by its rid: `send` hands it over. */
-  function ask<T>(send: (rid: number, w: Worker) => void): Promise<T> {
+  function write<T>(m: (rid: number) => ToWriter): Promise<T> {
     if (closed) return Promise.reject(new Error('check runner thread closed'));
     return new Promise<T>((resolve, reject) => {
       const rid = nextRid++;
       const w = startWriter();
       pending.set(rid, { thread: w, resolve: resolve as (v: unknown) => void, reject });
-      send(rid, w);
+      w.postMessage(m(rid));
     });
   }
-
-  function write<T>(m: (rid: number) => ToWriter): Promise<T> {
-    // In the order asked: this turn's new checks first.
-    flushCreates();
-    return ask<T>((rid, w) => w.postMessage(m(rid)));
-  }
-
-  /**
-   * The new checks asked for in this turn of the web thread's loop, sent together at its end (a
-   * burst of POSTs is read in one poll phase): one message and one wake-up of the writer, one
-   * transaction, one answer message, instead of one each per POST. Each POST still waits for its
-   * own check to be stored (committed) before it is answered.
-   */
-  let creates: CreateRequest[] = [];
-  function flushCreates(): void {
-    if (creates.length === 0) return;
-    const items = creates;
-    creates = [];
-    const w = writer;
-    // Asked of a writer since gone: writerGone has rejected them.
-    const live = items.filter((c) => pending.get(c.rid)?.thread === w);
-    if (!w || live.length === 0) return;
-    w.postMessage((live.length === 1 ? { t: 'create', ...live[0]! } : { t: 'creates', items: live }) satisfies ToWriter);
-  }
-  const create = (c: Omit<CreateRequest, 'rid'>) =>
-    ask<void>((rid) => {
-      if (creates.push({ rid, ...c }) === 1) setImmediate(flushCreates);
-    });
 
   return {
     run({ id, target }, signal, _stopped, sink) {
@@ -398,7 +364,7 @@ export function createThreadExecutor(opts: {
       createCheck: async (check) => {
         // Stored with its check-started event: the first event a viewer gets needs no engine.
         const first = startedEvent(check.target, check.createdAt);
-        await create({ check, first });
+        await write<void>((rid) => ({ t: 'create', rid, check, first }));
         startStored.add(check.id);
         // A new check's first event is its seq 1 (createWithEvent, one transaction).
         return { first: { seq: 1, json: first.json } };

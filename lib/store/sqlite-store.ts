@@ -50,12 +50,6 @@ export interface SqliteStoreOptions {
  * synchronously so the thread's answers leave in the order of its writes.
  */
 export interface SqliteTrustedWrites {
-  /**
-   * Runs work in one transaction: the writes above called inside it are savepoints of it, so one
-   * that throws is rolled back alone (the caller catches it) and the others commit together.
-   * Throws when the commit itself fails: then nothing of work is stored.
-   */
-  together<T>(work: () => T): T;
   /** a new check, and its first event as seq 1 when given, in one transaction */
   createWithEvent(check: { id: string; target: CheckInput; createdAt: number; visibility?: CheckVisibility }, first?: { type: string; json: string }): void;
   /** appends an event of a running check; its seq (CheckStoreError when the check is not running) */
@@ -145,9 +139,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const t = CheckInputSchema.parse(target);
     q.insertCheck.run(id, t.domain, t.mode, JSON.stringify(t), createdAt, visibility, owner);
   };
-  const together = db.transaction((work: () => unknown) => work());
   const trusted: SqliteTrustedWrites = {
-    together: <T>(work: () => T) => together(work) as T,
     createWithEvent: db.transaction((check: Parameters<SqliteTrustedWrites['createWithEvent']>[0], first?: { type: string; json: string }) => {
       insertCheck(check);
       if (first) appendJson(check.id, first.type, first.json);

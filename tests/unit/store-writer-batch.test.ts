@@ -120,32 +120,3 @@ describe('store writer: events batched for the web thread', () => {
     expect((await store.listEvents('a')).map((e) => e.seq)).toEqual([1, 2]);
   });
 });
-
-describe('store writer: the new checks of one turn', () => {
-  it('stores them in one transaction and answers them in one message, in order; one refused is answered alone, the others stored', async () => {
-    const { store, received, fromWeb } = setup(60_000);
-    fromWeb({ t: 'create', rid: 1, check: check('a') });
-    received.length = 0;
-    const first = (id: string) => ({ type: 'check-started', json: `{"type":"check-started","id":"${id}"}` });
-    fromWeb({
-      t: 'creates',
-      items: [
-        { rid: 2, check: check('b'), first: first('b') },
-        // 'a' exists: refused, and rolled back alone (its event is not stored either)
-        { rid: 3, check: check('a'), first: first('a') },
-        { rid: 4, check: check('c'), first: first('c') },
-      ],
-    });
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({
-      t: 'batch',
-      items: [{ t: 'wrote', rid: 2 }, { t: 'wrote', rid: 3, error: { message: expect.stringMatching(/UNIQUE|PRIMARY/) } }, { t: 'wrote', rid: 4 }],
-    });
-    expect(flat(received).filter((m) => m.t === 'wrote' && m.error)).toHaveLength(1);
-    for (const id of ['b', 'c']) {
-      expect(await store.getCheck(id)).toMatchObject({ id, status: 'running' });
-      expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1]);
-    }
-    expect(await store.listEvents('a')).toEqual([]);
-  });
-});

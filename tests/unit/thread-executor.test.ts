@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type CheckEnd, type Runner } from '@/lib/checks/runner';
 import { createThreadExecutor, ENGINE_THREAD_RESOURCE_LIMITS } from '@/lib/checks/thread-executor';
 import { ENGINE_THREAD_NAME, threadNice, WRITER_THREAD_NAME } from '@/lib/checks/thread-nice';
@@ -249,37 +249,6 @@ describe('thread executor', () => {
     expect(await store.getCheck(id)).toMatchObject({ status: 'running', domain: 'hang.example.test' });
     await runner.shutdown(0);
     expect(await store.getCheck(id)).toMatchObject({ status: 'interrupted', error: 'shutdown' });
-  });
-
-  it('the new checks of one turn cross to the writer as one message, each stored with its first event, one refused answered alone', async () => {
-    const { store, executor } = setup();
-    await executor.warm?.();
-    const sent: unknown[] = [];
-    const post = Worker.prototype.postMessage;
-    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-      if (this.threadId === executor.writerThreadId?.()) sent.push(args[0]);
-      return post.apply(this, args);
-    });
-    cleanups.push(async () => void spy.mockRestore());
-    const ids = ['c1', 'c2', 'c3', 'c4'];
-    const create = (id: string) => executor.writes!.createCheck({ id, target: fakeTarget(`${id}.example.test`), createdAt: 1_000 });
-    // Same turn: four checks, and c2 again (its primary key taken: refused in the writer).
-    const answers = await Promise.allSettled([...ids.map(create), create('c2')]);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ t: 'creates', items: [...ids, 'c2'].map((id) => ({ check: { id } })) });
-    expect(answers.slice(0, 4).map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
-    expect(answers[4]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/UNIQUE|PRIMARY/) } });
-    for (const id of ids) {
-      expect(await store.getCheck(id)).toMatchObject({ id, status: 'running', domain: `${id}.example.test` });
-      expect((await store.listEvents(id)).map((e) => [e.seq, e.event.type])).toEqual([[1, 'check-started']]);
-    }
-    // A write asked later in the same turn goes after them, in order.
-    sent.length = 0;
-    const late = create('c5');
-    const interrupted = executor.writes!.markInterrupted('c5', 'shutdown', 2_000);
-    await late;
-    expect(await interrupted).toBe(true);
-    expect(sent.map((m) => (m as { t: string }).t)).toEqual(['create', 'interrupt']);
   });
 
   it.each(['exit', 'throw'])('an engine thread that dies mid-check (%s) ends its checks interrupted, and the next check gets a new thread', async (how) => {
