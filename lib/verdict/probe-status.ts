@@ -53,7 +53,28 @@ export function findingsForProbe(probe: PortProbe, findings: readonly Finding[])
 }
 
 /**
- * The status of one probe, from its outcome and its own findings:
+ * The findings that decide a probe's status: its own, plus a decisive (warning or critical) result of
+ * the open relay test when that test ran over this very session. The relay finding belongs to the
+ * address (the report's relay section lists it there), but the relay is this port's server: an open
+ * relay's port 25 never reads "OK" in a table, a summary, a widget or a history entry.
+ */
+export function findingsForStatus(probe: PortProbe, findings: readonly Finding[]): Finding[] {
+  const own = findingsForProbe(probe, findings);
+  if (!probe.relay) return own;
+  const relay = findings.filter(
+    (f) =>
+      f.scope === 'address' &&
+      f.code.startsWith('relay.') &&
+      (f.severity === 'warning' || f.severity === 'critical') &&
+      !f.untested &&
+      (f.host === undefined || f.host === probe.host) &&
+      f.address === probe.address,
+  );
+  return relay.length > 0 ? [...own, ...relay] : own;
+}
+
+/**
+ * The status of one probe, from its outcome and its own findings (findingsForStatus):
  * 1. a decisive warning or critical finding wins (an expired certificate behind a 421 still counts);
  * 2. an address the policy refused was not probed ('blocked');
  * 3. a refusal, or a host-unreachable from the far side, is a closed port;
@@ -72,9 +93,9 @@ export function probeStatus(probe: PortProbe, own: readonly Finding[]): PortStat
   return answered(probe) ? 'warning' : 'closed';
 }
 
-/** probeStatus over a check's findings (picks the probe's own). */
+/** probeStatus over a check's findings (picks the ones that decide this probe's status). */
 export function statusInResult(probe: PortProbe, findings: readonly Finding[]): PortStatus {
-  return probeStatus(probe, findingsForProbe(probe, findings));
+  return probeStatus(probe, findingsForStatus(probe, findings));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Finding, PortProbe, PortStatus, PortSummary } from '@/lib/probe/schema';
 import { label, phaseLabel, readingLabel } from './labels';
-import { findingsForProbe, probeReading, probeStatus, type ProbeReading } from './probe-status';
+import { findingsForProbe, findingsForStatus, probeReading, probeStatus, type ProbeReading } from './probe-status';
 
 export type DowngradeReading = PortSummary['downgradeRisk'];
 
@@ -90,7 +90,7 @@ export function describeProbe(probe: PortProbe, findings: readonly Finding[]): P
   const auth = probe.ehlo || probe.ehloTls ? { mechanisms: [...new Set([...before, ...after])], beforeTls: before.length > 0 } : null;
   const downgrade = downgradeOf(probe.encryption);
   return {
-    status: probeStatus(probe, own),
+    status: probeStatus(probe, findingsForStatus(probe, findings)),
     reading,
     reachable: probe.greeting !== undefined,
     headline: readingLabel(reading, 'cell'),
