@@ -151,6 +151,10 @@ describe('web app', () => {
     expect(relay).toContain('127.43.7.1');
     expect(relay).toMatch(/Relay\s*Open relay\s*accepted RCPT TO:<relay-test@example\.com>/);
     expect(await page.locator('#findings').textContent()).toContain('Open relay: the server accepts mail for anyone');
+    // The open relay is port 25's server: its tile reads Critical, never a green OK.
+    const tile25 = page.getByRole('list', { name: 'Summary per port' }).locator('li').filter({ has: page.locator('span.font-mono', { hasText: /^25$/ }) });
+    expect(await tile25.textContent()).toContain('Critical');
+    await page.screenshot({ path: join(ARTIFACTS, 'relay-report-desktop-light.png'), fullPage: true });
     await page.close();
     for (const [name, width] of [['desktop', 1366], ['phone', 390]] as const) {
       for (const colorScheme of ['light', 'dark'] as const) {
