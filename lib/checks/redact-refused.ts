@@ -7,6 +7,7 @@
  * every event and the result, with a placeholder before anything is stored.
  */
 import type { CheckEvent, CheckResult, DaneHost, DnsResult, Finding, PolicyResult, PortProbe } from '@/lib/probe/schema';
+import { refusedPlaceholder } from './refused-placeholder';
 
 export interface RefusedRedactor {
   event(e: CheckEvent): CheckEvent;
@@ -21,7 +22,7 @@ export function createRefusedRedactor(): RefusedRedactor {
     for (const h of dns.hosts) {
       for (const a of h.addresses) {
         if (a.policy.allowed || placeholders.has(a.address)) continue;
-        placeholders.set(a.address, `non-public address ${placeholders.size + 1}`);
+        placeholders.set(a.address, refusedPlaceholder(placeholders.size + 1));
       }
     }
   }
