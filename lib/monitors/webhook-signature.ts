@@ -34,10 +34,18 @@ export function verifySignature(opts: { header: string; body: string; secret: st
   return match ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
 }
 
+/** The snippet's one comment, in English; the API docs put it in the page's language (verifySnippet). */
+export const VERIFY_SNIPPET_COMMENT = 'rawBody: the request body exactly as received (a string), before JSON.parse.';
+
+/** What the API docs show receivers, with its comment in the reader's language. */
+export function verifySnippet(comment: string = VERIFY_SNIPPET_COMMENT): string {
+  return VERIFY_SNIPPET.replace(`// ${VERIFY_SNIPPET_COMMENT}`, `// ${comment}`);
+}
+
 /** What the API docs show receivers: Node, no dependency. Kept here so a test runs it verbatim. */
 export const VERIFY_SNIPPET = `import { createHmac, timingSafeEqual } from 'node:crypto';
 
-// rawBody: the request body exactly as received (a string), before JSON.parse.
+// ${VERIFY_SNIPPET_COMMENT}
 export function verifyMxray(rawBody, header, secret, toleranceSec = 300) {
   const fields = Object.fromEntries(header.split(',').map((p) => p.trim().split('=')));
   const t = Number(fields.t);

@@ -83,6 +83,8 @@ describe('languages', () => {
     expect(frDocs).toContain('# un seul serveur, par exemple votre serveur de soumission');
     expect(frDocs).not.toContain('# returns when the check is done');
     expect(frDocs).not.toContain('# one server');
+    expect(frDocs).toContain('// rawBody : le corps de la requête tel que reçu');
+    expect(frDocs).not.toContain('exactly as received');
   });
 
   it('renders the widget in the language of ?lang= (embed.js passes data-lang), without a redirect', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signatureHeader, verifySignature, VERIFY_SNIPPET } from '@/lib/monitors/webhook-signature';
+import { signatureHeader, verifySignature, verifySnippet, VERIFY_SNIPPET } from '@/lib/monitors/webhook-signature';
 
 const SECRET = 'whsec_test_3f9a';
 const BODY = JSON.stringify({ domain: 'example.test', changes: [{ kind: 'port-status', from: 'ok', to: 'closed' }] });
@@ -46,6 +46,14 @@ describe('webhook signature', () => {
     expect(verifyMxray(BODY, header, SECRET)).toBe(true);
     expect(verifyMxray(BODY.replace('closed', 'ok'), header, SECRET)).toBe(false);
     expect(verifyMxray(BODY, header, 'wrong')).toBe(false);
+  });
+
+  it('words its one comment in the reader’s language and changes nothing else', () => {
+    expect(verifySnippet()).toBe(VERIFY_SNIPPET);
+    const fr = verifySnippet('rawBody : le corps de la requête tel que reçu');
+    expect(fr).toContain('// rawBody : le corps de la requête tel que reçu\n');
+    expect(fr).not.toContain('exactly as received');
+    expect(fr.replace(/^\/\/ .*$/m, '')).toBe(VERIFY_SNIPPET.replace(/^\/\/ .*$/m, ''));
   });
 
   it('is the snippet README.md shows receivers, verbatim', () => {

@@ -13,7 +13,7 @@ import { publicOrigin } from '@/lib/http/public-origin';
 import { alternatesFor } from '@/lib/i18n/alternates';
 import { localizedFindingText } from '@/lib/i18n/finding-text';
 import type { Locale } from '@/lib/i18n/locales';
-import { VERIFY_SNIPPET } from '@/lib/monitors/webhook-signature';
+import { verifySnippet } from '@/lib/monitors/webhook-signature';
 import { CodeBlock } from './code-block';
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: Locale }> }): Promise<Metadata> {
@@ -206,7 +206,7 @@ export default async function ApiDocsPage({ params }: { params: Promise<{ locale
           <CodeBlock label={t('request')} code={`curl -sS -X PATCH ${origin}/api/monitors/<token> -H 'Content-Type: application/json' -d '{"paused":true}'`} />
           <p>{t.rich('monitors3', rich)}</p>
           <p>{t.rich('monitors4', rich)}</p>
-          <CodeBlock label={t('monitorsVerify')} code={VERIFY_SNIPPET} />
+          <CodeBlock label={t('monitorsVerify')} code={verifySnippet(t('comment.rawBody'))} />
         </Section>
 
         <Section id="badges" title={t('sections.badges')}>
