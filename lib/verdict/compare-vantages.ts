@@ -5,7 +5,7 @@
  * offered from one side only says a device on a path rewrites the conversation.
  */
 import type { CheckResult, Finding, PortProbe } from '@/lib/probe/schema';
-import { answered, probeReading, statusInResult, type ProbeReading } from './probe-status';
+import { answered, probeReading, probeStatus, statusInResult, type ProbeReading } from './probe-status';
 import type { PortStatus } from '@/lib/probe/schema';
 
 export interface VantageResult {
@@ -60,6 +60,11 @@ export function compareVantages(results: readonly VantageResult[]): VantageCompa
     const failedFrom = seen.filter(([, p]) => !answered(p)).map(([v]) => v);
     const where = { scope: 'port' as const, host: row.host, address: row.address, port: row.port };
     if (answeredFrom.length > 0 && failedFrom.length > 0) {
+      // Where another vantage reached the server, a vantage that could not says what it saw
+      // (closed, could not test), not the severity its own result gave the port: alone, a refused
+      // port 25 is "MX refuses connections" (critical); beside an answer it is the path, which the
+      // finding below says.
+      for (const [v, p] of seen) if (!answered(p)) row.cells[v] = { status: probeStatus(p, []), reading: probeReading(p) };
       findings.push({
         code: 'vantage.unreachable-from',
         severity: 'warning',

@@ -58,6 +58,29 @@ describe('compareVantages', () => {
     expect(c.findings.map((f) => f.params)).toEqual([{ port: 25, address: at.address, answeredFrom: 'a, c', failedFrom: 'b, d' }]);
   });
 
+  it('a vantage that could not reach what another reached reads closed or could-not-test, not its own critical', () => {
+    const east = withProbes([probe({ ...at, port: 25 })]);
+    const refused = silentProbe('connection-refused', { ...at, port: 25 });
+    const reset = silentProbe('connection-reset', { ...at, port: 25 });
+    // Alone, each west result calls port 25 critical ("MX refuses connections on port 25").
+    const critical = (p: PortProbe) => ({ ...withProbes([p]), findings: [{ code: 'port25.unreachable' as const, severity: 'critical' as const, untested: false, scope: 'port' as const, host: at.host, address: at.address, port: 25 as const, params: { address: at.address, reason: 'refused' } }] });
+    for (const west of [refused, reset]) {
+      const c = compareVantages([
+        { vantage: 'east', result: east },
+        { vantage: 'west', result: critical(west) },
+      ]);
+      expect(c.rows[0]!.cells.west).toEqual({ status: 'closed', reading: west.outcome });
+      expect(c.rows[0]!.cells.east?.status).toBe('ok');
+      expect(c.findings.map((f) => f.code)).toEqual(['vantage.unreachable-from']);
+    }
+    // When no vantage reached it, each keeps its own verdict: the server, not the path.
+    const both = compareVantages([
+      { vantage: 'east', result: critical(refused) },
+      { vantage: 'west', result: critical(refused) },
+    ]);
+    expect(Object.values(both.rows[0]!.cells).map((c) => c?.status)).toEqual(['critical', 'critical']);
+  });
+
   it('an answer that differs is a decisive warning', () => {
     const c = compareVantages([
       { vantage: 'a', result: withProbes([probe({ ...at, port: 587 })]) },
