@@ -4,7 +4,7 @@ import { PORTS, type CheckResult, type Port, type PortProbe } from '@/lib/probe/
 import { useFormatters } from '@/lib/i18n/use-i18n';
 import { StatusBadge } from '@/components/ui/badge';
 import { Icon } from '@/components/ui/icon';
-import { describeProbe, phaseShown, stopCodeLabel } from '@/lib/verdict/probe-view';
+import { cellStop, describeProbe, phaseShown } from '@/lib/verdict/probe-view';
 import { formatMs } from '@/lib/report/format';
 import { portLegend } from '@/lib/report/port-legend';
 import { PORT_STATUS_META, SEVERITY_META } from '@/lib/report/status';
@@ -38,17 +38,11 @@ function Line({ label, children, warn }: { label: string; children: React.ReactN
   );
 }
 
-/** The engine's own stop tokens that only restate the cell's headline ("Plain text, not TLS"). */
-const HEADLINE_CODES = new Set(['PLAINTEXT_ON_465', 'TLS_ON_PLAIN_PORT']);
-
-/**
- * The stop code as a person reads it in a cell: an SMTP reply as "reply 421" (not the CSV token
- * "SMTP_421"), a system error as its name (ECONNREFUSED), and nothing where the headline says it.
- */
-export function cellStopCode(probe: PortProbe, t: (key: 'replyCode', values: { code: number }) => string): string | null {
-  if (probe.smtpCode !== undefined) return t('replyCode', { code: probe.smtpCode });
-  const code = stopCodeLabel(probe);
-  return code === undefined || HEADLINE_CODES.has(code) ? null : code;
+/** The cell's stop reason (lib/verdict/probe-view.ts cellStop), an SMTP reply worded by the page. */
+function cellStopText(probe: PortProbe, t: (key: 'replyCode', values: { code: number }) => string): string | null {
+  const stop = cellStop(probe);
+  if (!stop) return null;
+  return 'reply' in stop ? t('replyCode', { code: stop.reply }) : stop.code;
 }
 
 function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResult['findings'] }) {
@@ -66,7 +60,7 @@ function ProbeCell({ probe, findings }: { probe: PortProbe; findings: CheckResul
     ? undefined
     : [
         phaseShown(probe) ? t('during', { phase: status(`phase.${probe.phase}`) }) : null,
-        cellStopCode(probe, t),
+        cellStopText(probe, t),
       ].filter(Boolean).join(' · ') || undefined;
   // Findings name themselves in the cell, except AUTH before TLS (its own line below) and
   // "could not test" ones, which the headline already says.

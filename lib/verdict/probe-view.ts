@@ -6,7 +6,7 @@
  */
 import type { Finding, PortProbe, PortStatus, PortSummary } from '@/lib/probe/schema';
 import { label, phaseLabel, readingLabel } from './labels';
-import { findingsForProbe, findingsForStatus, probeReading, probeStatus, type ProbeReading } from './probe-status';
+import { findingsForProbe, probeReading, probeStatus, statusInResult, type ProbeReading } from './probe-status';
 
 export type DowngradeReading = PortSummary['downgradeRisk'];
 
@@ -66,6 +66,19 @@ export function stopCodeLabel(probe: Pick<PortProbe, 'smtpCode' | 'foreignProtoc
   return probe.systemError;
 }
 
+/** The engine's own stop tokens that only restate a cell's headline ("Plain text, not TLS"). */
+const HEADLINE_CODES: ReadonlySet<string> = new Set(['PLAINTEXT_ON_465', 'TLS_ON_PLAIN_PORT']);
+
+/**
+ * What a table cell names as the reason a probe stopped: an SMTP reply by its code (the page words
+ * it, "reply 421"), otherwise the stop code (ECONNREFUSED), and nothing where the headline says it.
+ */
+export function cellStop(probe: Pick<PortProbe, 'smtpCode' | 'foreignProtocol' | 'refusal' | 'systemError'>): { reply: number } | { code: string } | undefined {
+  if (probe.smtpCode !== undefined) return { reply: probe.smtpCode };
+  const code = stopCodeLabel(probe);
+  return code === undefined || HEADLINE_CODES.has(code) ? undefined : { code };
+}
+
 /** Whether the cell says which phase a failure happened in (the headline implies policy/connect). */
 export function phaseShown(probe: PortProbe): boolean {
   return probe.phase !== 'done' && probe.phase !== 'policy' && probe.phase !== 'connect';
@@ -90,7 +103,7 @@ export function describeProbe(probe: PortProbe, findings: readonly Finding[]): P
   const auth = probe.ehlo || probe.ehloTls ? { mechanisms: [...new Set([...before, ...after])], beforeTls: before.length > 0 } : null;
   const downgrade = downgradeOf(probe.encryption);
   return {
-    status: probeStatus(probe, findingsForStatus(probe, findings)),
+    status: statusInResult(probe, findings),
     reading,
     reachable: probe.greeting !== undefined,
     headline: readingLabel(reading, 'cell'),
